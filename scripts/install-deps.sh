@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what Tolk needs on a Debian 12 machine: native libraries (called through P/Invoke),
+# local speech engines, and the real peers the tests talk to. Idempotent; needs root for apt-get.
+set -euo pipefail
+
+PACKAGES=(
+  # native media libraries
+  libsrtp2-1 libopus0 libspandsp2 libspeexdsp1 libwebrtc-audio-processing1
+  # local speech engines
+  espeak-ng libespeak-ng1 flite libflite1 pocketsphinx pocketsphinx-en-us libpocketsphinx3
+  apertium apertium-eng-spa apertium-fr-es apertium-eng-cat sox
+  # real peers and servers for tests
+  sip-tester baresip baresip-core kamailio kamailio-tls-modules kamailio-extra-modules rtpengine-daemon
+  postgresql openssl ca-certificates procps
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "install-deps: the .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2
+  exit 1
+fi
