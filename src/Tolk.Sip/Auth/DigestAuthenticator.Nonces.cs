@@ -1,0 +1,145 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Tolk.Sip.Auth;
+
+public sealed partial class DigestAuthenticator
+{
+    // Nonce layout (before base64url): issued-at (8 bytes, Unix ms, big-endian) | random (12) | MAC (16).
+    // MAC = HMAC-SHA256(key, issued-at | random | realm) truncated to 128 bits: a nonce validates itself
+    // and is bound to its realm, so no per-nonce state is kept until it is first used.
+    private const int TimeLength = 8;
+    private const int RandomLength = 12;
+    private const int MacLength = 16;
+    private const int NonceLength = TimeLength + RandomLength + MacLength;
+
+    private readonly Lock _replayGate = new();
+    private readonly Dictionary<string, NonceUse> _used = new(StringComparer.Ordinal);
+    private long _evictedUpToMs = long.MinValue;
+
+    /// <summary>Number of nonces whose nonce-count is currently tracked (for monitoring and tests).</summary>
+    public int TrackedNonceCount
+    {
+        get
+        {
+            lock (_replayGate)
+            {
+                return _used.Count;
+            }
+        }
+    }
+
+    private string CreateNonce(string realm)
+    {
+        ArgumentNullException.ThrowIfNull(realm);
+        Span<byte> raw = stackalloc byte[NonceLength];
+        BinaryPrimitives.WriteInt64BigEndian(raw, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        RandomNumberGenerator.Fill(raw.Slice(TimeLength, RandomLength));
+        ComputeMac(raw[..(TimeLength + RandomLength)], realm, raw[(TimeLength + RandomLength)..]);
+        return Base64Url.EncodeToString(raw);
+    }
+
+    private bool TryReadNonce(string nonce, string realm, out long issuedMs)
+    {
+        issuedMs = 0;
+        Span<byte> raw = stackalloc byte[NonceLength + 3];
+        if (nonce.Length != Base64Url.GetEncodedLength(NonceLength)
+            || !Base64Url.TryDecodeFromChars(nonce, raw, out var written) || written != NonceLength)
+        {
+            return false;
+        }
+        Span<byte> mac = stackalloc byte[MacLength];
+        ComputeMac(raw[..(TimeLength + RandomLength)], realm, mac);
+        if (!CryptographicOperations.FixedTimeEquals(mac, raw.Slice(TimeLength + RandomLength, MacLength)))
+        {
+            return false;
+        }
+        issuedMs = BinaryPrimitives.ReadInt64BigEndian(raw);
+        return true;
+    }
+
+    private void ComputeMac(ReadOnlySpan<byte> stampAndRandom, string realm, Span<byte> destination)
+    {
+        var realmBytes = Encoding.UTF8.GetBytes(realm);
+        var input = new byte[stampAndRandom.Length + realmBytes.Length];
+        stampAndRandom.CopyTo(input);
+        realmBytes.CopyTo(input.AsSpan(stampAndRandom.Length));
+        Span<byte> full = stackalloc byte[32];
+        HMACSHA256.HashData(_key, input, full);
+        full[..MacLength].CopyTo(destination);
+    }
+
+    /// <summary>
+    /// RFC 7616 §3.4 / RFC 2617 §3.2.2: the nonce-count must increase for each request on one nonce.
+    /// Memory is bounded: entries go when their nonce expires; if the table is still full the oldest are
+    /// evicted and any untracked nonce issued before them is answered Stale, so eviction never reopens
+    /// a replay window.
+    /// </summary>
+    private DigestVerdict CheckAndRecordNonceCount(string nonce, long issuedMs, uint nc, out string? detail)
+    {
+        detail = null;
+        lock (_replayGate)
+        {
+            if (_used.TryGetValue(nonce, out var use))
+            {
+                if (nc <= use.LastCount)
+                {
+                    detail = $"nc {nc} not above {use.LastCount}";
+                    return DigestVerdict.Replay;
+                }
+                _used[nonce] = use with { LastCount = nc };
+                return DigestVerdict.Ok;
+            }
+            if (issuedMs <= _evictedUpToMs)
+            {
+                detail = "nonce-count state evicted";
+                return DigestVerdict.Stale;
+            }
+            if (_used.Count >= _options.MaxTrackedNonces)
+            {
+                Prune();
+                if (issuedMs <= _evictedUpToMs)
+                {
+                    detail = "nonce-count state evicted";
+                    return DigestVerdict.Stale;
+                }
+            }
+            _used[nonce] = new NonceUse(issuedMs, nc);
+            return DigestVerdict.Ok;
+        }
+    }
+
+    private void Prune()
+    {
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var lifetimeMs = (long)_options.NonceLifetime.TotalMilliseconds;
+        var expired = new List<string>();
+        foreach (var (nonce, use) in _used)
+        {
+            if (nowMs - use.IssuedMs > lifetimeMs)
+            {
+                expired.Add(nonce);
+            }
+        }
+        foreach (var n in expired)
+        {
+            _used.Remove(n);
+        }
+        if (_used.Count < _options.MaxTrackedNonces)
+        {
+            return;
+        }
+        // Still full of live nonces: drop the older half.
+        var ordered = _used.OrderBy(kv => kv.Value.IssuedMs).ToList();
+        var drop = Math.Max(1, ordered.Count / 2);
+        for (var i = 0; i < drop; i++)
+        {
+            _used.Remove(ordered[i].Key);
+            _evictedUpToMs = Math.Max(_evictedUpToMs, ordered[i].Value.IssuedMs);
+        }
+    }
+
+    private readonly record struct NonceUse(long IssuedMs, uint LastCount);
+}
