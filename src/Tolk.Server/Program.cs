@@ -1,1 +1,3 @@
-return 0;
+using Tolk.Server.Cli;
+
+return await TolkCli.CreateRootCommand().Parse(args).InvokeAsync();

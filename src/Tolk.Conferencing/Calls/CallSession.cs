@@ -1,0 +1,54 @@
+using Tolk.Conferencing.Tenancy;
+using Tolk.Sip.Dialogs;
+using Tolk.Sip.Transport;
+
+namespace Tolk.Conferencing.Calls;
+
+/// <summary>One caller's leg into a room: its tenant, room, dialog, media and timing.</summary>
+public sealed class CallSession
+{
+    public CallSession(TenantInfo tenant, RoomInfo room, string callerUri, string? authenticatedUser, SipEndPoint remote, DateTimeOffset startedAt)
+    {
+        Tenant = tenant;
+        Room = room;
+        CallerUri = callerUri;
+        AuthenticatedUser = authenticatedUser;
+        Remote = remote;
+        StartedAt = startedAt;
+    }
+
+    public Guid Id { get; } = Guid.NewGuid();
+
+    public TenantInfo Tenant { get; }
+
+    public RoomInfo Room { get; set; }
+
+    public string CallerUri { get; }
+
+    public string? AuthenticatedUser { get; }
+
+    public SipEndPoint Remote { get; }
+
+    /// <summary>The local address media should use (the one the caller reached us on).</summary>
+    public System.Net.IPAddress MediaAddress { get; set; } = System.Net.IPAddress.Loopback;
+
+    public DateTimeOffset StartedAt { get; }
+
+    public DateTimeOffset? ConnectedAt { get; set; }
+
+    public DateTimeOffset? EndedAt { get; set; }
+
+    public string? EndReason { get; set; }
+
+    public SipDialog? Dialog { get; set; }
+
+    public ICallMedia? Media { get; set; }
+
+    /// <summary>Negotiated session interval (RFC 4028), or null when no session timer runs.</summary>
+    public TimeSpan? SessionInterval { get; set; }
+
+    /// <summary>True when the UAS (we) must refresh the session.</summary>
+    public bool WeRefresh { get; set; }
+
+    internal ITimer? SessionTimer { get; set; }
+}

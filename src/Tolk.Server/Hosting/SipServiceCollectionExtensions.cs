@@ -1,0 +1,103 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tolk.Conferencing.Calls;
+using Tolk.Conferencing.Signaling;
+using Tolk.Conferencing.Tenancy;
+using Tolk.Sip.Auth;
+using Tolk.Sip.Registrar;
+using Tolk.Sip.Transactions;
+using Tolk.Sip.Transport;
+
+namespace Tolk.Server.Hosting;
+
+public static class SipServiceCollectionExtensions
+{
+    /// <summary>Registers the SIP stack and the call core as singletons, started by <see cref="SipHostedService"/>.</summary>
+    public static IServiceCollection AddTolkSip(this IServiceCollection services, TolkServerOptions options)
+    {
+        services.AddSingleton(sp => new SipTransportManager(
+            BuildTransportOptions(options, Console.Out),
+            sp.GetRequiredService<ILogger<SipTransportManager>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IMeterFactory>()));
+        services.AddSingleton<ISipMessageSender>(sp => sp.GetRequiredService<SipTransportManager>());
+        services.AddSingleton(sp => new SipTransactionLayer(
+            sp.GetRequiredService<ISipMessageSender>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SipTransactionLayer>>()));
+        services.AddSingleton(sp => new DigestAuthenticator(null, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DigestAuthenticator>>()));
+        services.AddSingleton(sp => new SipRegistrar(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ITenantCatalog>(_ =>
+        {
+            var catalog = new InMemoryTenantCatalog();
+            if (options.Demo.Enabled)
+            {
+                DemoTenant.Seed(catalog, options.Demo, Console.Out);
+            }
+            return catalog;
+        });
+        services.AddSingleton<ICallMediaProvider, RtpEchoMediaProvider>();
+        services.AddSingleton(sp => new SipServerCore(
+            sp.GetRequiredService<SipTransactionLayer>(),
+            sp.GetRequiredService<ISipMessageSender>(),
+            sp.GetRequiredService<ITenantCatalog>(),
+            sp.GetRequiredService<ICallMediaProvider>(),
+            sp.GetRequiredService<DigestAuthenticator>(),
+            sp.GetRequiredService<SipRegistrar>(),
+            new SipServerOptions(),
+            sp.GetService<ICallEventSink>(),
+            sp.GetRequiredService<ILogger<SipServerCore>>()));
+        services.AddHostedService<SipHostedService>();
+        return services;
+    }
+
+    private static SipTransportOptions BuildTransportOptions(TolkServerOptions options, TextWriter console)
+    {
+        var sip = options.Sip;
+        var transport = new SipTransportOptions();
+        foreach (var hp in sip.Udp)
+        {
+            transport.Listeners.Add(SipListenerOptions.Parse(SipTransportKind.Udp, hp));
+        }
+        foreach (var hp in sip.Tcp)
+        {
+            transport.Listeners.Add(SipListenerOptions.Parse(SipTransportKind.Tcp, hp));
+        }
+        foreach (var hp in sip.Tls)
+        {
+            transport.Listeners.Add(SipListenerOptions.Parse(SipTransportKind.Tls, hp));
+        }
+        if (sip.AdvertisedAddress is { } advertised)
+        {
+            transport.AdvertisedAddress = IPAddress.Parse(advertised);
+        }
+        transport.RateLimit.Enabled = sip.RateLimitEnabled;
+        transport.RateLimit.PermitsPerSecond = sip.RateLimitPerSecond;
+        transport.RateLimit.Burst = sip.RateLimitBurst;
+
+        if (sip.Tls.Count > 0)
+        {
+            System.Security.Cryptography.X509Certificates.X509Certificate2 certificate;
+            if (sip.TlsCertificate is { } certPath)
+            {
+                certificate = sip.TlsKey is { } keyPath
+                    ? SipCertificates.LoadPem(certPath, keyPath)
+                    : SipCertificates.LoadPfx(certPath, sip.TlsPfxPassword);
+            }
+            else
+            {
+                var generated = SelfSignedCertificate.CreateOrLoad(options.DataDirectory, [options.Demo.Domain, "localhost"]);
+                certificate = generated.Certificate;
+                console.WriteLine($"TLS certificate {(generated.Created ? "generated" : "loaded")}: {generated.CertificatePath}");
+                console.WriteLine($"TLS certificate SHA-256 fingerprint: {generated.Sha256Fingerprint}");
+            }
+            transport.TlsServer = new SipTlsServerOptions(new SipServerCertificateSelector(certificate))
+            {
+                RequireClientCertificate = sip.RequireClientCertificate,
+            };
+        }
+        return transport;
+    }
+}

@@ -1,0 +1,65 @@
+namespace Tolk.Server.Hosting;
+
+/// <summary>
+/// The `tolk serve` configuration, bound from the JSON config file, TOLK_-prefixed environment
+/// variables (e.g. TOLK_Sip__Udp__0) and command-line overrides, in that order of precedence.
+/// </summary>
+public sealed class TolkServerOptions
+{
+    public SipSection Sip { get; set; } = new();
+
+    public HttpSection Http { get; set; } = new();
+
+    /// <summary>Directory for the SQLite database, TLS material and other state.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    public DemoSection Demo { get; set; } = new();
+
+    public sealed class SipSection
+    {
+        /// <summary>UDP listeners as host:port ("0.0.0.0:5060", "[::]:5060").</summary>
+        public List<string> Udp { get; set; } = [];
+
+        public List<string> Tcp { get; set; } = [];
+
+        public List<string> Tls { get; set; } = [];
+
+        /// <summary>PEM certificate (with <see cref="TlsKey"/>) or PFX file; self-signed in the data directory when empty.</summary>
+        public string? TlsCertificate { get; set; }
+
+        public string? TlsKey { get; set; }
+
+        public string? TlsPfxPassword { get; set; }
+
+        /// <summary>Require a client certificate on TLS (trunks with mutual TLS).</summary>
+        public bool RequireClientCertificate { get; set; }
+
+        /// <summary>Address written into Via, Contact and SDP when listening on a wildcard address.</summary>
+        public string? AdvertisedAddress { get; set; }
+
+        /// <summary>New INVITE/REGISTER requests per second allowed from one source address.</summary>
+        public double RateLimitPerSecond { get; set; } = 20;
+
+        public int RateLimitBurst { get; set; } = 40;
+
+        public bool RateLimitEnabled { get; set; } = true;
+    }
+
+    public sealed class HttpSection
+    {
+        /// <summary>The management API and portal listener, host:port.</summary>
+        public string Listen { get; set; } = "127.0.0.1:8080";
+    }
+
+    public sealed class DemoSection
+    {
+        public bool Enabled { get; set; } = true;
+
+        public string Domain { get; set; } = "demo.tolk.test";
+
+        /// <summary>Passwords of the demo accounts alice, bob and carol; generated and printed when absent.</summary>
+        public Dictionary<string, string> Passwords { get; set; } = new(StringComparer.Ordinal);
+
+        public string RoomExtension { get; set; } = "5000";
+    }
+}

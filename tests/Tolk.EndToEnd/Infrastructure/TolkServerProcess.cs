@@ -1,0 +1,99 @@
+namespace Tolk.EndToEnd.Infrastructure;
+
+/// <summary>
+/// A real `tolk serve` process on loopback ports of its own, with its own data directory and known
+/// demo passwords, as an operator would run it.
+/// </summary>
+public sealed class TolkServerProcess : IAsyncDisposable
+{
+    public const string Domain = "demo.tolk.test";
+
+    private readonly ExternalProcess _process;
+
+    private TolkServerProcess(ExternalProcess process, int udp, int tcp, int tls, int http, string dataDir)
+    {
+        _process = process;
+        UdpPort = udp;
+        TcpPort = tcp;
+        TlsPort = tls;
+        HttpPort = http;
+        DataDirectory = dataDir;
+    }
+
+    public static IReadOnlyDictionary<string, string> Passwords { get; } = new Dictionary<string, string>
+    {
+        ["alice"] = "alice-Secret-1",
+        ["bob"] = "bob-Secret-2",
+        ["carol"] = "carol-Secret-3",
+    };
+
+    public int UdpPort { get; }
+
+    public int TcpPort { get; }
+
+    public int TlsPort { get; }
+
+    public int HttpPort { get; }
+
+    public string DataDirectory { get; }
+
+    public string Output => _process.Output;
+
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<TolkServerProcess> StartAsync(IDictionary<string, string>? extraEnvironment = null)
+    {
+        var udp = FreePorts.Next();
+        var tcp = FreePorts.Next();
+        var tls = FreePorts.Next();
+        var http = FreePorts.Next();
+        var data = Directory.CreateTempSubdirectory("tolk-e2e-").FullName;
+        var env = new Dictionary<string, string>
+        {
+            ["DOTNET_NOLOGO"] = "1",
+        };
+        foreach (var (user, password) in Passwords)
+        {
+            env[$"TOLK_Demo__Passwords__{user}"] = password;
+        }
+        if (extraEnvironment is not null)
+        {
+            foreach (var (k, v) in extraEnvironment)
+            {
+                env[k] = v;
+            }
+        }
+        var dll = Path.Combine(AppContext.BaseDirectory, "tolk.dll");
+        var process = ExternalProcess.Start("dotnet", [
+            dll, "serve",
+            "--sip-udp", $"127.0.0.1:{udp}",
+            "--sip-tcp", $"127.0.0.1:{tcp}",
+            "--sip-tls", $"127.0.0.1:{tls}",
+            "--http", $"127.0.0.1:{http}",
+            "--data", data,
+        ], environment: env);
+        var server = new TolkServerProcess(process, udp, tcp, tls, http, data);
+        try
+        {
+            await process.WaitForOutputAsync($"SIP listening on tls:127.0.0.1:{tls}", TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
