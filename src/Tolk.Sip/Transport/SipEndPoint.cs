@@ -7,5 +7,12 @@ public sealed record SipEndPoint(SipTransportKind Transport, IPEndPoint EndPoint
 {
     public bool IsReliable => Transport.IsReliable();
 
+    /// <summary>
+    /// The domain name this endpoint stands for, when known. For outbound TLS it is the SNI name and the
+    /// name the server certificate must carry (RFC 5922 §7.3); for an advertised local endpoint it is the
+    /// host written in Via/Contact instead of the address.
+    /// </summary>
+    public string? HostName { get; init; }
+
     public override string ToString() => $"{Transport.ToViaToken().ToLowerInvariant()}:{EndPoint}";
 }
