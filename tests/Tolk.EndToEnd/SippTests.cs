@@ -27,24 +27,25 @@ public sealed class SippTests : IAsyncLifetime
     [InlineData("tcp")]
     public async Task Register_with_digest_authentication(string transport)
     {
-        var result = await Sipp.RunAsync("register_digest.xml", transport, Port(transport), injection: "alice;" + TolkServerProcess.Passwords["alice"]);
+        var result = await Sipp.RunAsync("register_digest.xml", transport, Port(transport), injection: "alice", extraArguments: Credentials("alice", TolkServerProcess.Passwords["alice"]));
         Assert.True(result.ExitCode == 0 && result.Successful == 1, Describe(result));
     }
 
     [Fact]
     public async Task Register_with_a_wrong_password_is_refused()
     {
-        var result = await Sipp.RunAsync("register_digest.xml", "udp", _server.UdpPort, injection: "alice;not-the-password");
+        var result = await Sipp.RunAsync("register_digest.xml", "udp", _server.UdpPort, injection: "alice", extraArguments: Credentials("alice", "not-the-password"));
         Assert.Equal(0, result.Successful);
-        Assert.Contains("401", result.Errors + result.Output, StringComparison.Ordinal);
+        Assert.Contains("received 'SIP/2.0 401", result.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Register_as_another_tenant_user_is_refused()
     {
-        // bob's credentials may not register alice's address-of-record.
-        var result = await Sipp.RunAsync("register_digest.xml", "udp", _server.UdpPort, injection: "bob;" + TolkServerProcess.Passwords["alice"]);
+        // bob's valid credentials may not register alice's address-of-record (403).
+        var result = await Sipp.RunAsync("register_digest.xml", "udp", _server.UdpPort, injection: "alice", extraArguments: Credentials("bob", TolkServerProcess.Passwords["bob"]));
         Assert.Equal(0, result.Successful);
+        Assert.Contains("received 'SIP/2.0 403", result.Errors, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -70,6 +71,8 @@ public sealed class SippTests : IAsyncLifetime
         });
         Assert.True(result.ExitCode == 0 && result.Successful == 1, Describe(result));
     }
+
+    private static string[] Credentials(string user, string password) => ["-au", user, "-ap", password];
 
     private string Describe(Sipp.Result r) =>
         $"sipp exit {r.ExitCode}, ok {r.Successful}, failed {r.Failed}\nerrors:\n{r.Errors}\nsipp output:\n{Tail(r.Output)}\nserver output:\n{Tail(_server.Output)}";

@@ -32,7 +32,7 @@ public sealed partial class SipServerCore
             }
             username = credentials.Username;
             verdict = _digest.Verify(credentials, request.Method, credentials.Uri, (user, r, algorithm) => LookupHa1(tenant, user, algorithm));
-            if (verdict == DigestVerdict.Ok && !UriMatchesRequest(credentials.Uri, request))
+            if (verdict == DigestVerdict.Ok && !UriMatchesRequest(credentials.Uri, request, tx.Inbound.Local.EndPoint))
             {
                 verdict = DigestVerdict.UriMismatch;
             }
@@ -76,8 +76,12 @@ public sealed partial class SipServerCore
         };
     }
 
-    /// <summary>RFC 3261 §22.4: the digest-uri must name the Request-URI (compared as URIs).</summary>
-    private static bool UriMatchesRequest(string digestUri, SipRequest request)
+    /// <summary>
+    /// RFC 3261 §22.4: the digest-uri names the Request-URI. Some clients (SIPp among them) put the
+    /// server's own address there instead; that still binds the credentials to this server, so it is
+    /// accepted too. Anything else is refused.
+    /// </summary>
+    private static bool UriMatchesRequest(string digestUri, SipRequest request, System.Net.IPEndPoint local)
     {
         if (request.RawRequestUri is { } raw && string.Equals(raw, digestUri, StringComparison.Ordinal))
         {
@@ -88,6 +92,12 @@ public sealed partial class SipServerCore
             return false;
         }
         var target = request.RequestUri;
+        if (uri.User is null && System.Net.IPAddress.TryParse(uri.HostName, out var address)
+            && (address.Equals(local.Address) || local.Address.Equals(System.Net.IPAddress.Any) || local.Address.Equals(System.Net.IPAddress.IPv6Any))
+            && (uri.Port ?? 5060) == local.Port)
+        {
+            return true;
+        }
         return uri.Scheme == target.Scheme
             && string.Equals(uri.UserUnescaped, target.UserUnescaped, StringComparison.Ordinal)
             && uri.HostName == target.HostName

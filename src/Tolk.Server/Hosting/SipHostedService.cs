@@ -21,11 +21,6 @@ public sealed partial class SipHostedService(
         _ = core; // the core subscribes to the transaction layer when constructed
         transports.ConnectionClosed += (_, e) => registrar.RemoveFlow(e.ConnectionId);
         await transports.StartAsync(cancellationToken);
-        foreach (var ep in transports.BoundEndPoints)
-        {
-            LogListening(logger, ep.ToString());
-            Console.WriteLine($"SIP listening on {ep}");
-        }
         await base.StartAsync(cancellationToken);
     }
 
@@ -64,9 +59,6 @@ public sealed partial class SipHostedService(
         await base.StopAsync(cancellationToken);
         await transports.StopAsync();
     }
-
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "SIP listening on {EndPoint}")]
-    private static partial void LogListening(ILogger logger, string endPoint);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Dispatching an inbound message failed")]
     private static partial void LogDispatchFailed(ILogger logger, Exception ex);

@@ -27,7 +27,7 @@ public static class SipServiceCollectionExtensions
             sp.GetRequiredService<ISipMessageSender>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SipTransactionLayer>>()));
-        services.AddSingleton(sp => new DigestAuthenticator(null, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DigestAuthenticator>>()));
+        services.AddSingleton(sp => new DigestAuthenticator(DigestOptions(options), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DigestAuthenticator>>()));
         services.AddSingleton(sp => new SipRegistrar(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ITenantCatalog>(_ =>
         {
@@ -52,6 +52,21 @@ public static class SipServiceCollectionExtensions
         services.AddHostedService<SipHostedService>();
         return services;
     }
+
+    private static DigestAuthenticatorOptions DigestOptions(TolkServerOptions options)
+    {
+        // MD5 alone by default: widely deployed clients (libre-based softphones, SIPp) abort on any
+        // SHA-256 challenge, even next to an MD5 one. Operators enable SHA-256 with Sip:DigestAlgorithms.
+        var algorithms = options.Sip.DigestAlgorithms.Count > 0 ? options.Sip.DigestAlgorithms : ["MD5"];
+        return new DigestAuthenticatorOptions { Algorithms = algorithms.Select(ParseAlgorithm).ToList() };
+    }
+
+    private static DigestAlgorithm ParseAlgorithm(string name) => name.Trim().ToUpperInvariant() switch
+    {
+        "SHA-256" => DigestAlgorithm.Sha256,
+        "MD5" => DigestAlgorithm.Md5,
+        _ => throw new FormatException($"Unknown digest algorithm '{name}' in Sip:DigestAlgorithms (use SHA-256 and/or MD5)."),
+    };
 
     private static SipTransportOptions BuildTransportOptions(TolkServerOptions options, TextWriter console)
     {

@@ -43,6 +43,13 @@ public sealed class TolkServerOptions
         public int RateLimitBurst { get; set; } = 40;
 
         public bool RateLimitEnabled { get; set; } = true;
+
+        /// <summary>
+        /// Digest algorithms challenged with, in order of preference (RFC 8760 §2.4). SHA-256 alone is
+        /// the strongest; some deployed clients abort on any challenge that is not MD5, so the default
+        /// is MD5 alone (see docs/sip.md).
+        /// </summary>
+        public List<string> DigestAlgorithms { get; set; } = [];
     }
 
     public sealed class HttpSection
