@@ -3,13 +3,9 @@ using Tolk.EndToEnd.Infrastructure;
 namespace Tolk.EndToEnd;
 
 /// <summary>SIPp (Debian sip-tester) as a real UAC against a real `tolk serve`, over UDP and TCP.</summary>
-public sealed class SippTests : IAsyncLifetime
+public sealed class SippTests(TolkServerFixture fixture) : IClassFixture<TolkServerFixture>
 {
-    private TolkServerProcess _server = null!;
-
-    public async Task InitializeAsync() => _server = await TolkServerProcess.StartAsync();
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    private readonly TolkServerProcess _server = fixture.Server;
 
     private int Port(string transport) => transport == "tcp" ? _server.TcpPort : _server.UdpPort;
 

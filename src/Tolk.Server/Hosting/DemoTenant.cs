@@ -5,7 +5,7 @@ namespace Tolk.Server.Hosting;
 
 /// <summary>
 /// The built-in demo tenant: domain demo.tolk.test, accounts alice/bob/carol, room 5000 (English and
-/// Spanish). Passwords come from configuration; missing ones are generated and printed once.
+/// Spanish) open to any caller, room 5001 for the tenant's accounts only. Passwords come from configuration; missing ones are generated and printed once.
 /// </summary>
 public static class DemoTenant
 {
@@ -27,6 +27,12 @@ public static class DemoTenant
             Guid.NewGuid(),
             demo.RoomExtension,
             "Demo room",
+            Languages: [new RoomLanguage("en"), new RoomLanguage("es")]));
+        catalog.AddRoom(tenant, new RoomInfo(
+            Guid.NewGuid(),
+            demo.PrivateRoomExtension,
+            "Demo private room (tenant accounts only)",
+            RequireAuthentication: true,
             Languages: [new RoomLanguage("en"), new RoomLanguage("es")]));
     }
 }

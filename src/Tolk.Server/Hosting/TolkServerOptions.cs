@@ -68,5 +68,8 @@ public sealed class TolkServerOptions
         public Dictionary<string, string> Passwords { get; set; } = new(StringComparer.Ordinal);
 
         public string RoomExtension { get; set; } = "5000";
+
+        /// <summary>A room that requires digest authentication with a tenant account.</summary>
+        public string PrivateRoomExtension { get; set; } = "5001";
     }
 }

@@ -1,0 +1,77 @@
+namespace Tolk.EndToEnd.Infrastructure;
+
+/// <summary>Reads PCM WAV files and measures tones in them (Goertzel), to check what a peer heard.</summary>
+public static class WavAnalysis
+{
+    public sealed record Pcm(int SampleRate, short[] Samples);
+
+    public static Pcm Read(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var sampleRate = BitConverter.ToInt32(bytes, 24);
+        var channels = BitConverter.ToInt16(bytes, 22);
+        // Find the "data" chunk (sndfile may write other chunks first).
+        var pos = 12;
+        while (pos + 8 <= bytes.Length)
+        {
+            var id = System.Text.Encoding.ASCII.GetString(bytes, pos, 4);
+            var size = BitConverter.ToInt32(bytes, pos + 4);
+            if (id == "data")
+            {
+                var count = Math.Min(size, bytes.Length - pos - 8) / 2 / channels;
+                var samples = new short[count];
+                for (var i = 0; i < count; i++)
+                {
+                    samples[i] = BitConverter.ToInt16(bytes, pos + 8 + i * 2 * channels);
+                }
+                return new Pcm(sampleRate, samples);
+            }
+            pos += 8 + size + (size & 1);
+        }
+        throw new InvalidDataException($"{path} has no data chunk");
+    }
+
+    /// <summary>RMS level of a tone at <paramref name="frequency"/> (Goertzel over the whole signal), relative to full scale.</summary>
+    public static double ToneLevel(Pcm pcm, double frequency, int skipSamples = 0)
+    {
+        var n = pcm.Samples.Length - skipSamples;
+        if (n <= 0)
+        {
+            return 0;
+        }
+        var k = 2 * Math.Cos(2 * Math.PI * frequency / pcm.SampleRate);
+        double s1 = 0, s2 = 0;
+        for (var i = skipSamples; i < pcm.Samples.Length; i++)
+        {
+            var s0 = pcm.Samples[i] / 32768.0 + k * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+        }
+        var power = s1 * s1 + s2 * s2 - k * s1 * s2;
+        return Math.Sqrt(2 * power) / n;
+    }
+
+    /// <summary>Writes an 8 kHz mono 16-bit WAV of a pure tone (what baresip's aufile reads).</summary>
+    public static string WriteTone(string path, double frequency, double seconds, double amplitude = 0.3, int sampleRate = 8000)
+    {
+        var count = (int)(seconds * sampleRate);
+        using var w = new BinaryWriter(File.Create(path));
+        w.Write("RIFF"u8);
+        w.Write(36 + count * 2);
+        w.Write("WAVEfmt "u8);
+        w.Write(16);
+        w.Write((short)1);
+        w.Write((short)1);
+        w.Write(sampleRate);
+        w.Write(sampleRate * 2);
+        w.Write((short)2);
+        w.Write((short)16);
+        w.Write("data"u8);
+        w.Write(count * 2);
+        for (var i = 0; i < count; i++)
+        {
+            w.Write((short)(amplitude * 32767 * Math.Sin(2 * Math.PI * frequency * i / sampleRate)));
+        }
+        return path;
+    }
+}
