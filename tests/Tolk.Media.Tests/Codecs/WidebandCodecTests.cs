@@ -90,9 +90,9 @@ public class WidebandCodecTests
         var decoded = RunThrough(encoder, decoder, tone);
         // Opus is perceptual, not waveform-exact: demand the tone back at the right frequency and level.
         var tail = decoded.AsSpan(rate / 2);
-        Assert.InRange(Signals.DominantFrequency(tail, rate, 100, 3000), 430, 450);
+        Assert.InRange(Signals.DominantFrequency(tail[..(rate / 5)], rate, 100, 3000), 430, 450);
         Assert.InRange(Signals.Rms(tail), 0.7 * Signals.Rms(tone), 1.3 * Signals.Rms(tone));
-        var snr = Signals.Snr(tone, decoded, rate / 50, skip: rate / 2);
+        var snr = Signals.Snr(tone.AsSpan(0, rate), decoded, rate / 50, skip: rate / 2);
         Assert.True(snr > 10, $"Opus tone SNR {snr:F1} dB");
     }
 
