@@ -213,4 +213,46 @@ public class JitterBufferTests
         Assert.InRange(buffer.Stats.Lost, (frames / 10) - 1, (frames / 10) + 1);
         Assert.InRange(concealed, frames / 10 - 1, (frames / 10) + 3);
     }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(30)]
+    [InlineData(40)]
+    public void Packet_times_other_than_20_ms_play_continuously(int ptime)
+    {
+        var samples = 8 * ptime;
+        using var encoder = new G711Encoder(aLaw: false);
+        using var decoder = new G711Decoder(aLaw: false);
+        var time = new ManualTimeProvider();
+        using var buffer = new JitterBuffer(decoder, time);
+        var tone = Signals.Tone(440, 8000, 8000 * 4);
+        var frame = new short[320];
+        var output = new List<short>();
+        var kinds = new List<JitterFrameKind>();
+        var sent = 0;
+        for (var ms = 0; ms < 3000; ms += 10)
+        {
+            if (ms % ptime == 0)
+            {
+                var payload = new byte[samples];
+                encoder.Encode(tone.AsSpan(sent * samples, samples), payload);
+                buffer.Push((ushort)sent, (uint)(sent * samples), payload);
+                sent++;
+            }
+
+            if (ms % 20 == 0)
+            {
+                kinds.Add(buffer.Pull(frame));
+                output.AddRange(frame);
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        Assert.Equal(0, buffer.Stats.Lost);
+        Assert.True(kinds.Skip(10).All(k => k == JitterFrameKind.Audio), string.Join(",", kinds));
+        var tail = output.ToArray().AsSpan(16000, 16000);
+        Assert.InRange(Signals.DominantFrequency(tail, 16000, 100, 2000), 430, 450);
+        Assert.InRange(Signals.Rms(tail), 0.9 * 7071, 1.1 * 7071);
+    }
 }

@@ -104,4 +104,21 @@ public class SrtpContextTests
         Assert.Equal(SrtpProfile.AesCm128HmacSha1_32, p32);
         Assert.Throws<ArgumentException>(() => SrtpContext.CreateOutbound(SrtpProfile.AesCm128HmacSha1_80, new byte[16]));
     }
+
+    [Theory]
+    [MemberData(nameof(Profiles))]
+    public void Random_datagrams_never_authenticate_and_never_crash(SrtpProfile profile)
+    {
+        using var rx = SrtpContext.CreateInbound(profile, SrtpProfiles.GenerateKey(profile));
+        var random = new Random(99);
+        var buffer = new byte[256];
+        for (var i = 0; i < 5000; i++)
+        {
+            random.NextBytes(buffer);
+            buffer[0] = (byte)((buffer[0] & 0x3F) | 0x80); // keep version 2 so libsrtp looks deeper
+            var length = random.Next(0, buffer.Length);
+            Assert.NotEqual(SrtpResult.Ok, rx.UnprotectRtp(buffer, length, out _));
+            Assert.NotEqual(SrtpResult.Ok, rx.UnprotectRtcp(buffer, length, out _));
+        }
+    }
 }
