@@ -1,0 +1,261 @@
+using System.Buffers;
+
+namespace Tolk.Media.Jitter;
+
+public sealed partial class JitterBuffer
+{
+    /// <summary>Decodes or conceals the next packet into the PCM FIFO.</summary>
+    private JitterFrameKind DecodeNext()
+    {
+        ref var slot = ref _slots[_nextSeq & (Capacity - 1)];
+        if (slot.Used && slot.Sequence == _nextSeq)
+        {
+            var n = _decoder.Decode(slot.Payload.AsSpan(0, slot.Length), _decodeBuffer);
+            Release(ref slot);
+            _nextSeq++;
+            if (n > 0)
+            {
+                _concealRun = 0;
+                AppendFifo(_decodeBuffer.AsSpan(0, n));
+                return JitterFrameKind.Audio;
+            }
+
+            // A corrupt payload is treated like a lost one.
+            ConcealOne(default);
+            return JitterFrameKind.Concealed;
+        }
+
+        if ((_concealRun + 1) * PacketMs > _options.IdleAfter.TotalMilliseconds && _highestSeq < _nextSeq)
+        {
+            _concealRun = 0;
+            return JitterFrameKind.Silence;
+        }
+
+        if (_highestSeq > _nextSeq)
+        {
+            // RFC 6716 / opus_decode: the packet after a loss may carry it as in-band FEC.
+            ref var next = ref _slots[(_nextSeq + 1) & (Capacity - 1)];
+            var nextPayload = next.Used && next.Sequence == _nextSeq + 1 ? next.Payload.AsSpan(0, next.Length) : default;
+            _lost++;
+            _nextSeq++;
+            ConcealOne(nextPayload);
+        }
+        else
+        {
+            // Underrun: nothing newer has arrived, so the packet may just be late. Stretch time by
+            // concealing without moving the playout point (this also absorbs a sender clock that is slower than ours).
+            _inserted++;
+            ConcealOne(default);
+        }
+
+        return JitterFrameKind.Concealed;
+    }
+
+    private void ConcealOne(ReadOnlySpan<byte> nextPayload)
+    {
+        _concealed++;
+        _concealRun++;
+        var samples = Math.Min(_packetSamples, _decodeBuffer.Length);
+        var n = _decoder.Conceal(_decodeBuffer.AsSpan(0, samples), nextPayload);
+        if (n <= 0)
+        {
+            _decodeBuffer.AsSpan(0, samples).Clear();
+            n = samples;
+        }
+
+        AppendFifo(_decodeBuffer.AsSpan(0, n));
+    }
+
+    /// <summary>Keeps the depth near the target once per adaptation window (drop when too deep, insert when too shallow).</summary>
+    private void Adapt()
+    {
+        var buffered = BufferedMs();
+        _minBufferedInWindow = Math.Min(_minBufferedInWindow, buffered);
+        _maxBufferedInWindow = Math.Max(_maxBufferedInWindow, buffered);
+        if (++_pullsInWindow * AudioFormat.FrameMilliseconds < _options.AdaptationWindow.TotalMilliseconds)
+        {
+            return;
+        }
+
+        UpdateTarget();
+        // The window minimum is the depth the worst-timed packet left us with: if even that exceeds the
+        // target by a whole packet, the buffer holds needless delay (sender faster than us, or a burst).
+        if (_minBufferedInWindow >= _targetMs + PacketMs && _highestSeq > _nextSeq)
+        {
+            // Drain about half the excess, spread over the next window (one frame every other pull).
+            var excess = (int)((_minBufferedInWindow - _targetMs) / PacketMs);
+            _dropBudget = Math.Max(1, excess / 2);
+        }
+        else if (_maxBufferedInWindow + PacketMs <= _targetMs)
+        {
+            // Too shallow all window long (jitter grew): add a concealed packet of delay.
+            _inserted++;
+            ConcealOne(default);
+        }
+
+        ResetWindow();
+    }
+
+    private void DropOne()
+    {
+        ref var slot = ref _slots[_nextSeq & (Capacity - 1)];
+        if (slot.Used && slot.Sequence == _nextSeq)
+        {
+            // Decode it anyway so the decoder state stays continuous, then discard the audio.
+            _ = _decoder.Decode(slot.Payload.AsSpan(0, slot.Length), _decodeBuffer);
+            Release(ref slot);
+        }
+        else
+        {
+            _lost++;
+        }
+
+        _nextSeq++;
+        _dropped++;
+    }
+
+    private void ResetWindow()
+    {
+        _pullsInWindow = 0;
+        _minBufferedInWindow = int.MaxValue;
+        _maxBufferedInWindow = 0;
+    }
+
+    /// <summary>Buffered audio ahead of playout: packets not yet decoded (gaps included) plus decoded PCM.</summary>
+    private int BufferedMs()
+    {
+        if (!_haveSeq)
+        {
+            return 0;
+        }
+
+        var packets = _highestSeq - _nextSeq + 1;
+        if (packets <= 0)
+        {
+            packets = 0;
+        }
+
+        return (int)(packets * PacketMs) + (_fifoCount * 1000 / AudioFormat.SampleRate);
+    }
+
+    private void LearnPacketDuration(long ext, uint timestamp)
+    {
+        ref var previous = ref _slots[(ext - 1) & (Capacity - 1)];
+        if (previous.Used && previous.Sequence == ext - 1)
+        {
+            var step = timestamp - previous.Timestamp;
+            var clock = _decoder.Info.ClockRate;
+            if (step > 0 && step <= (uint)(clock / 5) && step != _packetTimestampStep)
+            {
+                // ptime other than 20 ms (e.g. 10 or 30 ms): conceal in units of the real packet length.
+                _packetTimestampStep = step;
+                _packetSamples = (int)((long)step * _decoder.Info.SampleRate / clock);
+            }
+        }
+    }
+
+    /// <summary>Records the packet's delay relative to its timestamp, in ms (an unknown constant offset cancels out).</summary>
+    private void RecordDelay(long arrival, uint timestamp)
+    {
+        var arrivalMs = arrival * 1000.0 / _time.TimestampFrequency;
+        var mediaMs = timestamp * 1000.0 / _decoder.Info.ClockRate;
+        var delay = arrivalMs - mediaMs;
+        if (_delayCount > 0)
+        {
+            // Keep the timestamp wrap (every ~74 min at 8 kHz... ~25 h at 48 kHz) from looking like a jump.
+            var last = _delays[(_delayIndex + DelayHistory - 1) % DelayHistory];
+            var wrapMs = 4294967296.0 * 1000 / _decoder.Info.ClockRate;
+            while (delay - last > wrapMs / 2)
+            {
+                delay -= wrapMs;
+            }
+
+            while (last - delay > wrapMs / 2)
+            {
+                delay += wrapMs;
+            }
+        }
+
+        _delays[_delayIndex] = delay;
+        _delayIndex = (_delayIndex + 1) % DelayHistory;
+        _delayCount = Math.Min(_delayCount + 1, DelayHistory);
+    }
+
+    /// <summary>Target = 95th percentile of delay above the fastest recent packet, plus one packet of margin, clamped.</summary>
+    private void UpdateTarget()
+    {
+        if (_delayCount < 10)
+        {
+            return;
+        }
+
+        var span = _sortScratch.AsSpan(0, _delayCount);
+        _delays.AsSpan(0, _delayCount).CopyTo(span);
+        span.Sort();
+        var spread = span[(int)(0.95 * (_delayCount - 1))] - span[0];
+        _targetMs = Math.Clamp(spread + PacketMs, _options.MinDelay.TotalMilliseconds, _options.MaxDelay.TotalMilliseconds);
+    }
+
+    private void Resync(long ext)
+    {
+        _resyncs++;
+        ClearSlots();
+        _highestSeq = ext;
+        _nextSeq = ext;
+        _playing = false;
+        _fifoCount = 0;
+        _fifoStart = 0;
+        _delayCount = 0;
+    }
+
+    private void AppendFifo(ReadOnlySpan<short> pcm)
+    {
+        if (_resampler is not null)
+        {
+            var n = _resampler.Process(pcm, _resampleBuffer);
+            pcm = _resampleBuffer.AsSpan(0, n);
+        }
+
+        foreach (var sample in pcm)
+        {
+            if (_fifoCount == _fifo.Length)
+            {
+                // Overflow cannot happen with sane packet sizes; keep the newest audio if it does.
+                _fifoStart = (_fifoStart + 1) % _fifo.Length;
+                _fifoCount--;
+            }
+
+            _fifo[(_fifoStart + _fifoCount) % _fifo.Length] = sample;
+            _fifoCount++;
+        }
+    }
+
+    private void ReadFifo(Span<short> destination)
+    {
+        for (var i = 0; i < destination.Length; i++)
+        {
+            destination[i] = _fifo[_fifoStart];
+            _fifoStart = (_fifoStart + 1) % _fifo.Length;
+        }
+
+        _fifoCount -= destination.Length;
+    }
+
+    private static void Release(ref Slot slot)
+    {
+        if (slot.Payload is not null)
+        {
+            ArrayPool<byte>.Shared.Return(slot.Payload);
+        }
+
+        slot = default;
+    }
+
+    private void ClearSlots()
+    {
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            Release(ref _slots[i]);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Tolk.Media.Rtp;
+
+public sealed partial class RtpSession
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "RTP latched to {RemoteEndPoint}")]
+    private partial void LogLatched(IPEndPoint remoteEndPoint);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "RTP SSRC changed from {OldSsrc:X8} to {NewSsrc:X8}")]
+    private partial void LogSsrcRelock(uint oldSsrc, uint newSsrc);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "No RTP received for {SilentFor}")]
+    private partial void LogInactive(TimeSpan silentFor);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "RTP send failed: {Error}")]
+    private partial void LogSendFailed(SocketError error);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "RTP packet handler failed")]
+    private partial void LogHandlerFailed(Exception exception);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "RTCP BYE received: {Reason}")]
+    private partial void LogBye(string? reason);
+}

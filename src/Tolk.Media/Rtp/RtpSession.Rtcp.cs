@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Tolk.Media.Rtcp;
+using Tolk.Media.Srtp;
+
+namespace Tolk.Media.Rtp;
+
+public sealed partial class RtpSession
+{
+    private readonly byte[] _rtcpSendBuffer = new byte[512];
+    private ITimer? _rtcpTimer;
+    private ITimer? _inactivityTimer;
+    private bool _inactivityRaised;
+    private bool _sentSinceReport;
+    private uint _lastSentTimestamp;
+    private long _lastSentAt;
+    private long _octetsSentForSr;
+
+    private void StartTimers()
+    {
+        _rtcpTimer = _time.CreateTimer(_ => OnRtcpTimer(), null, NextRtcpInterval(), Timeout.InfiniteTimeSpan);
+        var check = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 100, _options.InactivityTimeout.Ticks / 4));
+        _inactivityTimer = _time.CreateTimer(_ => CheckInactivity(), null, check, check);
+    }
+
+    private void StopTimers()
+    {
+        _rtcpTimer?.Dispose();
+        _inactivityTimer?.Dispose();
+    }
+
+    /// <summary>RFC 3550 §6.3.1: randomise the interval over [0.5, 1.5] × T to avoid synchronised reports.</summary>
+    private TimeSpan NextRtcpInterval() =>
+        TimeSpan.FromTicks((long)(_options.RtcpInterval.Ticks * (0.5 + (RandomNumberGenerator.GetInt32(1000) / 1000.0))));
+
+    private void CheckInactivity()
+    {
+        if (Volatile.Read(ref _disposed) != 0 || _inactivityRaised)
+        {
+            return;
+        }
+
+        var silentFor = _time.GetElapsedTime(Volatile.Read(ref _lastReceived));
+        if (silentFor >= _options.InactivityTimeout)
+        {
+            _inactivityRaised = true;
+            LogInactive(silentFor);
+            InactivityTimeout?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    private void OnRtcpTimer()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        SendReport(bye: null);
+        _rtcpTimer?.Change(NextRtcpInterval(), Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Sends an RTCP BYE (with a receiver/sender report and SDES first, as a compound packet must, RFC 3550 §6.1).</summary>
+    public bool SendBye(string? reason = null) => SendReport(reason ?? string.Empty);
+
+    private bool SendReport(string? bye)
+    {
+        SocketAddress? remote;
+        lock (_stateGate)
+        {
+            remote = _remoteRtcp;
+        }
+
+        if (remote is null)
+        {
+            return false;
+        }
+
+        lock (_sendGate)
+        {
+            var buffer = _rtcpSendBuffer.AsSpan();
+            var length = 0;
+            Span<RtcpReportBlock> blocks = stackalloc RtcpReportBlock[1];
+            var blockCount = 0;
+            var stats = ReceiveStats;
+            if (_ssrcLocked && stats.PacketsReceived > 0)
+            {
+                stats.TakeIntervalLoss(out var fraction, out var cumulative);
+                uint dlsr = 0;
+                if (stats.LastSenderReportNtp != 0)
+                {
+                    // DLSR in units of 1/65536 s (RFC 3550 §6.4.1).
+                    dlsr = (uint)(_time.GetElapsedTime(stats.LastSenderReportArrival).TotalSeconds * 65536);
+                }
+
+                blocks[0] = new RtcpReportBlock(_remoteSsrc, fraction, cumulative, stats.ExtendedHighestSequence, stats.Jitter,
+                    stats.LastSenderReportNtp, dlsr);
+                blockCount = 1;
+            }
+
+            bool ok;
+            if (_sentSinceReport)
+            {
+                // Map "now" to the RTP clock by extrapolating from the last packet sent.
+                var rtpNow = _lastSentTimestamp + (uint)(_time.GetElapsedTime(_lastSentAt).TotalSeconds * _options.ClockRate);
+                var info = new RtcpSenderInfo(RtcpSenderInfo.ToNtp(_time.GetUtcNow()), rtpNow,
+                    (uint)Interlocked.Read(ref _packetsSent), (uint)Interlocked.Read(ref _octetsSentForSr));
+                ok = RtcpWriter.TryWriteSenderReport(buffer, LocalSsrc, info, blocks[..blockCount], out length);
+                _sentSinceReport = false;
+            }
+            else
+            {
+                ok = RtcpWriter.TryWriteReceiverReport(buffer, LocalSsrc, blocks[..blockCount], out length);
+            }
+
+            ok &= RtcpWriter.TryWriteSdesCname(buffer[length..], LocalSsrc, _options.Cname, out var sdes);
+            length += sdes;
+            if (bye is not null)
+            {
+                ok &= RtcpWriter.TryWriteBye(buffer[length..], [LocalSsrc], bye.Length == 0 ? null : bye, out var byeLength);
+                length += byeLength;
+            }
+
+            if (!ok)
+            {
+                return false;
+            }
+
+            if (_options.SrtpOutbound is { } srtp && srtp.ProtectRtcp(_rtcpSendBuffer, length, out length) != SrtpResult.Ok)
+            {
+                Interlocked.Increment(ref _sendErrors);
+                return false;
+            }
+
+            if (!TrySend(_rtcpSocket ?? _rtpSocket, _rtcpSendBuffer.AsSpan(0, length), remote))
+            {
+                return false;
+            }
+
+            Interlocked.Increment(ref _rtcpSent);
+            return true;
+        }
+    }
+
+    private void OnRtcpDatagram(byte[] buffer, int length, SocketAddress from)
+    {
+        lock (_stateGate)
+        {
+            var expected = _remoteRtcp is not null && _remoteRtcp.Equals(from);
+            if (!expected && (!_options.Latching || _rtcpLatched))
+            {
+                Interlocked.Increment(ref _unexpectedSource);
+                return;
+            }
+        }
+
+        if (_options.SrtpInbound is { } srtp)
+        {
+            var result = srtp.UnprotectRtcp(buffer, length, out length);
+            if (result != SrtpResult.Ok)
+            {
+                CountSrtpFailure(result);
+                return;
+            }
+        }
+
+        var data = buffer.AsSpan(0, length);
+        if (!RtcpCompoundReader.Validate(data))
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+
+        if (_options.Latching)
+        {
+            lock (_stateGate)
+            {
+                if (!_rtcpLatched)
+                {
+                    _rtcpLatched = true;
+                    _remoteRtcp = from.Equals(_remoteRtcp) ? _remoteRtcp : CopyAddress(from);
+                }
+            }
+        }
+
+        Interlocked.Increment(ref _rtcpReceived);
+        var reader = new RtcpCompoundReader(data);
+        while (reader.MoveNext())
+        {
+            var packet = reader.Current;
+            if (packet.Type == RtcpPacketType.SenderReport && packet.TryGetSenderInfo(out var info))
+            {
+                ReceiveStats.OnSenderReport(info.NtpTimestamp, _time.GetTimestamp());
+            }
+            else if (packet.Type == RtcpPacketType.Bye)
+            {
+                var reason = packet.GetByeReason();
+                LogBye(reason);
+                ByeReceived?.Invoke(this, reason);
+            }
+        }
+    }
+
+    private static SocketAddress CopyAddress(SocketAddress source)
+    {
+        var copy = new SocketAddress(source.Family, source.Size);
+        source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
+        return copy;
+    }
+}

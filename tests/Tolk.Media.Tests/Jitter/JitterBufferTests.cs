@@ -1,0 +1,258 @@
+using Tolk.Media.Codecs;
+using Tolk.Media.Jitter;
+using Tolk.Testing;
+
+namespace Tolk.Media.Tests.Jitter;
+
+/// <summary>Scripted network conditions on a manual clock: the sender's packets arrive at scripted times, the mixer pulls every 20 ms.</summary>
+public class JitterBufferTests
+{
+    private sealed record Arrival(double AtMs, ushort Sequence, uint Timestamp, byte[] Payload);
+
+    private sealed class Run
+    {
+        public int Audio;
+        public int Concealed;
+        public int Silence;
+        public List<short> Output { get; } = [];
+        public List<double> Delays { get; } = [];
+        public JitterBufferStats Stats;
+    }
+
+    /// <summary>PCMU packets of a 440 Hz tone; packet k is sent at k * 20 ms * <paramref name="senderClockScale"/>.</summary>
+    private static List<Arrival> Packets(int count, Func<int, double> networkDelayMs, double senderClockScale = 1.0, ushort firstSeq = 65000)
+    {
+        using var encoder = new G711Encoder(aLaw: false);
+        var tone = Signals.Tone(440, 8000, 160 * count);
+        var list = new List<Arrival>();
+        for (var k = 0; k < count; k++)
+        {
+            var payload = new byte[160];
+            encoder.Encode(tone.AsSpan(k * 160, 160), payload);
+            var delay = networkDelayMs(k);
+            if (double.IsNaN(delay))
+            {
+                continue; // lost
+            }
+
+            list.Add(new Arrival((k * 20 * senderClockScale) + delay, (ushort)(firstSeq + k), (uint)(1000 + (k * 160)), payload));
+        }
+
+        return list;
+    }
+
+    private static Run Simulate(List<Arrival> arrivals, double durationMs, JitterBufferOptions? options = null, double pullOffsetMs = 7)
+    {
+        var time = new ManualTimeProvider();
+        using var decoder = new G711Decoder(aLaw: false);
+        using var buffer = new JitterBuffer(decoder, time, options);
+        var ordered = arrivals.OrderBy(a => a.AtMs).ToList();
+        var run = new Run();
+        var frame = new short[AudioFormat.FrameSamples];
+        var now = 0.0;
+        var next = 0;
+        for (var pullAt = pullOffsetMs; pullAt < durationMs; pullAt += 20)
+        {
+            while (next < ordered.Count && ordered[next].AtMs <= pullAt)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(ordered[next].AtMs - now));
+                now = ordered[next].AtMs;
+                buffer.Push(ordered[next].Sequence, ordered[next].Timestamp, ordered[next].Payload);
+                next++;
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(pullAt - now));
+            now = pullAt;
+            var kind = buffer.Pull(frame);
+            switch (kind)
+            {
+                case JitterFrameKind.Audio: run.Audio++; break;
+                case JitterFrameKind.Concealed: run.Concealed++; break;
+                default: run.Silence++; break;
+            }
+
+            run.Output.AddRange(frame);
+            run.Delays.Add(buffer.Stats.CurrentDelay.TotalMilliseconds);
+        }
+
+        run.Stats = buffer.Stats;
+        return run;
+    }
+
+    [Fact]
+    public void Steady_stream_plays_every_frame_at_16_khz()
+    {
+        var run = Simulate(Packets(250, _ => 30), 5000);
+        Assert.Equal(0, run.Concealed);
+        Assert.True(run.Silence <= 5, $"startup silence {run.Silence}");
+        Assert.True(run.Audio >= 240);
+        Assert.Equal(0, run.Stats.Lost);
+        var audio = run.Output.ToArray().AsSpan(20 * 320, 200 * 320);
+        Assert.InRange(Signals.DominantFrequency(audio, 16000, 100, 2000), 430, 450);
+        Assert.InRange(run.Stats.TargetDelay.TotalMilliseconds, 20, 40);
+    }
+
+    [Fact]
+    public void Reordering_and_duplicates_are_absorbed_without_loss()
+    {
+        // Swap every pair (odd packets overtake even ones by 25 ms) and duplicate every 10th packet.
+        var arrivals = Packets(250, k => k % 2 == 0 ? 45 : 20);
+        arrivals.AddRange(arrivals.Where((_, i) => i % 10 == 0).Select(a => a with { AtMs = a.AtMs + 15 }).ToList());
+        var run = Simulate(arrivals, 5000);
+        Assert.Equal(0, run.Stats.Lost);
+        Assert.Equal(25, run.Stats.Duplicates);
+        Assert.True(run.Stats.Late <= 2, $"late {run.Stats.Late}");
+        Assert.True(run.Concealed <= 3, $"concealed {run.Concealed} {run.Stats}");
+    }
+
+    [Fact]
+    public void Losses_are_reported_and_concealed()
+    {
+        var lost = new HashSet<int> { 30, 31, 80, 120, 121, 122, 200 };
+        var run = Simulate(Packets(250, k => lost.Contains(k) ? double.NaN : 30), 5000);
+        Assert.Equal(lost.Count, run.Stats.Lost);
+        Assert.True(run.Concealed >= lost.Count - 1);
+        // Concealment keeps the tone going: no frame after startup is silent, except the tail of the
+        // three-packet gap where PLC fades out by design (spandsp attenuates after 10 ms, silent by 60 ms).
+        var output = run.Output.ToArray();
+        for (var f = 10; f < 240; f++)
+        {
+            if (f is >= 122 and <= 128)
+            {
+                continue;
+            }
+
+            Assert.True(Signals.Rms(output.AsSpan(f * 320, 320)) > 500, $"frame {f} silent");
+        }
+    }
+
+    [Fact]
+    public void Target_depth_follows_measured_jitter_within_bounds()
+    {
+        var random = new Random(42);
+        var jittery = Simulate(Packets(500, _ => 10 + (random.NextDouble() * 90)), 10200);
+        Assert.InRange(jittery.Stats.TargetDelay.TotalMilliseconds, 80, 200);
+        var calm = Simulate(Packets(500, _ => 10 + (random.NextDouble() * 4)), 10200);
+        Assert.InRange(calm.Stats.TargetDelay.TotalMilliseconds, 20, 30);
+        var wild = Simulate(Packets(500, _ => 10 + (random.NextDouble() * 900)), 11000);
+        Assert.Equal(200, wild.Stats.TargetDelay.TotalMilliseconds);
+        // With jitter inside the range, after adaptation almost nothing is concealed.
+        Assert.True(jittery.Stats.Lost + jittery.Stats.Late < 25, $"lost {jittery.Stats.Lost} late {jittery.Stats.Late}");
+    }
+
+    [Fact]
+    public void Fast_sender_clock_is_absorbed_by_dropping()
+    {
+        // Sender clock 1 % fast: 60 s brings 600 ms of surplus audio.
+        var run = Simulate(Packets(3000, _ => 30, senderClockScale: 0.99), 60000);
+        Assert.True(run.Stats.DroppedFrames >= 20, $"dropped {run.Stats.DroppedFrames}");
+        Assert.True(run.Delays.Skip(100).Max() <= 200, $"max depth {run.Delays.Max()}");
+        Assert.True(run.Delays.TakeLast(500).Average() < 80);
+    }
+
+    [Fact]
+    public void Slow_sender_clock_is_absorbed_by_inserting()
+    {
+        var run = Simulate(Packets(3000, _ => 30, senderClockScale: 1.01), 60500);
+        Assert.True(run.Stats.InsertedFrames >= 20, $"inserted {run.Stats.InsertedFrames}");
+        Assert.Equal(0, run.Stats.Lost);
+        Assert.True(run.Stats.Late <= 2);
+        Assert.True(run.Audio >= 2900);
+    }
+
+    [Fact]
+    public void A_burst_after_a_stall_is_played_and_the_excess_delay_drained()
+    {
+        // Packets 100..119 are held by the network and released together at once.
+        var run = Simulate(Packets(500, k => k is >= 100 and < 120 ? 30 + ((120 - k) * 20) : 30), 10200);
+        Assert.True(run.Stats.Lost + run.Stats.Late <= 20);
+        Assert.True(run.Delays.TakeLast(100).Average() < 100, $"depth at end {run.Delays.TakeLast(100).Average()}");
+    }
+
+    [Fact]
+    public void Pause_goes_silent_then_resumes_and_restart_resyncs()
+    {
+        var first = Packets(100, _ => 30);
+        // 1 s pause, then the same sender continues; later a new stream with another sequence space.
+        var second = Packets(100, _ => 30, firstSeq: (ushort)(65000 + 100)).Select(a => a with { AtMs = a.AtMs + 3000, Timestamp = a.Timestamp + 24000 }).ToList();
+        var third = Packets(100, _ => 30, firstSeq: 1234).Select(a => a with { AtMs = a.AtMs + 6000 }).ToList();
+        var run = Simulate([.. first, .. second, .. third], 8500);
+        Assert.True(run.Silence > 50);
+        Assert.Equal(1, run.Stats.Resyncs);
+        Assert.True(run.Audio >= 280, $"audio {run.Audio}");
+    }
+
+    [Fact]
+    public void Opus_loss_uses_fec_from_the_next_packet()
+    {
+        var speech = Signals.Speech(16000);
+        Assert.NotNull(speech);
+        using var encoder = new OpusEncoder(new OpusOptions(ExpectedPacketLossPercent: 20));
+        var time = new ManualTimeProvider();
+        using var decoder = new OpusDecoder();
+        using var buffer = new JitterBuffer(decoder, time);
+        var frame = new short[320];
+        var payload = new byte[400];
+        var frames = speech.Length / 320;
+        var concealed = 0;
+        for (var k = 0; k < frames; k++)
+        {
+            var n = encoder.Encode(speech.AsSpan(k * 320, 320), payload);
+            if (k % 10 != 5)
+            {
+                buffer.Push((ushort)k, (uint)(k * 960), payload.AsSpan(0, n));
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(20));
+            if (buffer.Pull(frame) == JitterFrameKind.Concealed)
+            {
+                concealed++;
+            }
+        }
+
+        Assert.InRange(buffer.Stats.Lost, (frames / 10) - 1, (frames / 10) + 1);
+        Assert.InRange(concealed, frames / 10 - 1, (frames / 10) + 3);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(30)]
+    [InlineData(40)]
+    public void Packet_times_other_than_20_ms_play_continuously(int ptime)
+    {
+        var samples = 8 * ptime;
+        using var encoder = new G711Encoder(aLaw: false);
+        using var decoder = new G711Decoder(aLaw: false);
+        var time = new ManualTimeProvider();
+        using var buffer = new JitterBuffer(decoder, time);
+        var tone = Signals.Tone(440, 8000, 8000 * 4);
+        var frame = new short[320];
+        var output = new List<short>();
+        var kinds = new List<JitterFrameKind>();
+        var sent = 0;
+        for (var ms = 0; ms < 3000; ms += 10)
+        {
+            if (ms % ptime == 0)
+            {
+                var payload = new byte[samples];
+                encoder.Encode(tone.AsSpan(sent * samples, samples), payload);
+                buffer.Push((ushort)sent, (uint)(sent * samples), payload);
+                sent++;
+            }
+
+            if (ms % 20 == 0)
+            {
+                kinds.Add(buffer.Pull(frame));
+                output.AddRange(frame);
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        Assert.Equal(0, buffer.Stats.Lost);
+        Assert.True(kinds.Skip(10).All(k => k == JitterFrameKind.Audio), string.Join(",", kinds));
+        var tail = output.ToArray().AsSpan(16000, 16000);
+        Assert.InRange(Signals.DominantFrequency(tail, 16000, 100, 2000), 430, 450);
+        Assert.InRange(Signals.Rms(tail), 0.9 * 7071, 1.1 * 7071);
+    }
+}
