@@ -103,9 +103,11 @@ public sealed partial class MixerRoom
                 }
             }
             bool muted = p.IsMuted;
-            long energy = has && !muted ? PcmKernels.SumOfSquares(p.InputBuffer) : 0;
-            // A muted participant counts as silent: it cannot hold the floor or be summed.
-            if (p.Detector.Update(energy, N, has && !muted))
+            // A muted participant stops talking at once: it cannot hold the floor or be summed.
+            bool changed = muted
+                ? p.Detector.ForceSilent()
+                : p.Detector.Update(has ? PcmKernels.SumOfSquares(p.InputBuffer) : 0, N, has);
+            if (changed)
             {
                 (p.Detector.IsSpeaking ? _started : _stopped).Add(p);
             }

@@ -21,6 +21,19 @@ internal sealed class TalkDetector(TalkDetectorOptions options)
 
     public float LevelDbfs { get; private set; } = SilenceDbfs;
 
+    /// <summary>Ends talking at once (mute); returns true when <see cref="IsSpeaking"/> changed.</summary>
+    public bool ForceSilent()
+    {
+        LevelDbfs = SilenceDbfs;
+        _loudFrames = 0;
+        if (!IsSpeaking)
+        {
+            return false;
+        }
+        IsSpeaking = false;
+        return true;
+    }
+
     /// <summary>Feeds one frame's energy (or no frame); returns true when <see cref="IsSpeaking"/> changed.</summary>
     public bool Update(long sumOfSquares, int samples, bool hasFrame)
     {
