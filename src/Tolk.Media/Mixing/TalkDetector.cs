@@ -4,16 +4,23 @@ namespace Tolk.Media.Mixing;
 /// Per-participant energy talk detector: frame RMS against an absolute threshold and an adaptive
 /// noise floor, with a higher start than stop threshold (hysteresis) and a hangover.
 /// </summary>
+/// <remarks>
+/// The noise floor is a minimum-statistics estimate (Martin, 2001, simplified): the quietest frame
+/// of the last 1–1.5 s. Speech has gaps between syllables, so its minimum sits near the line noise,
+/// while steady line noise is learned within one window. The current frame is not part of the
+/// estimate, so the first frame of a spurt is judged against the floor before it.
+/// </remarks>
 internal sealed class TalkDetector(TalkDetectorOptions options)
 {
     private const float SilenceDbfs = -96f;
-    // The floor follows quieter frames quickly and louder ones slowly (≈1 dB/s), so speech does
-    // not drag it up but a noisier line is learned within seconds.
-    private const float FloorFallFactor = 0.25f;
-    private const float FloorRiseDbPerFrame = 0.02f;
+    private const int BlockFrames = 25; // 0.5 s
+    private const int Blocks = 2;
 
     private readonly TalkDetectorOptions _options = options;
-    private float _noiseFloorDbfs = -70f;
+    private readonly float[] _blockMins = [float.PositiveInfinity, float.PositiveInfinity];
+    private int _blockIndex;
+    private int _framesInBlock;
+    private float _currentBlockMin = float.PositiveInfinity;
     private int _loudFrames;
     private int _quietFrames;
 
@@ -45,17 +52,16 @@ internal sealed class TalkDetector(TalkDetectorOptions options)
             level = MathF.Max(level, SilenceDbfs);
         }
         LevelDbfs = level;
-
+        float floor = NoiseFloor();
         if (hasFrame)
         {
-            _noiseFloorDbfs = level < _noiseFloorDbfs
-                ? _noiseFloorDbfs + ((level - _noiseFloorDbfs) * FloorFallFactor)
-                : MathF.Min(level, _noiseFloorDbfs + FloorRiseDbPerFrame);
+            // A missing frame (no packet, DTX) says nothing about the line's noise.
+            Track(level);
         }
 
         if (!IsSpeaking)
         {
-            float start = MathF.Max(_options.StartThresholdDbfs, _noiseFloorDbfs + _options.NoiseMarginDb);
+            float start = MathF.Max(_options.StartThresholdDbfs, floor + _options.NoiseMarginDb);
             _loudFrames = level >= start ? _loudFrames + 1 : 0;
             if (_loudFrames >= Math.Max(1, _options.AttackFrames))
             {
@@ -66,7 +72,7 @@ internal sealed class TalkDetector(TalkDetectorOptions options)
             return false;
         }
 
-        float stop = MathF.Max(_options.StopThresholdDbfs, _noiseFloorDbfs + (_options.NoiseMarginDb * 0.5f));
+        float stop = MathF.Max(_options.StopThresholdDbfs, floor + (_options.NoiseMarginDb * 0.5f));
         _quietFrames = level < stop ? _quietFrames + 1 : 0;
         if (_quietFrames > Math.Max(0, _options.HangoverFrames))
         {
@@ -75,5 +81,27 @@ internal sealed class TalkDetector(TalkDetectorOptions options)
             return true;
         }
         return false;
+    }
+
+    private float NoiseFloor()
+    {
+        float min = _currentBlockMin;
+        foreach (float m in _blockMins)
+        {
+            min = MathF.Min(min, m);
+        }
+        return float.IsPositiveInfinity(min) ? SilenceDbfs : MathF.Min(min, _options.MaxNoiseFloorDbfs);
+    }
+
+    private void Track(float level)
+    {
+        _currentBlockMin = MathF.Min(_currentBlockMin, level);
+        if (++_framesInBlock == BlockFrames)
+        {
+            _blockMins[_blockIndex] = _currentBlockMin;
+            _blockIndex = (_blockIndex + 1) % Blocks;
+            _currentBlockMin = float.PositiveInfinity;
+            _framesInBlock = 0;
+        }
     }
 }

@@ -12,6 +12,12 @@ public sealed record TalkDetectorOptions
     /// <summary>To start, a frame must also be this many dB above the tracked noise floor.</summary>
     public float NoiseMarginDb { get; init; } = 10f;
 
+    /// <summary>
+    /// Cap of the tracked noise floor (dBFS): anything steadier and louder than this (music on hold, a
+    /// test tone) is treated as signal, not as line noise to be learned.
+    /// </summary>
+    public float MaxNoiseFloorDbfs { get; init; } = -35f;
+
     /// <summary>Consecutive loud frames needed to start (1 = the first 20 ms frame is already mixed).</summary>
     public int AttackFrames { get; init; } = 1;
 
