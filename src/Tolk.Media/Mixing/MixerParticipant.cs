@@ -21,6 +21,7 @@ public sealed class MixerParticipant
     private float _inputGain = 1f;
     private volatile Dictionary<MixerParticipant, float> _gainsFrom = NoGains;
     private volatile IAudioTap[] _taps = [];
+    private volatile InputProcessingOptions? _inputProcessing;
 
     internal MixerParticipant(MixerRoom room, string id, IAudioFrameSource? input, IAudioFrameSink? output, TalkDetectorOptions talk)
     {
@@ -68,6 +69,16 @@ public sealed class MixerParticipant
     {
         get => Volatile.Read(ref _inputGain);
         set => Volatile.Write(ref _inputGain, MixerFormat.ValidateGain(value, nameof(value)));
+    }
+
+    /// <summary>
+    /// Noise suppression / AGC of this participant's input by speexdsp (null = off, the default).
+    /// Applied from the next tick; taps receive the processed audio.
+    /// </summary>
+    public InputProcessingOptions? InputProcessing
+    {
+        get => _inputProcessing;
+        set => _inputProcessing = value;
     }
 
     /// <summary>True while the talk detector considers this participant speaking.</summary>
@@ -166,7 +177,33 @@ public sealed class MixerParticipant
 
     internal IAudioTap[] Taps => _taps;
 
-    internal void MarkLeft() => _left = true;
+    internal SpeexInputProcessor? Processor;
+
+    /// <summary>Options whose processor could not be created (not retried until the options change).</summary>
+    internal InputProcessingOptions? FailedProcessing;
+
+    internal void MarkLeft()
+    {
+        _left = true;
+        // Safe while a tick is using it: the SafeHandle defers the native free until the call returns.
+        Processor?.Dispose();
+    }
+
+    /// <summary>Applies <see cref="InputProcessing"/> changes; clock thread only.</summary>
+    internal void UpdateProcessor()
+    {
+        var wanted = _inputProcessing;
+        if (ReferenceEquals(wanted, Processor?.Options) || (wanted is null && Processor is null))
+        {
+            return;
+        }
+        Processor?.Dispose();
+        Processor = null;
+        if (wanted is not null)
+        {
+            Processor = new SpeexInputProcessor(wanted);
+        }
+    }
 
     internal void ForgetSpeaker(MixerParticipant speaker)
     {

@@ -103,6 +103,10 @@ public sealed partial class MixerRoom
                 }
             }
             bool muted = p.IsMuted;
+            if (has && !muted)
+            {
+                Preprocess(p);
+            }
             // A muted participant stops talking at once: it cannot hold the floor or be summed.
             bool changed = muted
                 ? p.Detector.ForceSilent()
@@ -156,6 +160,27 @@ public sealed partial class MixerRoom
             _heard[_heardCount++] = p;
         }
         return anyAudio;
+    }
+
+    private void Preprocess(MixerParticipant p)
+    {
+        var wanted = p.InputProcessing;
+        if ((wanted is null && p.Processor is null) || (wanted is not null && ReferenceEquals(wanted, p.FailedProcessing)))
+        {
+            return;
+        }
+        try
+        {
+            p.UpdateProcessor();
+            p.Processor?.Process(p.InputBuffer);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Missing libspeexdsp or a failed init: mix the raw input rather than nothing.
+            p.FailedProcessing = wanted;
+            p.Processor = null;
+            CallbackFailed(ex, p.Id, "input processing");
+        }
     }
 
     private bool ReadSources()
