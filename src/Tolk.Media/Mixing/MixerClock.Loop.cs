@@ -7,9 +7,6 @@ namespace Tolk.Media.Mixing;
 // late tick does not shift later ones (no drift), and both go through RunDueTicks.
 public sealed partial class MixerClock
 {
-    // Sleep until this close to the deadline, then yield: Thread.Sleep is only ~1 ms accurate.
-    private static readonly TimeSpan SpinWindow = TimeSpan.FromMilliseconds(1.5);
-
     private ITimer? _timer;
     private Thread? _thread;
     private CancellationTokenSource? _stop;
@@ -102,7 +99,7 @@ public sealed partial class MixerClock
 
     private void HighResolutionLoop(CancellationToken stop)
     {
-        long spinWindow = ToTimestamp(SpinWindow);
+        long spinWindow = ToTimestamp(Options.SpinWindow);
         while (!stop.IsCancellationRequested)
         {
             long deadline = _startTimestamp + ((_scheduled + 1) * _periodTimestamp);

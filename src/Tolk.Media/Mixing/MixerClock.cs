@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -27,7 +28,11 @@ public sealed partial class MixerClock : IDisposable, IAsyncDisposable
     private int _running;
 
     /// <summary>Creates a clock (call <see cref="Start"/> to run it, or drive it with <see cref="TickNow"/>).</summary>
-    public MixerClock(TimeProvider timeProvider, MixerClockOptions? options = null, ILogger<MixerClock>? logger = null)
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> in production.</param>
+    /// <param name="options">Timing settings.</param>
+    /// <param name="logger">Logger for late/skipped ticks and failures.</param>
+    /// <param name="meterFactory">When given, publishes the <c>tolk.mixer.*</c> instruments.</param>
+    public MixerClock(TimeProvider timeProvider, MixerClockOptions? options = null, ILogger<MixerClock>? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         _time = timeProvider;
@@ -36,6 +41,10 @@ public sealed partial class MixerClock : IDisposable, IAsyncDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _periodTimestamp = ToTimestamp(Period);
         _lateThresholdTimestamp = ToTimestamp(Options.LateThreshold);
+        if (meterFactory is not null)
+        {
+            CreateInstruments(meterFactory);
+        }
     }
 
     /// <summary>The tick period: one 20 ms frame.</summary>

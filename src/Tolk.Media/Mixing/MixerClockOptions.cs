@@ -17,6 +17,12 @@ public sealed record MixerClockOptions
     /// <see cref="TimeProvider.System"/> and the provider's periodic timer otherwise (tests).
     /// </summary>
     public MixerClockMode Mode { get; init; } = MixerClockMode.Auto;
+
+    /// <summary>
+    /// High-resolution mode only: the loop sleeps until this long before a deadline, then yields the
+    /// CPU until it (Thread.Sleep is only about 1 ms accurate). Larger = more precise, more CPU.
+    /// </summary>
+    public TimeSpan SpinWindow { get; init; } = TimeSpan.FromMilliseconds(1);
 }
 
 /// <summary>How the <see cref="MixerClock"/> waits for the next tick.</summary>
