@@ -7,6 +7,8 @@ namespace Tolk.Media.Mixing;
 /// <remarks>
 /// Called from the mixer clock thread; must not block. Returning <see langword="false"/> means
 /// "nothing this tick" (no packet, DTX, end of stream); the frame contents are then ignored.
+/// Prefer false over frames of generated silence: a room whose sources all return false for a while
+/// goes dormant and costs nothing until one calls <see cref="MixerParticipant.NotifyInputAvailable"/>.
 /// </remarks>
 public interface IAudioFrameSource
 {

@@ -60,7 +60,7 @@ public sealed partial class MixerClock : IDisposable, IAsyncDisposable
     public MixerClockOptions Options { get; }
 
     /// <summary>The rooms driven by this clock (a snapshot).</summary>
-    public IReadOnlyList<MixerRoom> Rooms => _rooms;
+    public IReadOnlyList<MixerRoom> Rooms => Array.AsReadOnly(_rooms);
 
     /// <summary>Ticks run so far.</summary>
     public long TickCount => Interlocked.Read(ref _ticks);

@@ -42,7 +42,7 @@ public sealed class MixerExtraSource
     public bool IsRemoved => _removed;
 
     /// <summary>The listeners who hear this source (a snapshot).</summary>
-    public IReadOnlyCollection<MixerParticipant> Audience => _audience;
+    public IReadOnlyCollection<MixerParticipant> Audience => [.. _audience];
 
     /// <summary>Replaces the audience (participants of the same room).</summary>
     public void SetAudience(IEnumerable<MixerParticipant> audience) => _audience = Room.ValidateAudience(audience);

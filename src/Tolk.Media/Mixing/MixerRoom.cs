@@ -45,10 +45,10 @@ public sealed partial class MixerRoom
     public MixerClock? Clock { get; internal set; }
 
     /// <summary>Current participants (a snapshot).</summary>
-    public IReadOnlyList<MixerParticipant> Participants => _participants;
+    public IReadOnlyList<MixerParticipant> Participants => Array.AsReadOnly(_participants);
 
     /// <summary>Current extra sources (a snapshot).</summary>
-    public IReadOnlyList<MixerExtraSource> Sources => _sources;
+    public IReadOnlyList<MixerExtraSource> Sources => Array.AsReadOnly(_sources);
 
     /// <summary>True while the room is dormant (skipped by the clock at the cost of a flag check).</summary>
     public bool IsIdle => !_awake && Volatile.Read(ref _wakeRequested) == 0;
