@@ -145,13 +145,13 @@ public sealed partial class MixerRoom
             }
             if (gain == 1f)
             {
-                PcmKernels.Widen(p.Contribution, p.InputBuffer);
+                PcmKernels.WidenAndAccumulate(p.Contribution, _total, p.InputBuffer);
             }
             else
             {
                 PcmKernels.WidenScaled(p.Contribution, p.InputBuffer, gain);
+                PcmKernels.Add(_total, p.Contribution);
             }
-            PcmKernels.Add(_total, p.Contribution);
             p.IsHeard = true;
             if (_heardCount == _heard.Length)
             {

@@ -58,6 +58,36 @@ internal static class PcmKernels
         }
     }
 
+    /// <summary>dst[i] = x[i] (widening) and acc[i] += x[i], in one pass.</summary>
+    public static void WidenAndAccumulate(Span<int> dst, Span<int> acc, ReadOnlySpan<short> x)
+    {
+        Check(dst.Length, x.Length);
+        Check(acc.Length, x.Length);
+        ref int d = ref MemoryMarshal.GetReference(dst);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        ref short s = ref MemoryMarshal.GetReference(x);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int step = Vector<short>.Count;
+            int half = Vector<int>.Count;
+            for (; i <= x.Length - step; i += step)
+            {
+                Vector.Widen(Vector.LoadUnsafe(ref s, (nuint)i), out Vector<int> lo, out Vector<int> hi);
+                lo.StoreUnsafe(ref d, (nuint)i);
+                hi.StoreUnsafe(ref d, (nuint)(i + half));
+                (Vector.LoadUnsafe(ref a, (nuint)i) + lo).StoreUnsafe(ref a, (nuint)i);
+                (Vector.LoadUnsafe(ref a, (nuint)(i + half)) + hi).StoreUnsafe(ref a, (nuint)(i + half));
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            int v = Unsafe.Add(ref s, i);
+            Unsafe.Add(ref d, i) = v;
+            Unsafe.Add(ref a, i) += v;
+        }
+    }
+
     /// <summary>dst[i] = x[i] · gain, truncated toward zero (error &lt; 1 LSB).</summary>
     public static void WidenScaled(Span<int> dst, ReadOnlySpan<short> x, float gain)
     {
@@ -202,6 +232,47 @@ internal static class PcmKernels
         {
             Unsafe.Add(ref d, i) = (short)Math.Clamp(Unsafe.Add(ref s, i), short.MinValue, short.MaxValue);
         }
+    }
+
+    /// <summary>
+    /// dst[i] = clamp(x[i]) and returns max |x[i]| in the same pass (the limiter's fast path: when the
+    /// peak is within full scale the narrowed output is already exact).
+    /// </summary>
+    public static int SaturateNarrowWithPeak(ReadOnlySpan<int> x, Span<short> dst)
+    {
+        Check(dst.Length, x.Length);
+        ref int s = ref MemoryMarshal.GetReference(x);
+        ref short d = ref MemoryMarshal.GetReference(dst);
+        int i = 0;
+        int peak = 0;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<short>.Count)
+        {
+            var hiLimit = new Vector<int>(short.MaxValue);
+            var loLimit = new Vector<int>(short.MinValue);
+            var max = Vector<int>.Zero;
+            var min = Vector<int>.Zero;
+            int half = Vector<int>.Count;
+            for (; i <= x.Length - Vector<short>.Count; i += Vector<short>.Count)
+            {
+                var a = Vector.LoadUnsafe(ref s, (nuint)i);
+                var b = Vector.LoadUnsafe(ref s, (nuint)(i + half));
+                max = Vector.Max(max, Vector.Max(a, b));
+                min = Vector.Min(min, Vector.Min(a, b));
+                Vector.Narrow(Vector.Min(Vector.Max(a, loLimit), hiLimit), Vector.Min(Vector.Max(b, loLimit), hiLimit)).StoreUnsafe(ref d, (nuint)i);
+            }
+            for (int j = 0; j < Vector<int>.Count; j++)
+            {
+                peak = Math.Max(peak, max[j]);
+                peak = Math.Max(peak, min[j] == int.MinValue ? int.MaxValue : -min[j]);
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            int v = Unsafe.Add(ref s, i);
+            peak = Math.Max(peak, v == int.MinValue ? int.MaxValue : Math.Abs(v));
+            Unsafe.Add(ref d, i) = (short)Math.Clamp(v, short.MinValue, short.MaxValue);
+        }
+        return peak;
     }
 
     /// <summary>Σ x[i]² in 64 bits (frame energy for talk detection).</summary>

@@ -30,12 +30,19 @@ internal static class PeakLimiter
     /// <summary>Limits <paramref name="mix"/> into <paramref name="output"/>; returns the input peak.</summary>
     public static int Process(ReadOnlySpan<int> mix, Span<short> output, ref float gain)
     {
-        int peak = PcmKernels.PeakAbs(mix);
-        if (gain >= 1f && peak <= FullScale)
+        int peak;
+        if (gain >= 1f)
         {
-            // At rest and no overload: exact sum, narrowed (cannot clip here).
-            PcmKernels.SaturateNarrow(mix, output);
-            return peak;
+            // At rest: narrow and measure in one pass; without overload that output is the exact sum.
+            peak = PcmKernels.SaturateNarrowWithPeak(mix, output);
+            if (peak <= FullScale)
+            {
+                return peak;
+            }
+        }
+        else
+        {
+            peak = PcmKernels.PeakAbs(mix);
         }
 
         float required = peak > FullScale ? FullScale / (float)peak : 1f;

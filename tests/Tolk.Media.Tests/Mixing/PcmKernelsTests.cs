@@ -58,6 +58,16 @@ public sealed class PcmKernelsTests
         var narrow = new short[n];
         PcmKernels.SaturateNarrow(big, narrow);
         Assert.Equal(big.Select(v => (short)Math.Clamp(v, short.MinValue, short.MaxValue)), narrow);
+
+        var narrow2 = new short[n];
+        Assert.Equal(n == 0 ? 0 : big.Max(v => Math.Abs(v)), PcmKernels.SaturateNarrowWithPeak(big, narrow2));
+        Assert.Equal(narrow, narrow2);
+
+        var contribution = new int[n];
+        var total = b.Select(v => (int)v).ToArray();
+        PcmKernels.WidenAndAccumulate(contribution, total, a);
+        Assert.Equal(wide, contribution);
+        Assert.Equal(acc, total);
     }
 
     [Fact]
@@ -69,5 +79,8 @@ public sealed class PcmKernelsTests
         var y = new int[5];
         y[4] = int.MinValue;
         Assert.Equal(int.MaxValue, PcmKernels.PeakAbs(y));
+        var o = new short[320];
+        Assert.Equal(int.MaxValue, PcmKernels.SaturateNarrowWithPeak(x, o));
+        Assert.Equal(short.MinValue, o[100]);
     }
 }
