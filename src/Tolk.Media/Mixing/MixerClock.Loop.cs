@@ -1,0 +1,124 @@
+using System.Diagnostics;
+
+namespace Tolk.Media.Mixing;
+
+// Scheduling: either the provider's periodic timer (tests, ManualTimeProvider) or, for the system
+// clock, a dedicated high-resolution thread. Both compute deadlines from the start timestamp, so a
+// late tick does not shift later ones (no drift), and both go through RunDueTicks.
+public sealed partial class MixerClock
+{
+    private ITimer? _timer;
+    private Thread? _thread;
+    private CancellationTokenSource? _stop;
+
+    /// <summary>True between <see cref="Start"/> and <see cref="StopAsync"/>.</summary>
+    public bool IsRunning => Volatile.Read(ref _running) != 0;
+
+    /// <summary>Starts ticking every 20 ms.</summary>
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+        {
+            throw new InvalidOperationException("The mixer clock is already running.");
+        }
+        _startTimestamp = _time.GetTimestamp();
+        _scheduled = 0;
+        var mode = Options.Mode == MixerClockMode.Auto
+            ? (ReferenceEquals(_time, TimeProvider.System) ? MixerClockMode.HighResolution : MixerClockMode.Timer)
+            : Options.Mode;
+        MixerLog.ClockStarted(_logger, mode.ToString(), Period.TotalMilliseconds);
+        if (mode == MixerClockMode.Timer)
+        {
+            _timer = _time.CreateTimer(static s => ((MixerClock)s!).OnTimer(), this, Period, Period);
+            return;
+        }
+        _stop = new CancellationTokenSource();
+        _thread = new Thread(() => HighResolutionLoop(_stop.Token))
+        {
+            IsBackground = true,
+            Name = "tolk-mixer-clock",
+            Priority = ThreadPriority.AboveNormal,
+        };
+        _thread.Start();
+    }
+
+    /// <summary>Stops ticking; the rooms keep their state.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _running, 0) == 0)
+        {
+            return;
+        }
+        if (_timer is not null)
+        {
+            await _timer.DisposeAsync();
+            _timer = null;
+        }
+        if (_stop is not null)
+        {
+            await _stop.CancelAsync();
+            var thread = _thread;
+            if (thread is not null && thread != Thread.CurrentThread)
+            {
+                await Task.Run(() => thread.Join());
+            }
+            _stop.Dispose();
+            _stop = null;
+            _thread = null;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => StopAsync().GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => new(StopAsync());
+
+    private int _inTimer;
+
+    private void OnTimer()
+    {
+        // A thread-pool timer can fire again while a slow tick is still running; the second call
+        // returns and the next one catches up through RunDueTicks.
+        if (Interlocked.Exchange(ref _inTimer, 1) != 0)
+        {
+            return;
+        }
+        try
+        {
+            if (IsRunning)
+            {
+                RunDueTicks(_time.GetTimestamp());
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _inTimer, 0);
+        }
+    }
+
+    private void HighResolutionLoop(CancellationToken stop)
+    {
+        long spinWindow = ToTimestamp(Options.SpinWindow);
+        while (!stop.IsCancellationRequested)
+        {
+            long deadline = _startTimestamp + ((_scheduled + 1) * _periodTimestamp);
+            long remaining = deadline - _time.GetTimestamp();
+            if (remaining > spinWindow)
+            {
+                var sleep = _time.GetElapsedTime(0, remaining - spinWindow);
+                Thread.Sleep(sleep);
+                continue;
+            }
+            while (_time.GetTimestamp() < deadline)
+            {
+                if (!Thread.Yield())
+                {
+                    Thread.SpinWait(20);
+                }
+            }
+            RunDueTicks(_time.GetTimestamp());
+        }
+        Debug.Assert(_thread is null || _thread == Thread.CurrentThread, "single clock thread");
+    }
+}

@@ -1,0 +1,42 @@
+namespace Tolk.Media.Mixing;
+
+/// <summary>Settings of the shared mixer clock.</summary>
+public sealed record MixerClockOptions
+{
+    /// <summary>A tick later than this counts as late in <see cref="MixerClockStatistics.LateTicks"/>.</summary>
+    public TimeSpan LateThreshold { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// When the clock falls behind (a GC pause, an overloaded host), it runs up to this many extra ticks
+    /// back to back to catch up; beyond that it skips ticks (late audio is worthless) and counts them.
+    /// </summary>
+    public int MaxCatchUpTicks { get; init; } = 3;
+
+    /// <summary>
+    /// How to wait between ticks. <see cref="MixerClockMode.Auto"/> uses the high-resolution loop for
+    /// <see cref="TimeProvider.System"/> and the provider's periodic timer otherwise (tests).
+    /// </summary>
+    public MixerClockMode Mode { get; init; } = MixerClockMode.Auto;
+
+    /// <summary>
+    /// High-resolution mode only: the loop sleeps until this long before a deadline, then yields the
+    /// CPU until it (Thread.Sleep is only about 1 ms accurate). Larger = more precise, more CPU.
+    /// </summary>
+    public TimeSpan SpinWindow { get; init; } = TimeSpan.FromMilliseconds(1);
+}
+
+/// <summary>How the <see cref="MixerClock"/> waits for the next tick.</summary>
+public enum MixerClockMode
+{
+    /// <summary>High-resolution loop for the system clock, periodic timer otherwise.</summary>
+    Auto,
+
+    /// <summary>A periodic <see cref="ITimer"/> from the injected <see cref="TimeProvider"/>.</summary>
+    Timer,
+
+    /// <summary>
+    /// A dedicated thread that sleeps until shortly before each deadline and then yields until it,
+    /// with deadlines computed from the start (so no drift accumulates). Wall-clock only.
+    /// </summary>
+    HighResolution,
+}

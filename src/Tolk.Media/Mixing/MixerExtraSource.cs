@@ -1,0 +1,69 @@
+namespace Tolk.Media.Mixing;
+
+/// <summary>
+/// An extra source heard only by a chosen audience with a gain (e.g. a TTS translation for the
+/// listeners of one language). Created by <see cref="MixerRoom.AddSource"/>.
+/// </summary>
+public sealed class MixerExtraSource
+{
+    private static long _serialCounter;
+
+    private volatile HashSet<MixerParticipant> _audience;
+    private float _gain;
+    private volatile bool _removed;
+
+    internal MixerExtraSource(MixerRoom room, string name, IAudioFrameSource source, HashSet<MixerParticipant> audience, float gain)
+    {
+        Room = room;
+        Name = name;
+        Source = source;
+        _audience = audience;
+        _gain = gain;
+        Serial = Interlocked.Increment(ref _serialCounter);
+    }
+
+    /// <summary>The owning room.</summary>
+    public MixerRoom Room { get; }
+
+    /// <summary>A label for logs.</summary>
+    public string Name { get; }
+
+    /// <summary>The pull source read every tick.</summary>
+    public IAudioFrameSource Source { get; }
+
+    /// <summary>Gain applied for every audience member (0..8).</summary>
+    public float Gain
+    {
+        get => Volatile.Read(ref _gain);
+        set => Volatile.Write(ref _gain, MixerFormat.ValidateGain(value, nameof(value)));
+    }
+
+    /// <summary>True once removed from the room.</summary>
+    public bool IsRemoved => _removed;
+
+    /// <summary>The listeners who hear this source (a snapshot).</summary>
+    public IReadOnlyCollection<MixerParticipant> Audience => [.. _audience];
+
+    /// <summary>Replaces the audience (participants of the same room).</summary>
+    public void SetAudience(IEnumerable<MixerParticipant> audience) => _audience = Room.ValidateAudience(audience);
+
+    /// <summary>True when <paramref name="listener"/> hears this source.</summary>
+    public bool IsHeardBy(MixerParticipant listener) => _audience.Contains(listener);
+
+    /// <summary>Wakes a dormant room when this source has audio.</summary>
+    public void NotifyInputAvailable() => Room.Wake();
+
+    /// <summary>Removes the source from its room.</summary>
+    public bool Remove() => Room.RemoveSource(this);
+
+    // ---- clock-thread state ----
+    internal long Serial { get; }
+
+    internal short[] Buffer { get; } = new short[MixerFormat.SamplesPerFrame];
+
+    internal int[] Contribution { get; } = new int[MixerFormat.SamplesPerFrame];
+
+    internal HashSet<MixerParticipant> AudienceSet => _audience;
+
+    internal void MarkRemoved() => _removed = true;
+}

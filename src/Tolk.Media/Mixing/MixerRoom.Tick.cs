@@ -1,0 +1,329 @@
+namespace Tolk.Media.Mixing;
+
+// The per-tick hot path: read inputs, detect talk, sum active talkers into one int32 total, then
+// build each listener's mix from that total (mix-minus) and deliver. No allocation, no locks.
+public sealed partial class MixerRoom
+{
+    private const int N = MixerFormat.SamplesPerFrame;
+
+    private readonly int[] _total = new int[N];
+    private readonly MixedFrame _commonFrame = new();
+    private readonly List<MixerParticipant> _started = [];
+    private readonly List<MixerParticipant> _stopped = [];
+    private MixerParticipant[] _heard = new MixerParticipant[8];
+    private int _heardCount;
+    private MixerExtraSource[] _activeSources = new MixerExtraSource[4];
+    private int _activeSourceCount;
+    private float _commonLimiterGain = 1f;
+    private volatile bool _awake = true;
+    private int _quietTicks;
+    private int _ticking;
+    private short[]? _tone;
+    private int _tonePosition;
+
+    /// <summary>
+    /// Runs one 20 ms tick. Called by the owning <see cref="MixerClock"/>; never concurrently for the same room
+    /// (a re-entrant call returns false without mixing).
+    /// </summary>
+    internal bool Tick(long tick)
+    {
+        bool wakeRequested = Volatile.Read(ref _wakeRequested) != 0;
+        if (!_awake)
+        {
+            if (!wakeRequested)
+            {
+                _ticksIdle++;
+                return false;
+            }
+            _awake = true;
+            _quietTicks = 0;
+        }
+        if (Interlocked.Exchange(ref _ticking, 1) != 0)
+        {
+            return false;
+        }
+        try
+        {
+            if (wakeRequested)
+            {
+                Volatile.Write(ref _wakeRequested, 0);
+            }
+            var participants = _participants;
+            bool anyAudio = ReadInputs(participants, tick, out bool anySpeaking);
+            anyAudio |= ReadSources();
+            anyAudio |= MixTones();
+
+            _quietTicks = anyAudio || anySpeaking || wakeRequested ? 0 : _quietTicks + 1;
+
+            BuildMixes(participants, tick);
+            Deliver(participants);
+            RaiseSpeakingEvents(tick);
+            _ticksProcessed++;
+
+            if (_quietTicks >= Options.IdleAfterTicks)
+            {
+                // Nothing produced audio for a while: sleep until a source calls Wake().
+                _awake = false;
+                MixerLog.RoomIdle(_logger, Id, tick);
+            }
+            return true;
+        }
+        finally
+        {
+            Volatile.Write(ref _ticking, 0);
+        }
+    }
+
+    private bool ReadInputs(MixerParticipant[] participants, long tick, out bool anySpeaking)
+    {
+        Array.Clear(_total);
+        _heardCount = 0;
+        anySpeaking = false;
+        bool anyAudio = false;
+        bool gate = Options.GateOnTalkDetection;
+        foreach (var p in participants)
+        {
+            p.IsHeard = false;
+            p.CurrentFrame = null;
+            if (p.HasLeft)
+            {
+                continue;
+            }
+            var input = p.Input;
+            bool has = false;
+            if (input is not null)
+            {
+                try
+                {
+                    has = input.TryRead(p.InputBuffer);
+                }
+                catch (Exception ex)
+                {
+                    CallbackFailed(ex, p.Id, "source");
+                }
+            }
+            bool muted = p.IsMuted;
+            if (has && !muted)
+            {
+                Preprocess(p);
+            }
+            // A muted participant stops talking at once: it cannot hold the floor or be summed.
+            bool changed = muted
+                ? p.Detector.ForceSilent()
+                : p.Detector.Update(has ? PcmKernels.SumOfSquares(p.InputBuffer) : 0, N, has);
+            if (changed)
+            {
+                (p.Detector.IsSpeaking ? _started : _stopped).Add(p);
+            }
+            p.PublishLevels();
+            anySpeaking |= p.Detector.IsSpeaking;
+            if (!has)
+            {
+                continue;
+            }
+            anyAudio = true;
+            if (muted)
+            {
+                continue;
+            }
+            var taps = p.Taps;
+            for (int t = 0; t < taps.Length; t++)
+            {
+                try
+                {
+                    taps[t].OnFrame(p, p.InputBuffer, tick);
+                }
+                catch (Exception ex)
+                {
+                    CallbackFailed(ex, p.Id, "tap");
+                }
+            }
+            float gain = p.InputGain;
+            if (gain == 0f || (gate && !p.Detector.IsSpeaking))
+            {
+                continue;
+            }
+            if (gain == 1f)
+            {
+                PcmKernels.WidenAndAccumulate(p.Contribution, _total, p.InputBuffer);
+            }
+            else
+            {
+                PcmKernels.WidenScaled(p.Contribution, p.InputBuffer, gain);
+                PcmKernels.Add(_total, p.Contribution);
+            }
+            p.IsHeard = true;
+            if (_heardCount == _heard.Length)
+            {
+                Array.Resize(ref _heard, _heard.Length * 2);
+            }
+            _heard[_heardCount++] = p;
+        }
+        return anyAudio;
+    }
+
+    private void Preprocess(MixerParticipant p)
+    {
+        var wanted = p.InputProcessing;
+        if ((wanted is null && p.Processor is null) || (wanted is not null && ReferenceEquals(wanted, p.FailedProcessing)))
+        {
+            return;
+        }
+        try
+        {
+            p.UpdateProcessor();
+            p.Processor?.Process(p.InputBuffer);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Missing libspeexdsp or a failed init: mix the raw input rather than nothing.
+            p.FailedProcessing = wanted;
+            p.Processor = null;
+            CallbackFailed(ex, p.Id, "input processing");
+        }
+    }
+
+    private bool ReadSources()
+    {
+        _activeSourceCount = 0;
+        bool anyAudio = false;
+        foreach (var s in _sources)
+        {
+            if (s.IsRemoved)
+            {
+                continue;
+            }
+            bool has = false;
+            try
+            {
+                has = s.Source.TryRead(s.Buffer);
+            }
+            catch (Exception ex)
+            {
+                CallbackFailed(ex, s.Name, "extra source");
+            }
+            if (!has)
+            {
+                continue;
+            }
+            anyAudio = true;
+            float gain = s.Gain;
+            if (gain == 0f || s.AudienceSet.Count == 0)
+            {
+                continue;
+            }
+            if (gain == 1f)
+            {
+                PcmKernels.Widen(s.Contribution, s.Buffer);
+            }
+            else
+            {
+                PcmKernels.WidenScaled(s.Contribution, s.Buffer, gain);
+            }
+            if (_activeSourceCount == _activeSources.Length)
+            {
+                Array.Resize(ref _activeSources, _activeSources.Length * 2);
+            }
+            _activeSources[_activeSourceCount++] = s;
+        }
+        return anyAudio;
+    }
+
+    private bool MixTones()
+    {
+        if (_tone is null)
+        {
+            if (Interlocked.Exchange(ref _pendingJoinTones, 0) != 0)
+            {
+                _tone = RoomTones.Join;
+            }
+            else if (Interlocked.Exchange(ref _pendingLeaveTones, 0) != 0)
+            {
+                _tone = RoomTones.Leave;
+            }
+            _tonePosition = 0;
+        }
+        if (_tone is null)
+        {
+            return false;
+        }
+        // Cues go into the common total, so every listener (speakers too) hears them.
+        int count = Math.Min(N, _tone.Length - _tonePosition);
+        PcmKernels.AddWiden(_total.AsSpan(0, count), _tone.AsSpan(_tonePosition, count));
+        _tonePosition += count;
+        if (_tonePosition >= _tone.Length)
+        {
+            _tone = null;
+        }
+        return true;
+    }
+
+    private void Deliver(MixerParticipant[] participants)
+    {
+        foreach (var p in participants)
+        {
+            var frame = p.CurrentFrame;
+            if (frame is null)
+            {
+                continue;
+            }
+            p.CurrentFrame = null;
+            // Each listener continues from its group's limiter state, so moving between groups is smooth.
+            p.LimiterGain = ReferenceEquals(frame, _commonFrame) ? _commonLimiterGain : _groups[p.GroupIndex].LimiterGain;
+            var output = p.Output;
+            if (output is null || p.HasLeft)
+            {
+                continue;
+            }
+            try
+            {
+                output.Write(frame);
+            }
+            catch (Exception ex)
+            {
+                CallbackFailed(ex, p.Id, "sink");
+            }
+        }
+    }
+
+    private void RaiseSpeakingEvents(long tick)
+    {
+        if (_started.Count == 0 && _stopped.Count == 0)
+        {
+            return;
+        }
+        RaiseAll(_stopped, SpeakingStopped, false, tick);
+        RaiseAll(_started, SpeakingStarted, true, tick);
+    }
+
+    private void RaiseAll(List<MixerParticipant> list, EventHandler<SpeakingChangedEventArgs>? handler, bool speaking, long tick)
+    {
+        foreach (var p in list)
+        {
+            MixerLog.SpeakingChanged(_logger, Id, p.Id, speaking);
+            if (handler is null)
+            {
+                continue;
+            }
+            try
+            {
+                handler(this, new SpeakingChangedEventArgs(p, speaking, tick));
+            }
+            catch (Exception ex)
+            {
+                CallbackFailed(ex, p.Id, "speaking handler");
+            }
+        }
+        list.Clear();
+    }
+
+    private void CallbackFailed(Exception ex, string who, string what)
+    {
+        long n = ++_callbackErrors;
+        // Log the 1st, 2nd, 4th, 8th… failure: a sink that throws every tick must not flood the log.
+        if ((n & (n - 1)) == 0)
+        {
+            MixerLog.CallbackFailed(_logger, ex, Id, who, what, n);
+        }
+    }
+}
