@@ -3,6 +3,8 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tolk.Conferencing.Calls;
+using Tolk.Conferencing.Media;
+using Tolk.Media.Mixing;
 using Tolk.Conferencing.Signaling;
 using Tolk.Conferencing.Tenancy;
 using Tolk.Sip.Auth;
@@ -38,7 +40,18 @@ public static class SipServiceCollectionExtensions
             }
             return catalog;
         });
-        services.AddSingleton<ICallMediaProvider, RtpEchoMediaProvider>();
+        services.AddSingleton(sp =>
+        {
+            var clock = new MixerClock(sp.GetRequiredService<TimeProvider>(), new MixerClockOptions(), sp.GetRequiredService<ILogger<MixerClock>>(), sp.GetService<IMeterFactory>());
+            clock.Start();
+            return new ConferenceRooms(clock, sp.GetRequiredService<ILoggerFactory>());
+        });
+        services.AddSingleton<ICallMediaProvider>(sp => new ConferenceMediaProvider(
+            sp.GetRequiredService<ConferenceRooms>(),
+            new RtpPortAllocator(options.Media.RtpPortLow, options.Media.RtpPortHigh),
+            sp.GetRequiredService<TimeProvider>(),
+            new ConferenceMediaOptions { RtpInactivityTimeout = TimeSpan.FromSeconds(options.Media.RtpTimeoutSeconds) },
+            sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new SipServerCore(
             sp.GetRequiredService<SipTransactionLayer>(),
             sp.GetRequiredService<ISipMessageSender>(),

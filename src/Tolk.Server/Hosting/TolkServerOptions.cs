@@ -15,6 +15,19 @@ public sealed class TolkServerOptions
 
     public DemoSection Demo { get; set; } = new();
 
+    public MediaSection Media { get; set; } = new();
+
+    public sealed class MediaSection
+    {
+        /// <summary>RTP ports are taken in even/odd pairs from this range.</summary>
+        public int RtpPortLow { get; set; } = 30000;
+
+        public int RtpPortHigh { get; set; } = 39999;
+
+        /// <summary>A call that sends no RTP for this long is ended.</summary>
+        public int RtpTimeoutSeconds { get; set; } = 30;
+    }
+
     public sealed class SipSection
     {
         /// <summary>UDP listeners as host:port ("0.0.0.0:5060", "[::]:5060").</summary>

@@ -1,0 +1,36 @@
+using Tolk.Media.Dtmf;
+
+namespace Tolk.Conferencing.Media;
+
+internal sealed partial class ConferenceCallMedia
+{
+    private readonly DtmfDigit[] _digits = new DtmfDigit[4];
+    private char _lastDigit;
+    private long _lastDigitAt;
+
+    /// <summary>Raised for every DTMF digit the caller presses (RFC 4733).</summary>
+    public event Action<char>? DigitReceived;
+
+    private void OnTelephoneEvent(Pipeline pipeline, uint timestamp, ReadOnlySpan<byte> payload)
+    {
+        var n = pipeline.Dtmf.Process(timestamp, payload, _digits);
+        for (var i = 0; i < n; i++)
+        {
+            OnDigit(_digits[i].Digit);
+        }
+    }
+
+    /// <summary>"*6" toggles the caller's mute, as on most conference bridges.</summary>
+    private void OnDigit(char digit)
+    {
+        DigitReceived?.Invoke(digit);
+        var now = _owner.Time.GetTimestamp();
+        var recent = _owner.Time.GetElapsedTime(_lastDigitAt, now) < TimeSpan.FromSeconds(3);
+        if (digit == '6' && _lastDigit == '*' && recent && _participant is { } p)
+        {
+            p.IsMuted = !p.IsMuted;
+        }
+        _lastDigit = digit;
+        _lastDigitAt = now;
+    }
+}

@@ -1,0 +1,249 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Tolk.Conferencing.Calls;
+using Tolk.Conferencing.Signaling;
+using Tolk.Conferencing.Tenancy;
+using Tolk.Media.Codecs;
+using Tolk.Media.Dtmf;
+using Tolk.Media.Jitter;
+using Tolk.Media.Mixing;
+using Tolk.Media.Rtp;
+using Tolk.Media.Srtp;
+using Tolk.Sip.Sdp;
+
+namespace Tolk.Conferencing.Media;
+
+/// <summary>
+/// One caller's media in a conference: RTP/SRTP in → jitter buffer + decoder → the room's mixer;
+/// the caller's personal mix → encoder → RTP/SRTP out. A new offer (hold, resume, codec or key
+/// change) rebuilds the RTP pipeline on the same port while the mixer membership stays.
+/// </summary>
+internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IAudioFrameSource, IAudioFrameSink
+{
+    private readonly ConferenceMediaProvider _owner;
+    private readonly CallSession _call;
+    private readonly IPEndPoint _local;
+    private readonly SdpLocalSession _sdpSession = new();
+    private readonly SemaphoreSlim _negotiation = new(1, 1);
+    private readonly byte[] _payload = new byte[1500];
+    private volatile Pipeline? _pipeline;
+    private MixerParticipant? _participant;
+    private int _disposed;
+
+    public ConferenceCallMedia(ConferenceMediaProvider owner, CallSession call, IPEndPoint local)
+    {
+        _owner = owner;
+        _call = call;
+        _local = local;
+    }
+
+    public SdpSessionDescription LocalDescription { get; private set; } = new();
+
+    public event Action<ICallMedia, string>? Failed;
+
+    /// <summary>The participant in the mixer (null before <see cref="Start"/>).</summary>
+    public MixerParticipant? Participant => _participant;
+
+    public NegotiatedMedia? Negotiated => _pipeline?.Media;
+
+    public async ValueTask<MediaOfferResult> NegotiateAsync(SdpSessionDescription offer)
+    {
+        await _negotiation.WaitAsync();
+        try
+        {
+            var result = SdpAnswerer.Answer(offer, _owner.Policy(_call, _local), _sdpSession);
+            if (!result.IsAccepted)
+            {
+                return MediaOfferResult.Reject(result.StatusCode, result.Detail ?? result.ReasonPhrase);
+            }
+            var media = result.Media!;
+            var old = _pipeline;
+            if (old is not null && old.Media.Codec == media.Codec && Equals(old.Media.RemoteRtp, media.RemoteRtp) && Equals(old.Media.Srtp?.RemoteKey, media.Srtp?.RemoteKey) && old.Media.Srtp is null == media.Srtp is null)
+            {
+                // Only direction changed (hold/resume): keep RTP running.
+                old.Media = media;
+            }
+            else
+            {
+                _pipeline = null;
+                if (old is not null)
+                {
+                    await old.DisposeAsync();
+                }
+                var pipeline = BuildPipeline(media);
+                _pipeline = pipeline;
+                if (_participant is not null)
+                {
+                    pipeline.Session.Start();
+                }
+            }
+            LocalDescription = result.Answer!;
+            return MediaOfferResult.Accept(result.Answer!, this);
+        }
+        finally
+        {
+            _negotiation.Release();
+        }
+    }
+
+    public ValueTask<MediaOfferResult> UpdateAsync(SdpSessionDescription offer, CancellationToken cancellationToken) => NegotiateAsync(offer);
+
+    private Pipeline BuildPipeline(NegotiatedMedia media)
+    {
+        var codec = media.Codec;
+        if (!_owner.Codecs.TryCreateDecoder(codec.Name, codec.ClockRate, out var decoder) || !_owner.Codecs.TryCreateEncoder(codec.Name, codec.ClockRate, out var encoder))
+        {
+            throw new InvalidOperationException($"Codec {codec.Name}/{codec.ClockRate} was negotiated but is not available.");
+        }
+        SrtpContext? inbound = null, outbound = null;
+        if (media.Srtp is { } srtp)
+        {
+            if (!SrtpProfiles.TryParse(srtp.Suite, out var profile))
+            {
+                throw new InvalidOperationException($"SRTP suite {srtp.Suite} was negotiated but is not available.");
+            }
+            inbound = SrtpContext.CreateInbound(profile, srtp.RemoteMasterKeySalt);
+            outbound = SrtpContext.CreateOutbound(profile, srtp.LocalMasterKeySalt);
+        }
+        var pipeline = new Pipeline(media, new JitterBuffer(decoder!, _owner.Time), new AudioFrameEncoder(encoder!), new TelephoneEventReceiver(8000));
+        var options = new RtpSessionOptions
+        {
+            LocalEndPoint = _local,
+            RemoteEndPoint = media.RemoteRtp.Address.Equals(IPAddress.Any) ? null : media.RemoteRtp,
+            RemoteRtcpEndPoint = media.RemoteRtcp,
+            RtcpMux = media.RtcpMux,
+            Latching = true,
+            ClockRate = codec.ClockRate,
+            InactivityTimeout = _owner.Options.RtpInactivityTimeout,
+            SrtpInbound = inbound,
+            SrtpOutbound = outbound,
+        };
+        pipeline.Session = new RtpSession(options, (s, p) => OnRtp(pipeline, p), _owner.Time, _owner.Logger<RtpSession>());
+        pipeline.Session.InactivityTimeout += (_, _) =>
+        {
+            // A held call may legitimately send nothing.
+            if (!pipeline.Media.IsHeld && _pipeline == pipeline)
+            {
+                Failed?.Invoke(this, "RTP inactivity timeout");
+            }
+        };
+        return pipeline;
+    }
+
+    private void OnRtp(Pipeline pipeline, RtpPacket packet)
+    {
+        if (packet.PayloadType == pipeline.Media.Codec.PayloadType)
+        {
+            pipeline.Jitter.Push(packet.SequenceNumber, packet.Timestamp, packet.Payload);
+            _participant?.NotifyInputAvailable();
+        }
+        else if (packet.PayloadType == pipeline.Media.TelephoneEventPayloadType)
+        {
+            OnTelephoneEvent(pipeline, packet.Timestamp, packet.Payload);
+        }
+    }
+
+    public void Start()
+    {
+        if (_participant is not null)
+        {
+            return;
+        }
+        _participant = _owner.Rooms.Join(RoomKey(_call.Room), _call.Id.ToString("N"), this, this);
+        _pipeline?.Session.Start();
+    }
+
+    private string RoomKey(RoomInfo room) => ConferenceRooms.Key(_call.Tenant.Id, room.Id);
+
+    public void MoveTo(RoomInfo room)
+    {
+        if (_participant is null)
+        {
+            return;
+        }
+        _owner.Rooms.Leave(_participant);
+        _participant = _owner.Rooms.Join(RoomKey(room), _call.Id.ToString("N"), this, this);
+    }
+
+    /// <summary>Mixer input: the caller's decoded audio.</summary>
+    public bool TryRead(Span<short> frame)
+    {
+        var p = _pipeline;
+        return p is not null && p.Jitter.Pull(frame) != JitterFrameKind.Silence;
+    }
+
+    /// <summary>Mixer output: the caller's personal mix, encoded and sent.</summary>
+    public void Write(MixedFrame frame)
+    {
+        var p = _pipeline;
+        if (p is null)
+        {
+            return;
+        }
+        if (p.Media.Direction is SdpDirection.RecvOnly or SdpDirection.Inactive)
+        {
+            p.Encoder.Skip();
+            return;
+        }
+        var codec = p.Media.Codec;
+        var stateless = codec.Name is "PCMU" or "PCMA";
+        int length;
+        uint timestamp;
+        if (stateless && frame.IsShared && _owner.SharedEncodes.TryGet(frame, codec.Name, out var shared))
+        {
+            timestamp = p.Encoder.Timestamp;
+            p.Encoder.Skip();
+            p.Session.Send((byte)codec.PayloadType, timestamp, shared);
+            return;
+        }
+        length = p.Encoder.Encode(frame.Samples, _payload, out timestamp);
+        if (length <= 0)
+        {
+            return;
+        }
+        if (stateless && frame.IsShared)
+        {
+            _owner.SharedEncodes.Put(frame, codec.Name, _payload.AsSpan(0, length));
+        }
+        p.Session.Send((byte)codec.PayloadType, timestamp, _payload.AsSpan(0, length));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        if (_participant is not null)
+        {
+            _owner.Rooms.Leave(_participant);
+        }
+        var p = _pipeline;
+        _pipeline = null;
+        if (p is not null)
+        {
+            await p.DisposeAsync();
+        }
+        _negotiation.Dispose();
+    }
+
+    private sealed class Pipeline(NegotiatedMedia media, JitterBuffer jitter, AudioFrameEncoder encoder, TelephoneEventReceiver dtmf) : IAsyncDisposable
+    {
+        public NegotiatedMedia Media { get; set; } = media;
+
+        public JitterBuffer Jitter { get; } = jitter;
+
+        public AudioFrameEncoder Encoder { get; } = encoder;
+
+        public TelephoneEventReceiver Dtmf { get; } = dtmf;
+
+        public RtpSession Session { get; set; } = null!;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Session.DisposeAsync();
+            Jitter.Dispose();
+            Encoder.Dispose();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tolk.Conferencing.Calls;
+using Tolk.Media.Codecs;
+using Tolk.Media.Srtp;
+using Tolk.Sip.Sdp;
+
+namespace Tolk.Conferencing.Media;
+
+/// <summary>Options of the conference media.</summary>
+public sealed record ConferenceMediaOptions
+{
+    /// <summary>A call whose RTP stops for this long is ended (and its metering with it).</summary>
+    public TimeSpan RtpInactivityTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Codecs in our order of preference.</summary>
+    public IReadOnlyList<SdpCodec> Codecs { get; init; } = [SdpCodec.Opus, SdpCodec.G722, SdpCodec.Pcmu, SdpCodec.Pcma, SdpCodec.TelephoneEvent];
+}
+
+/// <summary>
+/// Media for calls into conference rooms: negotiates the SDP, runs RTP/SRTP, jitter buffer and codecs,
+/// and puts the caller into its room's mixer for a personal mix-minus.
+/// </summary>
+public sealed class ConferenceMediaProvider : ICallMediaProvider
+{
+    private readonly ILoggerFactory _loggers;
+
+    public ConferenceMediaProvider(ConferenceRooms rooms, RtpPortAllocator ports, TimeProvider time, ConferenceMediaOptions? options = null, ILoggerFactory? loggers = null)
+    {
+        Rooms = rooms;
+        Ports = ports;
+        Time = time;
+        Options = options ?? new ConferenceMediaOptions();
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+        CryptoSuites = new[] { SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.AesCm128HmacSha1_32, SrtpProfile.AeadAes128Gcm }
+            .Where(SrtpContext.IsSupported)
+            .Select(SrtpProfiles.SdpName)
+            .ToList();
+    }
+
+    internal ConferenceRooms Rooms { get; }
+
+    internal RtpPortAllocator Ports { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal ConferenceMediaOptions Options { get; }
+
+    internal CodecRegistry Codecs { get; } = new();
+
+    internal IReadOnlyList<string> CryptoSuites { get; }
+
+    /// <summary>Encoded G.711 payloads shared by listeners who hear the same mix in the same tick.</summary>
+    internal SharedEncodeCache SharedEncodes { get; } = new();
+
+    internal ILogger<T> Logger<T>() => _loggers.CreateLogger<T>();
+
+    public async ValueTask<MediaOfferResult> AcceptOfferAsync(CallSession call, SdpSessionDescription offer, CancellationToken cancellationToken)
+    {
+        var address = call.MediaAddress;
+        var port = Ports.Allocate(address);
+        var media = new ConferenceCallMedia(this, call, new IPEndPoint(address, port));
+        var result = await media.NegotiateAsync(offer);
+        if (!result.IsAccepted)
+        {
+            await media.DisposeAsync();
+        }
+        return result;
+    }
+
+    internal SdpMediaPolicy Policy(CallSession call, IPEndPoint local) => new()
+    {
+        LocalAddress = local.Address,
+        LocalRtpPort = local.Port,
+        Codecs = Options.Codecs,
+        Srtp = call.Room.RequireSrtp ? SrtpPolicy.Required : SrtpPolicy.Optional,
+        CryptoSuites = CryptoSuites,
+        RtcpMux = true,
+        SessionName = "Tolk conference",
+    };
+}
