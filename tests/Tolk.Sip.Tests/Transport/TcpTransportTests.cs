@@ -215,4 +215,46 @@ public sealed class TcpTransportTests
         await Assert.ThrowsAsync<SipTransportException>(async () =>
             await manager.SendAsync(request, new SipEndPoint(SipTransportKind.Tcp, unused)));
     }
+
+    [Fact]
+    public async Task Request_without_Content_Length_on_a_stream_gets_400_and_close()
+    {
+        await using var manager = await StartTcpAsync();
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(manager.Bound(SipTransportKind.Tcp));
+        var stream = tcp.GetStream();
+        var noLength = Request("OPTIONS", "no-cl", transport: "TCP").Replace("Content-Length: 0\r\n", "", StringComparison.Ordinal);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(noLength));
+
+        var response = Assert.IsType<SipResponse>(await new StreamMessageReader(stream).ReadMessageAsync());
+        Assert.Equal(400, response.StatusCode);
+        Assert.True(await IsClosedByPeerAsync(stream));
+    }
+
+    [Fact]
+    public async Task Sends_to_a_peer_that_stops_reading_are_refused_beyond_the_pending_limit()
+    {
+        await using var manager = await StartTcpAsync(o => o.MaxPendingBytes = 64 * 1024);
+        using var tcp = new TcpClient { ReceiveBufferSize = 4096 };
+        await tcp.ConnectAsync(manager.Bound(SipTransportKind.Tcp));
+        await tcp.GetStream().WriteAsync(Encoding.UTF8.GetBytes(Request("SUBSCRIBE", "slow-reader", transport: "TCP")));
+        var inbound = await manager.NextAsync();
+
+        var notify = SipResponse.CreateFor((SipRequest)inbound.Message, 200, toTag: "n");
+        notify.Body = new byte[8192];
+        var refused = false;
+        for (var i = 0; i < 10_000 && !refused; i++)
+        {
+            try
+            {
+                await manager.SendAsync(notify, inbound.Remote, inbound.ConnectionId);
+            }
+            catch (SipTransportException)
+            {
+                refused = true;
+            }
+        }
+        Assert.True(refused, "the unsent backlog never hit the limit");
+        Assert.True(manager.Statistics.SendRejected >= 1);
+    }
 }
