@@ -14,6 +14,7 @@ public sealed class SipRateLimiter
     private readonly SipRateLimitOptions _options;
     private readonly TimeProvider _time;
     private long _lastSweep;
+    private long _lastFullSweep;
 
     public SipRateLimiter(SipRateLimitOptions options, TimeProvider? timeProvider = null)
     {
@@ -36,7 +37,12 @@ public sealed class SipRateLimiter
         {
             if (_buckets.Count >= _options.MaxTrackedAddresses)
             {
-                Sweep(now);
+                // A full table is swept at most once a second, so a flood of new sources costs O(1) each.
+                var last = Interlocked.Read(ref _lastFullSweep);
+                if (now - last >= _time.TimestampFrequency && Interlocked.CompareExchange(ref _lastFullSweep, now, last) == last)
+                {
+                    Sweep(now);
+                }
             }
             bucket = _buckets.Count >= _options.MaxTrackedAddresses
                 ? _overflow

@@ -135,17 +135,19 @@ public sealed partial class SipTransportManager
         }
         // One connect per remote endpoint, however many senders ask at once.
         var lazy = _connecting.GetOrAdd(key, k => new Lazy<Task<SipStreamConnection>>(() => ConnectAsync(k, hostName)));
-        try
-        {
-            return await lazy.Value.WaitAsync(cancellationToken);
-        }
-        finally
-        {
-            if (lazy.IsValueCreated && lazy.Value.IsCompleted)
+        var connect = lazy.Value;
+        // Forget the attempt when it ends (success or failure), even if every waiter gave up earlier.
+        _ = connect.ContinueWith(
+            static (_, s) =>
             {
-                _connecting.TryRemove(new KeyValuePair<StreamKey, Lazy<Task<SipStreamConnection>>>(key, lazy));
-            }
-        }
+                var (owner, k, l) = ((SipTransportManager, StreamKey, Lazy<Task<SipStreamConnection>>))s!;
+                owner._connecting.TryRemove(new KeyValuePair<StreamKey, Lazy<Task<SipStreamConnection>>>(k, l));
+            },
+            (this, key, lazy),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return await connect.WaitAsync(cancellationToken);
     }
 
     private async Task<SipStreamConnection> ConnectAsync(StreamKey key, string? hostName)
@@ -214,13 +216,14 @@ public sealed partial class SipTransportManager
         _byRemote[new StreamKey(connection.Kind, connection.Remote.EndPoint)] = connection;
         _metrics.Connections.Add(1, SipTransportMetrics.Transport(connection.Kind));
         SipTransportLog.ConnectionOpened(_logger, connection.Id, connection.Remote);
+        // Announce before reading, so a registrar hears of the flow before its first REGISTER.
+        ConnectionOpened?.Invoke(this, new SipConnectionEventArgs(
+            connection.Id, connection.Remote, connection.Local, connection.IsOutbound, connection.TlsServerName, connection.PeerCertificate, null));
         connection.Start();
         if (Volatile.Read(ref _state) != 1)
         {
             connection.Close("shutdown");
         }
-        ConnectionOpened?.Invoke(this, new SipConnectionEventArgs(
-            connection.Id, connection.Remote, connection.Local, connection.IsOutbound, connection.TlsServerName, connection.PeerCertificate, null));
     }
 
     internal void OnConnectionClosed(SipStreamConnection connection, string reason)

@@ -50,9 +50,15 @@ public sealed partial class SipTransportManager
                 {
                     break;
                 }
-                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.NetworkReset or SocketError.HostUnreachable or SocketError.NetworkUnreachable)
+                catch (SocketException ex)
                 {
-                    // ICMP errors from earlier sends surface here; the socket is still good.
+                    // ICMP errors from earlier sends (port unreachable, …) surface here; the socket is still good.
+                    if (ex.SocketErrorCode is not (SocketError.ConnectionReset or SocketError.MessageSize or SocketError.NetworkReset
+                        or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.ConnectionRefused))
+                    {
+                        SipTransportLog.ReceiveLoopFailed(_logger, ex, listener.Local);
+                        await Task.Delay(10, CancellationToken.None);
+                    }
                     continue;
                 }
                 var source = (IPEndPoint)listener.Local.EndPoint.Create(address);

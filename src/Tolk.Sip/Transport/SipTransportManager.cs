@@ -128,6 +128,11 @@ public sealed partial class SipTransportManager : ISipMessageSender, IAsyncDispo
             c.Close("shutdown");
         }
         await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Connections close asynchronously (a final flush); wait briefly so none outlives the manager.
+        for (var i = 0; i < 200 && !_connections.IsEmpty; i++)
+        {
+            await Task.Delay(10, CancellationToken.None);
+        }
         _inbound.Writer.TryComplete();
     }
 

@@ -215,4 +215,93 @@ public sealed class TcpTransportTests
         await Assert.ThrowsAsync<SipTransportException>(async () =>
             await manager.SendAsync(request, new SipEndPoint(SipTransportKind.Tcp, unused)));
     }
+
+    [Fact]
+    public async Task Request_without_Content_Length_on_a_stream_gets_400_and_close()
+    {
+        await using var manager = await StartTcpAsync();
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(manager.Bound(SipTransportKind.Tcp));
+        var stream = tcp.GetStream();
+        var noLength = Request("OPTIONS", "no-cl", transport: "TCP").Replace("Content-Length: 0\r\n", "", StringComparison.Ordinal);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(noLength));
+
+        var response = Assert.IsType<SipResponse>(await new StreamMessageReader(stream).ReadMessageAsync());
+        Assert.Equal(400, response.StatusCode);
+        Assert.True(await IsClosedByPeerAsync(stream));
+    }
+
+    [Fact]
+    public async Task Sends_to_a_peer_that_stops_reading_are_refused_beyond_the_pending_limit()
+    {
+        await using var manager = await StartTcpAsync(o => o.MaxPendingBytes = 64 * 1024);
+        using var tcp = new TcpClient { ReceiveBufferSize = 4096 };
+        await tcp.ConnectAsync(manager.Bound(SipTransportKind.Tcp));
+        await tcp.GetStream().WriteAsync(Encoding.UTF8.GetBytes(Request("SUBSCRIBE", "slow-reader", transport: "TCP")));
+        var inbound = await manager.NextAsync();
+
+        var notify = SipResponse.CreateFor((SipRequest)inbound.Message, 200, toTag: "n");
+        notify.Body = new byte[8192];
+        var refused = false;
+        for (var i = 0; i < 10_000 && !refused; i++)
+        {
+            try
+            {
+                await manager.SendAsync(notify, inbound.Remote, inbound.ConnectionId);
+            }
+            catch (SipTransportException)
+            {
+                refused = true;
+            }
+        }
+        Assert.True(refused, "the unsent backlog never hit the limit");
+        Assert.True(manager.Statistics.SendRejected >= 1);
+    }
+
+    [Fact]
+    public async Task Random_garbage_and_mutated_messages_never_stop_the_listeners()
+    {
+        await using var manager = await StartAsync(o =>
+        {
+            o.Listeners.Add(new SipListenerOptions(SipTransportKind.Tcp, IPAddress.Loopback, 0));
+            o.Listeners.Add(new SipListenerOptions(SipTransportKind.Udp, IPAddress.Loopback, 0));
+            o.RateLimit.Enabled = false;
+        });
+        var random = new Random(5060);
+        var template = Encoding.UTF8.GetBytes(Request("INVITE", "fuzz", body: "v=0\r\n"));
+        using var udp = UdpClient(manager.Bound(SipTransportKind.Udp));
+        for (var i = 0; i < 300; i++)
+        {
+            var mutated = (byte[])template.Clone();
+            for (var k = 0; k < 1 + random.Next(8); k++)
+            {
+                mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+            }
+            await udp.SendAsync(i % 3 == 0 ? RandomBytes(random, 1 + random.Next(2000)) : mutated);
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(manager.Bound(SipTransportKind.Tcp));
+            await tcp.GetStream().WriteAsync(i % 2 == 0 ? RandomBytes(random, 1 + random.Next(4000)) : mutated);
+        }
+        // Drain whatever parsed, then prove both listeners still work.
+        while (manager.Inbound.TryRead(out _))
+        {
+        }
+        await udp.SendAsync(Encoding.UTF8.GetBytes(Request("OPTIONS", "udp-alive")));
+        using var last = new TcpClient();
+        await last.ConnectAsync(manager.Bound(SipTransportKind.Tcp));
+        await last.GetStream().WriteAsync(Encoding.UTF8.GetBytes(Request("OPTIONS", "tcp-alive", transport: "TCP")));
+        var seen = new HashSet<string?>();
+        while (!(seen.Contains("udp-alive") && seen.Contains("tcp-alive")))
+        {
+            seen.Add((await manager.NextAsync()).Message.CallId);
+        }
+        Assert.True(manager.Statistics.ParseErrors > 0);
+    }
+
+    private static byte[] RandomBytes(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
 }
