@@ -10,7 +10,7 @@ public sealed class ConferenceTests(TolkServerFixture fixture) : IClassFixture<T
 {
     private readonly TolkServerProcess _server = fixture.Server;
 
-    private sealed record Party(string Name, double Tone, string Account);
+    private sealed record Party(string Name, double Tone, string Account, int SampleRate = 8000);
 
     [Fact]
     public async Task Three_callers_each_hear_the_other_two_and_not_themselves()
@@ -20,13 +20,13 @@ public sealed class ConferenceTests(TolkServerFixture fixture) : IClassFixture<T
         [
             new("udp-pcmu", 440, $"<sip:guest1@example.org>;outbound=\"sip:127.0.0.1:{_server.UdpPort};transport=udp\";regint=0;audio_codecs=PCMU"),
             new("tls-srtp-pcma", 1000, $"<sip:alice@demo.tolk.test>;auth_pass={TolkServerProcess.Passwords["alice"]};outbound=\"sip:127.0.0.1:{_server.TlsPort};transport=tls\";regint=0;audio_codecs=PCMA;mediaenc=srtp-mand"),
-            new("tls-srtp-g722", 1700, $"<sip:bob@demo.tolk.test>;auth_pass={TolkServerProcess.Passwords["bob"]};outbound=\"sip:127.0.0.1:{_server.TlsPort};transport=tls\";regint=0;audio_codecs=G722/16000/1;mediaenc=srtp-mand"),
+            new("tls-srtp-g722", 1700, $"<sip:bob@demo.tolk.test>;auth_pass={TolkServerProcess.Passwords["bob"]};outbound=\"sip:127.0.0.1:{_server.TlsPort};transport=tls\";regint=0;audio_codecs=G722/16000/1;mediaenc=srtp-mand", 16000),
         ];
-        var phones = parties.Select(p => Baresip.Create(p.Account, WavAnalysis.WriteTone(Path.Combine(dir, p.Name + ".wav"), p.Tone, 7))).ToList();
+        var phones = parties.Select(p => Baresip.Create(p.Account, WavAnalysis.WriteTone(Path.Combine(dir, p.Name + ".wav"), p.Tone, 7, sampleRate: p.SampleRate))).ToList();
         try
         {
             var outputs = await Task.WhenAll(phones.Select(ph => ph.RunAsync("sip:5000@demo.tolk.test", seconds: 9)));
-            var all = string.Join("\n", parties.Select((p, i) => p.Name + ": " + (phones[i].HeardWav is { } w ? string.Join(", ", parties.Select(q => $"{q.Name}={WavAnalysis.ToneLevel(WavAnalysis.Read(w), q.Tone, 8000):F4}")) : "nothing")));
+            var all = string.Join("\n", parties.Select((p, i) => p.Name + ": " + (phones[i].HeardWav is { } w ? string.Join(", ", parties.Select(q => $"{q.Name}={WavAnalysis.ToneLevel(WavAnalysis.Read(w), q.Tone, WavAnalysis.Read(w).SampleRate):F4}")) : "nothing")));
             for (var i = 0; i < parties.Length; i++)
             {
                 Assert.True(outputs[i].Contains("Call established", StringComparison.Ordinal), $"{parties[i].Name} did not connect:\n{outputs[i]}\nserver:\n{_server.Output}");
