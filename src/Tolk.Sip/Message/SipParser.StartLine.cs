@@ -24,7 +24,7 @@ public static partial class SipParser
         {
             return SipParseResult.Fail(0, "Invalid request line");
         }
-        var method = SipMethods.Intern(Encoding.ASCII.GetString(line[..sp1]));
+        var method = InternMethod(line[..sp1]);
         var sp2 = line.LastIndexOf((byte)' ');
         if (sp2 == sp1)
         {
@@ -34,7 +34,7 @@ public static partial class SipParser
         var uriBytes = line[(sp1 + 1)..sp2];
         var versionBytes = line[(sp2 + 1)..];
         var rawUri = Encoding.UTF8.GetString(uriBytes);
-        var version = Encoding.ASCII.GetString(versionBytes);
+        var version = versionBytes.SequenceEqual("SIP/2.0"u8) ? SipMessage.Version : Encoding.ASCII.GetString(versionBytes);
         var uriOk = SipUri.TryParse(rawUri, out var uri);
         message = new SipRequest(method, uri ?? PlaceholderUri.Clone())
         {
@@ -57,6 +57,17 @@ public static partial class SipParser
             return SipParseResult.Fail(505, "Version Not Supported");
         }
         return uriOk ? null : SipParseResult.Fail(400, "Invalid Request-URI");
+    }
+
+    private static string InternMethod(ReadOnlySpan<byte> token)
+    {
+        // Methods are ASCII tokens; known ones map to their constants without a new string.
+        Span<char> chars = token.Length <= 64 ? stackalloc char[token.Length] : new char[token.Length];
+        for (var i = 0; i < token.Length; i++)
+        {
+            chars[i] = (char)token[i];
+        }
+        return SipMethods.Intern(chars);
     }
 
     private static SipParseResult? ParseStatusLine(ReadOnlySpan<byte> line, out SipMessage? message)

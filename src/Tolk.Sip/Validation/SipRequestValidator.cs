@@ -73,16 +73,45 @@ public sealed partial class SipRequestValidator
     private static SipValidationVerdict? CheckCardinality(SipRequest request)
     {
         // RFC 4475 §3.3.8 multi01: a single-valued header given twice makes the request ambiguous.
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var seen = 0u;
         foreach (var h in request.Headers)
         {
-            if (SipHeaderNames.IsSingleValued(h.Name) && !seen.Add(h.Name))
+            var bit = SingleValuedBit(h.Name);
+            if (bit == 0)
+            {
+                continue;
+            }
+            if ((seen & bit) != 0)
             {
                 return BadRequest("More than one " + h.Name);
             }
+            seen |= bit;
         }
         return null;
     }
+
+    /// <summary>A distinct bit for each single-valued header of RFC 3261 §20 (and the extensions Tolk reads).</summary>
+    private static uint SingleValuedBit(string canonicalName) => canonicalName switch
+    {
+        SipHeaderNames.To => 1u << 0,
+        SipHeaderNames.From => 1u << 1,
+        SipHeaderNames.CallId => 1u << 2,
+        SipHeaderNames.CSeq => 1u << 3,
+        SipHeaderNames.MaxForwards => 1u << 4,
+        SipHeaderNames.ContentLength => 1u << 5,
+        SipHeaderNames.ContentType => 1u << 6,
+        SipHeaderNames.Expires => 1u << 7,
+        SipHeaderNames.MinExpires => 1u << 8,
+        SipHeaderNames.Date => 1u << 9,
+        SipHeaderNames.Timestamp => 1u << 10,
+        SipHeaderNames.RSeq => 1u << 11,
+        SipHeaderNames.RAck => 1u << 12,
+        SipHeaderNames.SessionExpires => 1u << 13,
+        SipHeaderNames.MinSe => 1u << 14,
+        SipHeaderNames.SubscriptionState => 1u << 15,
+        SipHeaderNames.Event => 1u << 16,
+        _ => 0u,
+    };
 
     private static SipValidationVerdict? CheckCSeq(SipRequest request)
     {
