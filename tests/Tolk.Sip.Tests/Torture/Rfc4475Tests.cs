@@ -211,6 +211,21 @@ public sealed class Rfc4475Tests
         Assert.Equal("application/sdp", sdp01!.CreateResponse((SipRequest)sdpParse.Message!).Headers[SipHeaderNames.Accept]);
     }
 
+    [Theory]
+    [InlineData("wsinv", "d6f6cdee99cd0a1f8e3d9a0fdd67c877700e19ab86d8186dada06f61260e3e61")]
+    [InlineData("intmeth", "b957a8292c1c0a9851fe94705b90f94320738f43aacde64998e401f742ef688d")]
+    [InlineData("esc01", "be3a316d4ce5f69cad474646191e390dd4b50fc8371e44b5197fe1237781973e")]
+    [InlineData("escnull", "263fe2ecd12a5ccbb6c67b3174e9211d11da9b600e7d69666a86d2ee42873e90")]
+    [InlineData("esc02", "9a9c59449f00327b02071feafc8e5c2a261c98c818044167894cc17809a12199")]
+    [InlineData("lwsdisp", "d1b36b6316c12824f6f04bf6b1fd1f021cade9b74871693b9c3474cd9fa7f4e6")]
+    [InlineData("semiuri", "87bbaed6b4b354dbd3c5c7a20e66686303c63e43a0aa19b89de1ac75231611a2")]
+    [InlineData("transports", "33b4553a3b9418121b099ff07882535151edd6a1e81898c63a916aad2cbf90bc")]
+    [InlineData("mpart01", "92147c8e24997bac59629e1b163767697d0d6d499af87f89e325d69968bec3ba")]
+    [InlineData("unreason", "4f939d6ebf4817eea70f011d3209e83732872ffc20ffd304b244084dc392f4d7")]
+    [InlineData("noreason", "07e11e470a69fffa3674de805e5165d1351a9439a91045ee70c9570ea24ab4fe")]
+    public void Valid_data_files_match_the_rfc_archive(string name, string sha256) =>
+        Assert.Equal(sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(TortureRunner.Load("rfc4475", name))));
+
     [Fact]
     public void Data_files_are_the_rfc_bytes()
     {
