@@ -10,7 +10,7 @@ public sealed class SipHeaderCollection : IEnumerable<SipHeader>
 {
     private readonly List<SipHeader> _headers;
 
-    public SipHeaderCollection() => _headers = new List<SipHeader>(12);
+    public SipHeaderCollection() => _headers = new List<SipHeader>(16);
 
     public int Count => _headers.Count;
 
@@ -19,31 +19,21 @@ public sealed class SipHeaderCollection : IEnumerable<SipHeader>
     {
         get
         {
-            var canonical = SipHeaderNames.Canonicalize(name);
-            foreach (var h in _headers)
-            {
-                if (string.Equals(h.Name, canonical, StringComparison.OrdinalIgnoreCase))
-                {
-                    return h.Value;
-                }
-            }
-            return null;
+            var i = IndexOf(SipHeaderNames.Canonicalize(name), 0);
+            return i < 0 ? null : _headers[i].Value;
         }
     }
 
-    public bool Contains(string name) => this[name] is not null;
+    public bool Contains(string name) => IndexOf(SipHeaderNames.Canonicalize(name), 0) >= 0;
 
     /// <summary>How many field lines carry this name (not list elements).</summary>
     public int CountOf(string name)
     {
         var canonical = SipHeaderNames.Canonicalize(name);
         var n = 0;
-        foreach (var h in _headers)
+        for (var i = IndexOf(canonical, 0); i >= 0; i = IndexOf(canonical, i + 1))
         {
-            if (string.Equals(h.Name, canonical, StringComparison.OrdinalIgnoreCase))
-            {
-                n++;
-            }
+            n++;
         }
         return n;
     }
@@ -56,22 +46,37 @@ public sealed class SipHeaderCollection : IEnumerable<SipHeader>
     {
         var canonical = SipHeaderNames.Canonicalize(name);
         var isList = SipHeaderNames.IsList(canonical);
-        foreach (var h in _headers)
+        for (var i = IndexOf(canonical, 0); i >= 0; i = IndexOf(canonical, i + 1))
         {
-            if (!string.Equals(h.Name, canonical, StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
+            var value = _headers[i].Value;
             if (!isList)
             {
-                yield return h.Value;
+                yield return value;
                 continue;
             }
-            foreach (var element in SipGrammar.SplitList(h.Value))
+            foreach (var element in SipGrammar.SplitList(value))
             {
                 yield return element;
             }
         }
+    }
+
+    /// <summary>The first value of a header (the first list element for list headers), or null.</summary>
+    public string? GetFirstValue(string name)
+    {
+        var canonical = SipHeaderNames.Canonicalize(name);
+        var i = IndexOf(canonical, 0);
+        if (i < 0)
+        {
+            return null;
+        }
+        var value = _headers[i].Value;
+        if (!SipHeaderNames.IsList(canonical) || !value.Contains(',', StringComparison.Ordinal))
+        {
+            return value;
+        }
+        var list = SipGrammar.SplitList(value);
+        return list.Count > 0 ? list[0] : null;
     }
 
     public void Add(string name, string value) => _headers.Add(new SipHeader(SipHeaderNames.Canonicalize(name), value));
@@ -82,7 +87,7 @@ public sealed class SipHeaderCollection : IEnumerable<SipHeader>
     public void Prepend(string name, string value)
     {
         var canonical = SipHeaderNames.Canonicalize(name);
-        var index = _headers.FindIndex(h => string.Equals(h.Name, canonical, StringComparison.OrdinalIgnoreCase));
+        var index = IndexOf(canonical, 0);
         _headers.Insert(index < 0 ? 0 : index, new SipHeader(canonical, value));
     }
 
@@ -90,7 +95,7 @@ public sealed class SipHeaderCollection : IEnumerable<SipHeader>
     public void Set(string name, string value)
     {
         var canonical = SipHeaderNames.Canonicalize(name);
-        var index = _headers.FindIndex(h => string.Equals(h.Name, canonical, StringComparison.OrdinalIgnoreCase));
+        var index = IndexOf(canonical, 0);
         Remove(canonical);
         var header = new SipHeader(canonical, value);
         if (index < 0 || index > _headers.Count)
@@ -107,31 +112,60 @@ public sealed class SipHeaderCollection : IEnumerable<SipHeader>
     public bool Remove(string name)
     {
         var canonical = SipHeaderNames.Canonicalize(name);
-        return _headers.RemoveAll(h => string.Equals(h.Name, canonical, StringComparison.OrdinalIgnoreCase)) > 0;
+        var removed = false;
+        for (var i = _headers.Count - 1; i >= 0; i--)
+        {
+            if (NameEquals(_headers[i].Name, canonical))
+            {
+                _headers.RemoveAt(i);
+                removed = true;
+            }
+        }
+        return removed;
     }
 
     /// <summary>Removes the first value of a list header (the top Via), keeping the rest of its line.</summary>
     public bool RemoveFirstValue(string name)
     {
         var canonical = SipHeaderNames.Canonicalize(name);
-        var index = _headers.FindIndex(h => string.Equals(h.Name, canonical, StringComparison.OrdinalIgnoreCase));
+        var index = IndexOf(canonical, 0);
         if (index < 0)
         {
             return false;
         }
-        var rest = SipGrammar.SplitList(_headers[index].Value).Skip(1).ToList();
-        if (rest.Count == 0)
+        var values = SipGrammar.SplitList(_headers[index].Value);
+        if (values.Count <= 1)
         {
             _headers.RemoveAt(index);
         }
         else
         {
-            _headers[index] = new SipHeader(canonical, string.Join(", ", rest));
+            values.RemoveAt(0);
+            _headers[index] = new SipHeader(canonical, string.Join(", ", values));
         }
         return true;
     }
 
-    public IEnumerator<SipHeader> GetEnumerator() => _headers.GetEnumerator();
+    /// <summary>A struct enumerator, so that walking the headers does not allocate.</summary>
+    public List<SipHeader>.Enumerator GetEnumerator() => _headers.GetEnumerator();
 
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    IEnumerator<SipHeader> IEnumerable<SipHeader>.GetEnumerator() => _headers.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => _headers.GetEnumerator();
+
+    private int IndexOf(string canonical, int start)
+    {
+        for (var i = start; i < _headers.Count; i++)
+        {
+            if (NameEquals(_headers[i].Name, canonical))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // Known names are interned, so reference equality settles most comparisons without looking at characters.
+    private static bool NameEquals(string a, string b) =>
+        ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }

@@ -89,6 +89,34 @@ public static class SipHeaderNames
     }
 
     /// <summary>
+    /// Maps a header name as received on the wire (ASCII bytes) to its canonical spelling without
+    /// allocating for known names; unknown names keep their received spelling.
+    /// </summary>
+    public static string Canonicalize(ReadOnlySpan<byte> name)
+    {
+        Span<char> chars = name.Length <= 128 ? stackalloc char[name.Length] : new char[name.Length];
+        for (var i = 0; i < name.Length; i++)
+        {
+            chars[i] = (char)name[i];
+        }
+        return Canonicalize(chars);
+    }
+
+    /// <summary>True when the name is one of the canonical constants above (or a compact form of one).</summary>
+    public static bool IsKnown(ReadOnlySpan<char> name) => Known.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(name);
+
+    /// <summary>
+    /// Headers that RFC 3261 §20 defines with exactly one value: a request carrying two of them is a 400
+    /// (RFC 4475 §3.3.8 multi01).
+    /// </summary>
+    public static bool IsSingleValued(string canonicalName) => canonicalName switch
+    {
+        To or From or CallId or CSeq or MaxForwards or ContentLength or ContentType or Expires or MinExpires
+            or Date or Timestamp or RSeq or RAck or SessionExpires or MinSe or SubscriptionState or Event => true,
+        _ => false,
+    };
+
+    /// <summary>
     /// Headers whose grammar is a comma-separated list (RFC 3261 §7.3.1), so that several values on one
     /// line are equivalent to several lines. Authorization-type headers are not: their commas separate parameters.
     /// </summary>

@@ -24,7 +24,7 @@ public abstract class SipMessage
 
     public SipNameAddress? To => SipNameAddress.TryParse(Headers[SipHeaderNames.To], out var a) ? a : null;
 
-    public SipVia? TopVia => SipVia.TryParse(Headers.GetValues(SipHeaderNames.Via).FirstOrDefault(), out var v) ? v : null;
+    public SipVia? TopVia => SipVia.TryParse(Headers.GetFirstValue(SipHeaderNames.Via), out var v) ? v : null;
 
     /// <summary>All Via values, top first; a value that does not parse is skipped.</summary>
     public IReadOnlyList<SipVia> Vias => ParseAll<SipVia>(SipHeaderNames.Via, SipVia.TryParse);
@@ -42,10 +42,19 @@ public abstract class SipMessage
     public string? ContentType => Headers[SipHeaderNames.ContentType];
 
     /// <summary>Option tags of a list header such as Require, Supported or Unsupported.</summary>
-    public IReadOnlyList<string> OptionTags(string headerName) => Headers.GetValues(headerName).ToList();
+    public IReadOnlyList<string> OptionTags(string headerName) => new List<string>(Headers.GetValues(headerName));
 
-    public bool HasOptionTag(string headerName, string tag) =>
-        Headers.GetValues(headerName).Any(t => string.Equals(t, tag, StringComparison.OrdinalIgnoreCase));
+    public bool HasOptionTag(string headerName, string tag)
+    {
+        foreach (var t in Headers.GetValues(headerName))
+        {
+            if (string.Equals(t, tag, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private delegate bool TryParser<T>(string? text, out T? value);
 

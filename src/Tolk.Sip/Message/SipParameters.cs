@@ -9,9 +9,14 @@ namespace Tolk.Sip.Message;
 /// </summary>
 public sealed class SipParameters : IEnumerable<KeyValuePair<string, string?>>
 {
-    private readonly List<KeyValuePair<string, string?>> _items = [];
+    private static readonly List<KeyValuePair<string, string?>> NoItems = [];
 
-    public int Count => _items.Count;
+    // Most URIs and addresses carry no parameters: the list is only made when one is added.
+    private List<KeyValuePair<string, string?>>? _list;
+
+    private List<KeyValuePair<string, string?>> Items => _list ?? NoItems;
+
+    public int Count => Items.Count;
 
     public bool Contains(string name) => IndexOf(name) >= 0;
 
@@ -21,22 +26,22 @@ public sealed class SipParameters : IEnumerable<KeyValuePair<string, string?>>
         get
         {
             var i = IndexOf(name);
-            return i < 0 || _items[i].Value is null ? null : SipGrammar.Unquote(_items[i].Value!);
+            return i < 0 || Items[i].Value is null ? null : SipGrammar.Unquote(Items[i].Value!);
         }
     }
 
-    public void Add(string name, string? value) => _items.Add(new(name, value));
+    public void Add(string name, string? value) => (_list ??= new(2)).Add(new(name, value));
 
     public void Set(string name, string? value)
     {
         var i = IndexOf(name);
         if (i < 0)
         {
-            _items.Add(new(name, value));
+            Add(name, value);
         }
         else
         {
-            _items[i] = new(_items[i].Key, value);
+            _list![i] = new(_list[i].Key, value);
         }
     }
 
@@ -47,22 +52,25 @@ public sealed class SipParameters : IEnumerable<KeyValuePair<string, string?>>
         {
             return false;
         }
-        _items.RemoveAt(i);
+        _list!.RemoveAt(i);
         return true;
     }
 
     public SipParameters Clone()
     {
         var copy = new SipParameters();
-        copy._items.AddRange(_items);
+        if (_list is { Count: > 0 })
+        {
+            copy._list = new(_list);
+        }
         return copy;
     }
 
     private int IndexOf(string name)
     {
-        for (var i = 0; i < _items.Count; i++)
+        for (var i = 0; i < Items.Count; i++)
         {
-            if (string.Equals(_items[i].Key, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(Items[i].Key, name, StringComparison.OrdinalIgnoreCase))
             {
                 return i;
             }
@@ -72,7 +80,7 @@ public sealed class SipParameters : IEnumerable<KeyValuePair<string, string?>>
 
     internal void AppendTo(StringBuilder sb)
     {
-        foreach (var (k, v) in _items)
+        foreach (var (k, v) in Items)
         {
             sb.Append(';').Append(k);
             if (v is not null)
@@ -89,7 +97,7 @@ public sealed class SipParameters : IEnumerable<KeyValuePair<string, string?>>
         return sb.ToString();
     }
 
-    public IEnumerator<KeyValuePair<string, string?>> GetEnumerator() => _items.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, string?>> GetEnumerator() => Items.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

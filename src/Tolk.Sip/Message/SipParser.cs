@@ -5,13 +5,13 @@ namespace Tolk.Sip.Message;
 
 /// <summary>
 /// Parses one SIP message from a datagram or from a frame cut by <see cref="SipStreamFramer"/>
-/// (RFC 3261 §7, §25). Never throws on bad input: every failure becomes a result with the status a
-/// server should answer (400, 413, 505, 513…), or status 0 with no message when it must be dropped.
+/// (RFC 3261 §7, §25). Never throws on bad input and runs in time linear in the input: every failure
+/// becomes a result with the status a server should answer (400, 505, 513…), with the partly parsed
+/// message when its headers could be read (so that the answer can be built), or status 0 with no
+/// message when the bytes must be dropped silently.
 /// </summary>
-public static class SipParser
+public static partial class SipParser
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     public static SipParseResult Parse(ReadOnlySpan<byte> data, SipParserLimits? limits = null, bool isStream = false)
     {
         limits ??= SipParserLimits.Default;
@@ -19,8 +19,9 @@ public static class SipParser
         {
             return ParseCore(data, limits, isStream);
         }
-        catch (Exception ex) when (ex is DecoderFallbackException or FormatException or ArgumentException or OverflowException)
+        catch (Exception ex) when (ex is DecoderFallbackException or FormatException or ArgumentException or OverflowException or IndexOutOfRangeException)
         {
+            // Defence in depth: a parser bug must cost one message, never the receive loop.
             return SipParseResult.Fail(400, "Malformed message");
         }
     }
@@ -40,103 +41,116 @@ public static class SipParser
         }
 
         var headEnd = FindHeadEnd(data, out var separatorLength);
-        if (headEnd < 0)
+        var unterminated = headEnd < 0;
+        if (unterminated)
         {
-            return data.Length > limits.MaxHeadBytes
-                ? SipParseResult.Fail(513, "Message Too Large")
-                : SipParseResult.Fail(400, "Missing end of headers");
+            if (isStream || data.Length > limits.MaxHeadBytes)
+            {
+                return data.Length > limits.MaxHeadBytes
+                    ? SipParseResult.Fail(513, "Message Too Large")
+                    : SipParseResult.Fail(400, "Missing end of headers");
+            }
+
+            // A datagram without the empty line (RFC 4475 §3.1.2.15 baddn): read what is there as the
+            // head so that the 400 can still be addressed to the sender's Via.
+            headEnd = data.Length;
+            while (headEnd > 0 && (data[headEnd - 1] == '\r' || data[headEnd - 1] == '\n'))
+            {
+                headEnd--;
+            }
+            separatorLength = data.Length - headEnd;
         }
         if (headEnd > limits.MaxHeadBytes)
         {
             return SipParseResult.Fail(513, "Message Too Large");
         }
 
-        var head = StrictUtf8.GetString(data[..headEnd]);
-        var bodyBytes = data[(headEnd + separatorLength)..];
-        var lines = UnfoldLines(head);
-        if (lines.Count == 0)
+        var head = data[..headEnd];
+        if (!System.Text.Unicode.Utf8.IsValid(head))
         {
-            return SipParseResult.Fail(0, "Empty");
+            // RFC 3261 §7.3.1: header text is UTF-8; anything else cannot be represented faithfully.
+            return SipParseResult.Fail(400, "Header section is not valid UTF-8");
         }
 
-        var startLineResult = ParseStartLine(lines[0], out var message);
+        var firstNl = head.IndexOf((byte)'\n');
+        var startLine = firstNl < 0 ? head : head[..firstNl];
+        if (!startLine.IsEmpty && startLine[^1] == '\r')
+        {
+            startLine = startLine[..^1];
+        }
+        var startError = ParseStartLine(startLine, out var message);
         if (message is null)
         {
-            return startLineResult ?? SipParseResult.Fail(0, "Unparseable start line");
+            return startError ?? SipParseResult.Fail(0, "Unparseable start line");
         }
 
-        if (lines.Count - 1 > limits.MaxHeaderCount)
-        {
-            return SipParseResult.Fail(513, "Too many headers", message);
-        }
-
-        string? headerError = null;
-        for (var i = 1; i < lines.Count; i++)
-        {
-            var line = lines[i].AsSpan();
-            var colon = line.IndexOf(':');
-            if (colon <= 0)
-            {
-                headerError ??= "Header line without a colon";
-                continue;
-            }
-            var name = line[..colon].TrimEnd(" \t");
-            if (!SipGrammar.IsToken(name))
-            {
-                headerError ??= "Invalid header name";
-                continue;
-            }
-            var value = line[(colon + 1)..].Trim(" \t");
-            message.Headers.AddCanonical(SipHeaderNames.Canonicalize(name), value.ToString());
-        }
-
-        if (startLineResult is not null)
-        {
-            return startLineResult with { Message = message };
-        }
+        var headerError = ParseHeaders(firstNl < 0 ? default : head[(firstNl + 1)..], message, limits);
         if (headerError is not null)
         {
-            return SipParseResult.Fail(400, headerError, message);
+            return headerError;
+        }
+        if (startError is not null)
+        {
+            return startError with { Message = message };
+        }
+        if (unterminated)
+        {
+            return SipParseResult.Fail(400, "Missing empty line after the headers", message);
         }
 
-        // Body: Content-Length decides; over streams it is mandatory (RFC 3261 §18.3).
-        var contentLengths = message.Headers.GetValues(SipHeaderNames.ContentLength).ToList();
-        if (contentLengths.Count > 1 && contentLengths.Distinct(StringComparer.Ordinal).Count() > 1)
+        var bodyBytes = data[(headEnd + separatorLength)..];
+        return ReadBody(message, bodyBytes, headEnd + separatorLength, limits, isStream);
+    }
+
+    private static SipParseResult ReadBody(SipMessage message, ReadOnlySpan<byte> bodyBytes, int headLength, SipParserLimits limits, bool isStream)
+    {
+        // Content-Length decides; over streams it is mandatory (RFC 3261 §18.3, §20.14).
+        string? contentLength = null;
+        foreach (var h in message.Headers)
         {
-            return SipParseResult.Fail(400, "Conflicting Content-Length", message);
-        }
-        if (contentLengths.Count > 0)
-        {
-            if (!int.TryParse(contentLengths[0], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+            if (!ReferenceEquals(h.Name, SipHeaderNames.ContentLength))
             {
+                continue;
+            }
+            if (contentLength is not null && !string.Equals(contentLength, h.Value, StringComparison.Ordinal))
+            {
+                // RFC 4475 §3.3.9 mcl01: conflicting lengths leave no way to find the body.
+                return SipParseResult.Fail(400, "Conflicting Content-Length", message);
+            }
+            contentLength = h.Value;
+        }
+
+        if (contentLength is not null)
+        {
+            if (!long.TryParse(contentLength, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+            {
+                // RFC 4475 §3.1.2.3 ncl: a negative or non-numeric length is a 400.
                 return SipParseResult.Fail(400, "Invalid Content-Length", message);
             }
-            if (length > limits.MaxMessageBytes)
+            if (length > limits.MaxMessageBytes || headLength + length > limits.MaxMessageBytes)
             {
                 return SipParseResult.Fail(513, "Message Too Large", message);
             }
             if (length > bodyBytes.Length)
             {
-                // RFC 4475 §3.1.2.7: a datagram shorter than its Content-Length is answered 400.
+                // RFC 4475 §3.1.2.2 clerr: a datagram shorter than its Content-Length is answered 400.
                 return SipParseResult.Fail(400, "Content-Length larger than the message body", message);
             }
 
-            // RFC 3261 §18.3: octets beyond Content-Length in a datagram are discarded.
-            message.Body = bodyBytes[..length].ToArray();
-        }
-        else
-        {
-            if (isStream)
-            {
-                return SipParseResult.Fail(400, "Missing Content-Length", message);
-            }
-            message.Body = bodyBytes.ToArray();
+            // RFC 3261 §18.3: octets beyond Content-Length in a datagram are discarded (RFC 4475 dblreq).
+            message.Body = length == 0 ? ReadOnlyMemory<byte>.Empty : bodyBytes[..(int)length].ToArray();
+            return SipParseResult.Success(message);
         }
 
-        if (headEnd + separatorLength + message.Body.Length > limits.MaxMessageBytes)
+        if (isStream)
+        {
+            return SipParseResult.Fail(400, "Missing Content-Length", message);
+        }
+        if (headLength + bodyBytes.Length > limits.MaxMessageBytes)
         {
             return SipParseResult.Fail(513, "Message Too Large", message);
         }
+        message.Body = bodyBytes.IsEmpty ? ReadOnlyMemory<byte>.Empty : bodyBytes.ToArray();
         return SipParseResult.Success(message);
     }
 
@@ -144,7 +158,8 @@ public static class SipParser
     internal static int FindHeadEnd(ReadOnlySpan<byte> data, out int separatorLength)
     {
         var crlf = data.IndexOf("\r\n\r\n"u8);
-        var lf = data.IndexOf("\n\n"u8);
+        var searchLimit = crlf < 0 ? data.Length : crlf;
+        var lf = data[..Math.Min(data.Length, searchLimit + 2)].IndexOf("\n\n"u8);
         if (crlf >= 0 && (lf < 0 || crlf < lf))
         {
             separatorLength = 4;
@@ -152,98 +167,5 @@ public static class SipParser
         }
         separatorLength = 2;
         return lf;
-    }
-
-    /// <summary>Splits the head into lines and joins folded continuation lines (RFC 3261 §7.3.1).</summary>
-    private static List<string> UnfoldLines(string head)
-    {
-        var lines = new List<string>(16);
-        var start = 0;
-        while (start <= head.Length)
-        {
-            var nl = head.IndexOf('\n', start);
-            var end = nl < 0 ? head.Length : nl;
-            var lineEnd = end > start && head[end - 1] == '\r' ? end - 1 : end;
-            var line = head[start..lineEnd];
-            if (line.Length > 0 && (line[0] == ' ' || line[0] == '\t') && lines.Count > 1)
-            {
-                lines[^1] = lines[^1].TrimEnd(' ', '\t') + " " + line.TrimStart(' ', '\t');
-            }
-            else if (line.Length > 0 || lines.Count == 0)
-            {
-                lines.Add(line);
-            }
-            if (nl < 0)
-            {
-                break;
-            }
-            start = nl + 1;
-        }
-        return lines;
-    }
-
-    /// <summary>
-    /// Parses the start line. Returns null and a message on success; a failure result (and possibly a
-    /// message, so that a request can be answered) otherwise.
-    /// </summary>
-    private static SipParseResult? ParseStartLine(string line, out SipMessage? message)
-    {
-        message = null;
-        if (line.StartsWith("SIP/", StringComparison.OrdinalIgnoreCase))
-        {
-            // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-            var parts = line.Split(' ', 3);
-            if (parts.Length < 2 || parts[1].Length != 3 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var code) || code is < 100 or > 699)
-            {
-                return SipParseResult.Fail(0, "Invalid status line");
-            }
-            if (!string.Equals(parts[0], SipMessage.Version, StringComparison.OrdinalIgnoreCase))
-            {
-                return SipParseResult.Fail(0, "Unsupported version in response");
-            }
-            message = new SipResponse(code, parts.Length > 2 ? parts[2] : "") { SipVersion = SipMessage.Version };
-            return null;
-        }
-
-        // Request-Line = Method SP Request-URI SP SIP-Version CRLF: exactly single spaces (RFC 3261 §25.1).
-        var tokens = line.Split(' ');
-        if (tokens.Length != 3 || !SipGrammar.IsToken(tokens[0]))
-        {
-            return SipParseResult.Fail(0, "Invalid request line");
-        }
-        var method = SipMethods.Intern(tokens[0]);
-        var version = tokens[2];
-        var uriOk = SipUri.TryParse(tokens[1], out var uri);
-        message = new SipRequest(method, uri ?? new SipUri("sip", null, "invalid"))
-        {
-            SipVersion = version,
-            RawRequestUri = tokens[1],
-        };
-        if (!IsSipVersion(version))
-        {
-            return SipParseResult.Fail(400, "Invalid SIP version");
-        }
-        if (!string.Equals(version, SipMessage.Version, StringComparison.OrdinalIgnoreCase))
-        {
-            return SipParseResult.Fail(505, "Version Not Supported");
-        }
-        if (!uriOk)
-        {
-            return SipParseResult.Fail(400, "Invalid Request-URI");
-        }
-        return null;
-    }
-
-    private static bool IsSipVersion(string v)
-    {
-        // "SIP" "/" 1*DIGIT "." 1*DIGIT
-        if (!v.StartsWith("SIP/", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-        var dot = v.IndexOf('.', 4);
-        return dot > 4 && dot < v.Length - 1
-            && v.AsSpan(4, dot - 4).IndexOfAnyExceptInRange('0', '9') < 0
-            && v.AsSpan(dot + 1).IndexOfAnyExceptInRange('0', '9') < 0;
     }
 }

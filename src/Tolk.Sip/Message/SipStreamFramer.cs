@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 
 namespace Tolk.Sip.Message;
@@ -106,33 +105,67 @@ public static class SipStreamFramer
         return r.TryPeek(out var b) && b == value;
     }
 
-    /// <summary>Value of the (first) Content-Length or "l" header in a head; -1 if absent or invalid.</summary>
+    /// <summary>
+    /// Value of the Content-Length (or compact "l") header in a head; -1 if absent, invalid or given
+    /// twice with different values. Works on the bytes: no strings are made for a framing decision.
+    /// </summary>
     internal static long FindContentLength(ReadOnlySequence<byte> head)
     {
-        var text = head.IsSingleSegment ? Encoding.Latin1.GetString(head.FirstSpan) : Encoding.Latin1.GetString(head.ToArray());
-        var result = -1L;
-        var lines = text.Split('\n');
-        for (var i = 1; i < lines.Length; i++)
+        if (head.IsSingleSegment)
         {
-            var line = lines[i].AsSpan().TrimEnd('\r');
-            var colon = line.IndexOf(':');
-            if (colon <= 0)
+            return FindContentLength(head.FirstSpan);
+        }
+        var copy = ArrayPool<byte>.Shared.Rent((int)head.Length);
+        try
+        {
+            head.CopyTo(copy);
+            return FindContentLength(copy.AsSpan(0, (int)head.Length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    internal static long FindContentLength(ReadOnlySpan<byte> head)
+    {
+        var result = -1L;
+        var first = true;
+        while (!head.IsEmpty)
+        {
+            var nl = head.IndexOf((byte)'\n');
+            var line = nl < 0 ? head : head[..nl];
+            head = nl < 0 ? default : head[(nl + 1)..];
+            if (first)
+            {
+                first = false;
+                continue;
+            }
+            var colon = line.IndexOf((byte)':');
+            if (colon <= 0 || line[0] is (byte)' ' or (byte)'\t')
             {
                 continue;
             }
-            var name = line[..colon].Trim(" \t");
-            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("l", StringComparison.OrdinalIgnoreCase))
+            var name = line[..colon].TrimEnd(" \t"u8);
+            if (!Ascii.EqualsIgnoreCase(name, "Content-Length"u8) && !Ascii.EqualsIgnoreCase(name, "l"u8))
             {
-                if (!long.TryParse(line[(colon + 1)..].Trim(" \t"), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-                {
-                    return -1;
-                }
-                if (result >= 0 && result != n)
-                {
-                    return -1;
-                }
-                result = n;
+                continue;
             }
+            var value = line[(colon + 1)..].Trim(" \t\r"u8);
+            if (value.IsEmpty || value.Length > 18 || value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+            {
+                return -1;
+            }
+            long n = 0;
+            foreach (var b in value)
+            {
+                n = (n * 10) + (b - '0');
+            }
+            if (result >= 0 && result != n)
+            {
+                return -1;
+            }
+            result = n;
         }
         return result;
     }

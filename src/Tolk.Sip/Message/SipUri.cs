@@ -86,7 +86,7 @@ public sealed class SipUri
         {
             return false;
         }
-        var scheme = text[..colon].ToLowerInvariant();
+        var scheme = InternScheme(text.AsSpan(0, colon));
         var rest = text.AsSpan(colon + 1);
         if (scheme is not ("sip" or "sips"))
         {
@@ -98,6 +98,19 @@ public sealed class SipUri
             return true;
         }
         return TryParseSip(scheme, rest, out uri);
+    }
+
+    private static string InternScheme(ReadOnlySpan<char> scheme)
+    {
+        if (scheme.Equals("sip", StringComparison.OrdinalIgnoreCase))
+        {
+            return "sip";
+        }
+        if (scheme.Equals("sips", StringComparison.OrdinalIgnoreCase))
+        {
+            return "sips";
+        }
+        return scheme.Equals("tel", StringComparison.OrdinalIgnoreCase) ? "tel" : scheme.ToString().ToLowerInvariant();
     }
 
     private static bool TryParseSip(string scheme, ReadOnlySpan<char> rest, [NotNullWhen(true)] out SipUri? uri)
@@ -164,7 +177,7 @@ public sealed class SipUri
         if (text[0] == '[')
         {
             var close = text.IndexOf(']');
-            if (close < 0 || !IPAddress.TryParse(text[1..close], out var v6) || v6.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            if (close < 0 || !IsIPv6Address(text[1..close]))
             {
                 return false;
             }
@@ -202,6 +215,31 @@ public sealed class SipUri
             port = p;
         }
         return true;
+    }
+
+    /// <summary>
+    /// An IPv6 address as RFC 4291 writes it, or with the stray third colon before an embedded IPv4
+    /// address that RFC 3261's ABNF allows by mistake (RFC 5118 §4.10: tolerate both).
+    /// </summary>
+    public static bool IsIPv6Address(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty || text.Length > 64 || text.ContainsAny("%/ \t"))
+        {
+            return false;
+        }
+        if (IPAddress.TryParse(text, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return true;
+        }
+        var triple = text.IndexOf(":::", StringComparison.Ordinal);
+        if (triple < 0 || text.LastIndexOf('.') < triple)
+        {
+            return false;
+        }
+        Span<char> fixedUp = stackalloc char[text.Length - 1];
+        text[..triple].CopyTo(fixedUp);
+        text[(triple + 1)..].CopyTo(fixedUp[triple..]);
+        return IPAddress.TryParse(fixedUp, out v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
     }
 
     private static bool IsHostName(ReadOnlySpan<char> h)
@@ -261,9 +299,9 @@ public sealed class SipUri
         var bytes = new List<byte>(s.Length);
         for (var i = 0; i < s.Length; i++)
         {
-            if (s[i] == '%' && i + 2 < s.Length)
+            if (s[i] == '%' && i + 2 < s.Length && byte.TryParse(s.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var b))
             {
-                bytes.Add(byte.Parse(s.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                bytes.Add(b);
                 i += 2;
             }
             else
