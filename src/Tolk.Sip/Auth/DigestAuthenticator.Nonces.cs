@@ -17,6 +17,9 @@ public sealed partial class DigestAuthenticator
     private const int MacLength = 16;
     private const int NonceLength = TimeLength + PayloadLength + MacLength;
 
+    private static readonly System.Buffers.SearchValues<char> NonceAlphabet =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     private readonly Lock _replayGate = new();
     private readonly Dictionary<string, NonceUse> _used = new(StringComparer.Ordinal);
     private long _evictedUpToSequence = -1;
@@ -50,8 +53,27 @@ public sealed partial class DigestAuthenticator
         issuedMs = 0;
         sequence = 0;
         Span<byte> raw = stackalloc byte[NonceLength + 3];
-        if (nonce.Length != Base64Url.GetEncodedLength(NonceLength)
-            || !Base64Url.TryDecodeFromChars(nonce, raw, out var written) || written != NonceLength)
+        if (nonce.Length != Base64Url.GetEncodedLength(NonceLength) || nonce.AsSpan().ContainsAnyExcept(NonceAlphabet))
+        {
+            return false;
+        }
+        int written;
+        try
+        {
+            // Base64Url.TryDecodeFromChars throws (rather than returning false) on some malformed input,
+            // e.g. non-zero trailing bits; the nonce is attacker-controlled.
+            if (!Base64Url.TryDecodeFromChars(nonce, raw, out written) || written != NonceLength)
+            {
+                return false;
+            }
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        // Only the canonical spelling is accepted: replay state is keyed by the nonce text, so two
+        // spellings of the same bytes must not both pass.
+        if (!string.Equals(Base64Url.EncodeToString(raw[..NonceLength]), nonce, StringComparison.Ordinal))
         {
             return false;
         }

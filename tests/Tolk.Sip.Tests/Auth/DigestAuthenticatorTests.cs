@@ -205,4 +205,33 @@ public class DigestAuthenticatorTests
         Assert.DoesNotContain("s3cret", a, StringComparison.Ordinal);
         Assert.Equal(32, SipCredential.ComputeHa1("alice", "r1", "s3cret", DigestAlgorithm.Md5).Length);
     }
+
+    [Fact]
+    public void Mutated_credentials_never_throw_and_never_verify()
+    {
+        var server = NewAuthenticator();
+        var challenge = Parse(server.CreateChallenge(Realm, DigestAlgorithm.Sha256));
+        var good = new DigestClient().CreateAuthorization(challenge, "alice", "s3cret", "INVITE", Uri).ToString();
+        var random = new Random(77);
+        const string noise = "\",= \\0aZ/+-_";
+        for (var i = 0; i < 3000; i++)
+        {
+            var chars = good.ToCharArray();
+            var at = random.Next(chars.Length);
+            var replacement = noise[random.Next(noise.Length)];
+            if (chars[at] == replacement)
+            {
+                continue;
+            }
+            chars[at] = replacement;
+            var verdict = server.Verify(new string(chars), "INVITE", Uri, Lookup);
+            // A changed character can only make it fail, except where the change is a no-op for the parser
+            // (case of a parameter name, an insignificant space or an equivalent quoting).
+            if (verdict == DigestVerdict.Ok)
+            {
+                Assert.True(DigestCredentials.TryParse(new string(chars), out var parsed, out _));
+                Assert.Equal(challenge.Nonce, parsed!.Nonce);
+            }
+        }
+    }
 }
