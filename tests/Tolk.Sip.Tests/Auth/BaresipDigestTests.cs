@@ -4,10 +4,11 @@ using Tolk.Sip.Tests.Sdp;
 namespace Tolk.Sip.Tests.Auth;
 
 /// <summary>The installed baresip answers our challenges; <see cref="DigestAuthenticator"/> judges its answers.</summary>
+[Collection(BaresipCollection.Name)]
 public class BaresipDigestTests
 {
     private const string Realm = "demo.tolk.test";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
     private static string? Lookup(string user, string realm, DigestAlgorithm algorithm, string password) =>
         user == "alice" && realm == Realm ? SipCredential.ComputeHa1(user, realm, password, algorithm) : null;
@@ -18,16 +19,7 @@ public class BaresipDigestTests
         await peer.RespondAsync(invite, from, "407 Proxy Authentication Required", challenges.Select(c => "Proxy-Authenticate: " + c));
         while (true)
         {
-            string again;
-            try
-            {
-                (again, _) = await peer.ReceiveAsync("INVITE", Timeout);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail("baresip did not retry with credentials:\n" + string.Join('\n', peer.Log.Split('\n').TakeLast(8)));
-                throw;
-            }
+            var (again, _) = await peer.ReceiveAsync("INVITE", Timeout);
             var header = BaresipPeer.Headers(again, "Proxy-Authorization").FirstOrDefault();
             if (header is null)
             {

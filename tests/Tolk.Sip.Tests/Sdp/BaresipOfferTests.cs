@@ -4,9 +4,10 @@ using Tolk.Sip.Sdp;
 namespace Tolk.Sip.Tests.Sdp;
 
 /// <summary>Offers produced live by the installed baresip, answered by <see cref="SdpAnswerer"/>.</summary>
+[Collection(BaresipCollection.Name)]
 public class BaresipOfferTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
     [Fact]
     public async Task Plain_rtp_offer_from_baresip_is_answered_with_its_first_common_codec()

@@ -105,7 +105,17 @@ internal sealed class BaresipPeer : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         while (true)
         {
-            var r = await Socket.ReceiveAsync(cts.Token);
+            UdpReceiveResult r;
+            try
+            {
+                r = await Socket.ReceiveAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                var state = _process.HasExited ? $"exited with code {_process.ExitCode}" : "still running";
+                throw new TimeoutException($"no {method} from baresip ({state}) within {timeout}; its output ends:\n"
+                    + string.Join('\n', Log.Split('\n').TakeLast(10)));
+            }
             var text = Encoding.UTF8.GetString(r.Buffer);
             if (text.StartsWith(method + " ", StringComparison.Ordinal))
             {
@@ -181,10 +191,32 @@ internal sealed class BaresipPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A port free for UDP and TCP, with the next one free for TCP too: baresip listens for SIP on UDP and
+    /// TCP at the port and for TLS on the next one, and exits when any bind fails.
+    /// </summary>
     private static int FreeUdpPort()
     {
-        using var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = Random.Shared.Next(20000, 32000);
+            try
+            {
+                using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
+                var tcp = new TcpListener(IPAddress.Loopback, port);
+                var tls = new TcpListener(IPAddress.Loopback, port + 1);
+                tcp.Start();
+                tls.Start();
+                tcp.Stop();
+                tls.Stop();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+        throw new InvalidOperationException("no free port for baresip");
     }
 
     private static void WriteSilentWav(string path)
@@ -205,4 +237,11 @@ internal sealed class BaresipPeer : IAsyncDisposable
         w.Write(samples * 2);
         w.Write(new byte[samples * 2]);
     }
+}
+
+/// <summary>baresip tests run one at a time: each starts a process and binds ports.</summary>
+[CollectionDefinition(Name)]
+public sealed class BaresipCollection
+{
+    public const string Name = "baresip";
 }
