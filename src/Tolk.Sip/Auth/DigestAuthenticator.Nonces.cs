@@ -7,17 +7,23 @@ namespace Tolk.Sip.Auth;
 
 public sealed partial class DigestAuthenticator
 {
-    // Nonce layout (before base64url): issued-at (8 bytes, Unix ms, big-endian) | random (12) | MAC (16).
-    // MAC = HMAC-SHA256(key, issued-at | random | realm) truncated to 128 bits: a nonce validates itself
-    // and is bound to its realm, so no per-nonce state is kept until it is first used.
+    // Nonce layout (before base64url): issued-at (8 bytes, Unix ms, big-endian) | sequence (8) | random (8)
+    // | MAC (16). MAC = HMAC-SHA256(key, issued-at | sequence | random | realm) truncated to 128 bits: a
+    // nonce validates itself and is bound to its realm, so no per-nonce state is kept until it is first
+    // used. The sequence orders nonces strictly (many are issued per millisecond under load) for eviction.
     private const int TimeLength = 8;
-    private const int RandomLength = 12;
+    private const int SequenceLength = 8;
+    private const int PayloadLength = SequenceLength + 8; // sequence + 8 random bytes
     private const int MacLength = 16;
-    private const int NonceLength = TimeLength + RandomLength + MacLength;
+    private const int NonceLength = TimeLength + PayloadLength + MacLength;
+
+    private static readonly System.Buffers.SearchValues<char> NonceAlphabet =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     private readonly Lock _replayGate = new();
     private readonly Dictionary<string, NonceUse> _used = new(StringComparer.Ordinal);
-    private long _evictedUpToMs = long.MinValue;
+    private long _evictedUpToSequence = -1;
+    private long _sequence;
 
     /// <summary>Number of nonces whose nonce-count is currently tracked (for monitoring and tests).</summary>
     public int TrackedNonceCount
@@ -36,27 +42,49 @@ public sealed partial class DigestAuthenticator
         ArgumentNullException.ThrowIfNull(realm);
         Span<byte> raw = stackalloc byte[NonceLength];
         BinaryPrimitives.WriteInt64BigEndian(raw, _time.GetUtcNow().ToUnixTimeMilliseconds());
-        RandomNumberGenerator.Fill(raw.Slice(TimeLength, RandomLength));
-        ComputeMac(raw[..(TimeLength + RandomLength)], realm, raw[(TimeLength + RandomLength)..]);
+        BinaryPrimitives.WriteInt64BigEndian(raw[TimeLength..], Interlocked.Increment(ref _sequence));
+        RandomNumberGenerator.Fill(raw.Slice(TimeLength + SequenceLength, PayloadLength - SequenceLength));
+        ComputeMac(raw[..(TimeLength + PayloadLength)], realm, raw[(TimeLength + PayloadLength)..]);
         return Base64Url.EncodeToString(raw);
     }
 
-    private bool TryReadNonce(string nonce, string realm, out long issuedMs)
+    private bool TryReadNonce(string nonce, string realm, out long issuedMs, out long sequence)
     {
         issuedMs = 0;
+        sequence = 0;
         Span<byte> raw = stackalloc byte[NonceLength + 3];
-        if (nonce.Length != Base64Url.GetEncodedLength(NonceLength)
-            || !Base64Url.TryDecodeFromChars(nonce, raw, out var written) || written != NonceLength)
+        if (nonce.Length != Base64Url.GetEncodedLength(NonceLength) || nonce.AsSpan().ContainsAnyExcept(NonceAlphabet))
+        {
+            return false;
+        }
+        int written;
+        try
+        {
+            // Base64Url.TryDecodeFromChars throws (rather than returning false) on some malformed input,
+            // e.g. non-zero trailing bits; the nonce is attacker-controlled.
+            if (!Base64Url.TryDecodeFromChars(nonce, raw, out written) || written != NonceLength)
+            {
+                return false;
+            }
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        // Only the canonical spelling is accepted: replay state is keyed by the nonce text, so two
+        // spellings of the same bytes must not both pass.
+        if (!string.Equals(Base64Url.EncodeToString(raw[..NonceLength]), nonce, StringComparison.Ordinal))
         {
             return false;
         }
         Span<byte> mac = stackalloc byte[MacLength];
-        ComputeMac(raw[..(TimeLength + RandomLength)], realm, mac);
-        if (!CryptographicOperations.FixedTimeEquals(mac, raw.Slice(TimeLength + RandomLength, MacLength)))
+        ComputeMac(raw[..(TimeLength + PayloadLength)], realm, mac);
+        if (!CryptographicOperations.FixedTimeEquals(mac, raw.Slice(TimeLength + PayloadLength, MacLength)))
         {
             return false;
         }
         issuedMs = BinaryPrimitives.ReadInt64BigEndian(raw);
+        sequence = BinaryPrimitives.ReadInt64BigEndian(raw[TimeLength..]);
         return true;
     }
 
@@ -77,7 +105,7 @@ public sealed partial class DigestAuthenticator
     /// evicted and any untracked nonce issued before them is answered Stale, so eviction never reopens
     /// a replay window.
     /// </summary>
-    private DigestVerdict CheckAndRecordNonceCount(string nonce, long issuedMs, uint nc, out string? detail)
+    private DigestVerdict CheckAndRecordNonceCount(string nonce, long issuedMs, long sequence, uint nc, out string? detail)
     {
         detail = null;
         lock (_replayGate)
@@ -92,7 +120,7 @@ public sealed partial class DigestAuthenticator
                 _used[nonce] = use with { LastCount = nc };
                 return DigestVerdict.Ok;
             }
-            if (issuedMs <= _evictedUpToMs)
+            if (sequence <= _evictedUpToSequence)
             {
                 detail = "nonce-count state evicted";
                 return DigestVerdict.Stale;
@@ -100,13 +128,13 @@ public sealed partial class DigestAuthenticator
             if (_used.Count >= _options.MaxTrackedNonces)
             {
                 Prune();
-                if (issuedMs <= _evictedUpToMs)
+                if (sequence <= _evictedUpToSequence)
                 {
                     detail = "nonce-count state evicted";
                     return DigestVerdict.Stale;
                 }
             }
-            _used[nonce] = new NonceUse(issuedMs, nc);
+            _used[nonce] = new NonceUse(issuedMs, sequence, nc);
             return DigestVerdict.Ok;
         }
     }
@@ -132,14 +160,14 @@ public sealed partial class DigestAuthenticator
             return;
         }
         // Still full of live nonces: drop the older half.
-        var ordered = _used.OrderBy(kv => kv.Value.IssuedMs).ToList();
+        var ordered = _used.OrderBy(kv => kv.Value.Sequence).ToList();
         var drop = Math.Max(1, ordered.Count / 2);
         for (var i = 0; i < drop; i++)
         {
             _used.Remove(ordered[i].Key);
-            _evictedUpToMs = Math.Max(_evictedUpToMs, ordered[i].Value.IssuedMs);
+            _evictedUpToSequence = Math.Max(_evictedUpToSequence, ordered[i].Value.Sequence);
         }
     }
 
-    private readonly record struct NonceUse(long IssuedMs, uint LastCount);
+    private readonly record struct NonceUse(long IssuedMs, long Sequence, uint LastCount);
 }

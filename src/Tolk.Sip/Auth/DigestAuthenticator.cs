@@ -128,7 +128,7 @@ public sealed partial class DigestAuthenticator
             detail = $"uri '{c.Uri}' differs from request URI";
             return DigestVerdict.UriMismatch;
         }
-        if (!TryReadNonce(c.Nonce, c.Realm, out var issuedMs))
+        if (!TryReadNonce(c.Nonce, c.Realm, out var issuedMs, out var sequence))
         {
             detail = "nonce not issued here";
             return DigestVerdict.InvalidNonce;
@@ -161,7 +161,7 @@ public sealed partial class DigestAuthenticator
         }
         if (c.Qop is not null)
         {
-            return CheckAndRecordNonceCount(c.Nonce, issuedMs, nc, out detail);
+            return CheckAndRecordNonceCount(c.Nonce, issuedMs, sequence, nc, out detail);
         }
         return DigestVerdict.Ok;
     }

@@ -10,7 +10,18 @@ public sealed class SdpMediaPolicy
     public required IPAddress LocalAddress { get; init; }
 
     /// <summary>Our RTP port (RTCP on the next port unless rtcp-mux is negotiated).</summary>
-    public required int LocalRtpPort { get; init; }
+    public required int LocalRtpPort
+    {
+        get => _localRtpPort;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 65535);
+            _localRtpPort = value;
+        }
+    }
+
+    private readonly int _localRtpPort;
 
     /// <summary>Supported codecs in our preference order; include <see cref="SdpCodec.TelephoneEvent"/> to accept DTMF events.</summary>
     public IReadOnlyList<SdpCodec> Codecs { get; init; } =

@@ -53,7 +53,7 @@ public static class SdpOfferer
         };
         var payloadTypes = new Dictionary<int, SdpCodec>();
         var fmtps = new List<SdpFmtp>();
-        foreach (var codec in policy.Codecs)
+        foreach (var codec in ExpandTelephoneEvents(policy.Codecs))
         {
             var pt = codec.OfferPayloadType;
             if (!payloadTypes.TryAdd(pt, codec))
@@ -102,6 +102,40 @@ public static class SdpOfferer
     }
 
     /// <summary>
+    /// RFC 4733 §2.1: events share the audio clock, so telephone-event is offered once per distinct clock
+    /// rate of the audio codecs (e.g. /8000 for G.711 and /48000 for Opus), each on a free dynamic PT.
+    /// </summary>
+    private static List<SdpCodec> ExpandTelephoneEvents(IReadOnlyList<SdpCodec> codecs)
+    {
+        var audio = codecs.Where(c => !c.IsTelephoneEvent).ToList();
+        var te = codecs.FirstOrDefault(c => c.IsTelephoneEvent);
+        if (te is null)
+        {
+            return audio;
+        }
+        var used = new HashSet<int>(audio.Select(c => c.OfferPayloadType));
+        var result = new List<SdpCodec>(audio);
+        var rates = audio.Select(c => c.ClockRate).Distinct().ToList();
+        if (rates.Count == 0)
+        {
+            rates.Add(te.ClockRate);
+        }
+        // The configured rate keeps the configured PT; other rates get the next free dynamic numbers.
+        rates.Sort((a, b) => (a == te.ClockRate ? 0 : 1).CompareTo(b == te.ClockRate ? 0 : 1));
+        var next = te.DynamicPayloadType;
+        foreach (var rate in rates)
+        {
+            while (used.Contains(next) || next is < 96 or > 127)
+            {
+                next = next >= 127 ? 96 : next + 1;
+            }
+            used.Add(next);
+            result.Add(te with { ClockRate = rate, DynamicPayloadType = next });
+        }
+        return result;
+    }
+
+    /// <summary>
     /// Checks the answer to <paramref name="offer"/> and extracts the negotiated media. A rejection here
     /// means the call cannot proceed: the UAC acknowledges the 2xx and sends BYE (RFC 3261 §13.2.2.4),
     /// or answers a re-INVITE's failure accordingly; <see cref="SdpNegotiationResult.Detail"/> says why.
@@ -147,7 +181,7 @@ public static class SdpOfferer
         }
 
         NegotiatedCodec? codec = null;
-        int? telephoneEvent = null;
+        var telephoneEvents = new List<(int Pt, int Rate)>();
         var maps = m.RtpMaps.ToList();
         foreach (var f in m.Formats)
         {
@@ -167,7 +201,7 @@ public static class SdpOfferer
             }
             if (ours.IsTelephoneEvent)
             {
-                telephoneEvent ??= pt;
+                telephoneEvents.Add((pt, ours.ClockRate));
             }
             else if (codec is null)
             {
@@ -178,6 +212,7 @@ public static class SdpOfferer
         {
             return SdpNegotiationResult.Rejected("answer contains none of the offered codecs");
         }
+        int? telephoneEvent = telephoneEvents.Where(t => t.Rate == codec.ClockRate).Select(t => (int?)t.Pt).FirstOrDefault();
 
         var legacyHold = answer.ConnectionFor(m)!.IsNullAddress;
         var answered = answer.DirectionFor(m);
