@@ -10,6 +10,7 @@ using Tolk.Sip.Message;
 using Tolk.Sip.Registrar;
 using Tolk.Sip.Transactions;
 using Tolk.Sip.Transport;
+using Tolk.Sip.Validation;
 
 namespace Tolk.Conferencing.Signaling;
 
@@ -32,6 +33,7 @@ public sealed partial class SipServerCore
     private readonly SipServerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SipRequestValidator _validator;
 
     public SipServerCore(
         SipTransactionLayer transactions,
@@ -54,6 +56,10 @@ public sealed partial class SipServerCore
         _options = options ?? new SipServerOptions();
         _time = transactions.Time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _validator = new SipRequestValidator(new SipRequestValidatorOptions
+        {
+            SupportedOptionTags = new HashSet<string>(_options.SupportedExtensions, StringComparer.OrdinalIgnoreCase),
+        });
         transactions.RequestReceived = OnRequestAsync;
     }
 
@@ -100,25 +106,19 @@ public sealed partial class SipServerCore
     }
 
     /// <summary>
-    /// RFC 3261 §8.2.1–§8.2.2 checks every UAS makes before processing: method, URI scheme, required
-    /// extensions. Returns the rejection to send, or null.
+    /// RFC 3261 §8.2.1–§8.2.3 checks every UAS makes before processing (mandatory headers, CSeq, URI
+    /// scheme, Require, body encoding…). Returns the rejection to send, or null.
     /// </summary>
     private SipResponse? CheckRequest(SipRequest request)
     {
-        if (!request.RequestUri.IsSip)
+        var verdict = _validator.Validate(request);
+        if (verdict is null)
         {
-            return Reply(request, 416, "Unsupported URI Scheme");
+            return null;
         }
-        var unsupported = request.Headers.GetValues(SipHeaderNames.Require)
-            .Where(tag => !_options.SupportedExtensions.Contains(tag, StringComparer.OrdinalIgnoreCase))
-            .ToList();
-        if (unsupported.Count > 0 && request.Method is not (SipMethods.Ack or SipMethods.Cancel))
-        {
-            var bad = Reply(request, 420, "Bad Extension");
-            bad.Headers.Add(SipHeaderNames.Unsupported, string.Join(", ", unsupported));
-            return bad;
-        }
-        return null;
+        var response = verdict.CreateResponse(request, request.To?.Tag is null ? SipTransactionLayer.NewTag() : null);
+        response.Headers.Add(SipHeaderNames.Server, _options.ProductName);
+        return response;
     }
 
     private SipResponse OptionsResponse(SipRequest request)
