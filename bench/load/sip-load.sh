@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Drives SIPp (Debian sip-tester) against a real `tolk serve` and reports sustained call setups.
+# Each call is INVITE → 100 → 200 (SDP answer, RTP port, mixer participant) → ACK → 0.5 s → BYE → 200.
+#
+# usage: bench/load/sip-load.sh TRANSPORT RATE SECONDS     (TRANSPORT = udp | tcp)
+# prints: transport, offered rate, calls attempted, successful, failed, failure %, achieved rate,
+#         server CPU seconds per 1000 calls, server peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+transport=${1:-udp}
+rate=${2:-200}
+seconds=${3:-20}
+calls=$((rate * seconds))
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+
+dotnet build src/Tolk.Server -c Release -v q -nologo >/dev/null
+port=$((25000 + RANDOM % 5000))
+TOLK_Sip__RateLimitEnabled=false TOLK_Demo__Passwords__alice=x TOLK_Demo__Passwords__bob=x TOLK_Demo__Passwords__carol=x \
+  dotnet src/Tolk.Server/bin/Release/net10.0/tolk.dll serve \
+  --sip-udp 127.0.0.1:$port --sip-tcp 127.0.0.1:$port --http 127.0.0.1:$((port + 1)) --data "$work/data" \
+  > "$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do grep -q "Application started" "$work/server.log" 2>/dev/null && break; sleep 0.2; done
+
+cpu_before=$(awk '{print $14 + $15}' /proc/$server/stat)
+t=u1; [ "$transport" = tcp ] && t=t1
+( cd "$work" && sipp 127.0.0.1:$port -sf "$OLDPWD/tests/Tolk.EndToEnd/Scenarios/invite_ack_bye.xml" -s 5000 \
+    -t $t -i 127.0.0.1 -p $((port + 2)) -r "$rate" -m "$calls" -l $((rate * 2)) -nostdin \
+    -trace_stat -stf stat.csv -fd 1 -timeout $((seconds + 60))s >/dev/null 2>&1 ) || true
+cpu_after=$(awk '{print $14 + $15}' /proc/$server/stat)
+ticks=$(getconf CLK_TCK)
+rss=$(awk '/VmHWM/ {print $2}' /proc/$server/status)
+
+awk -F';' -v tr="$transport" -v rate="$rate" -v cpu=$(( cpu_after - cpu_before )) -v ticks="$ticks" -v rss="$rss" '
+  NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+  { last = $0 }
+  END {
+    split(last, f, ";");
+    ok = f[col["SuccessfulCall(C)"]]; failed = f[col["FailedCall(C)"]]; total = ok + failed;
+    elapsed = f[col["ElapsedTime(C)"]]; split(elapsed, hms, ":"); secs = hms[1] * 3600 + hms[2] * 60 + hms[3];
+    printf "%s offered=%d/s calls=%d ok=%d failed=%d failed%%=%.3f achieved=%.0f/s server_cpu_s_per_1000_calls=%.2f server_peak_rss_mb=%.0f\n",
+      tr, rate, total, ok, failed, total ? 100 * failed / total : 0, secs ? ok / secs : 0, ok ? (cpu / ticks) * 1000 / ok : 0, rss / 1024
+  }' "$work/stat.csv"
