@@ -7,6 +7,13 @@ public interface IVersioned
     long Version { get; set; }
 }
 
+/// <summary>An entity with a GUID primary key.</summary>
+public interface IEntity
+{
+    /// <summary>The primary key.</summary>
+    Guid Id { get; }
+}
+
 /// <summary>An entity owned by one tenant; queries on it are tenant-scoped by a global filter.</summary>
 public interface ITenantOwned
 {
@@ -22,7 +29,7 @@ public enum TenantStatus
 }
 
 /// <summary>A business customer of the provider: its own virtual PBX.</summary>
-public sealed class Tenant : IVersioned
+public sealed class Tenant : IEntity, IVersioned
 {
     public Guid Id { get; set; }
     public required string Name { get; set; }
@@ -48,7 +55,7 @@ public static class Roles
 }
 
 /// <summary>A person who signs in to the API: a master admin (no tenant) or a tenant's admin or user.</summary>
-public sealed class User : IVersioned
+public sealed class User : IEntity, IVersioned
 {
     public Guid Id { get; set; }
     /// <summary>Null for master admins (provider staff).</summary>
@@ -75,7 +82,7 @@ public sealed class RefreshToken
 }
 
 /// <summary>An API key of a tenant; only its SHA-256 hash and a short prefix are stored.</summary>
-public sealed class ApiKey : ITenantOwned, IVersioned
+public sealed class ApiKey : IEntity, ITenantOwned, IVersioned
 {
     public Guid Id { get; set; }
     public Guid TenantId { get; set; }

@@ -11,7 +11,7 @@ public enum NumberTargetType
 }
 
 /// <summary>A DID assigned by the provider to a tenant and routed by the tenant.</summary>
-public sealed class PhoneNumber : ITenantOwned, IVersioned
+public sealed class PhoneNumber : IEntity, ITenantOwned, IVersioned
 {
     public Guid Id { get; set; }
     public Guid TenantId { get; set; }
@@ -24,7 +24,7 @@ public sealed class PhoneNumber : ITenantOwned, IVersioned
 }
 
 /// <summary>A SIP account (extension). Only digest HA1 hashes are stored (RFC 7616 §3.4.2).</summary>
-public sealed class SipAccount : ITenantOwned, IVersioned
+public sealed class SipAccount : IEntity, ITenantOwned, IVersioned
 {
     public Guid Id { get; set; }
     public Guid TenantId { get; set; }
@@ -44,7 +44,7 @@ public sealed class SipAccount : ITenantOwned, IVersioned
 }
 
 /// <summary>A trunk from the customer's own PBX.</summary>
-public sealed class Trunk : ITenantOwned, IVersioned
+public sealed class Trunk : IEntity, ITenantOwned, IVersioned
 {
     public Guid Id { get; set; }
     public Guid TenantId { get; set; }
@@ -75,7 +75,7 @@ public sealed class ParticipantMapping
 }
 
 /// <summary>A conference room profile: languages, mappings, and translation settings.</summary>
-public sealed class Room : ITenantOwned, IVersioned
+public sealed class Room : IEntity, ITenantOwned, IVersioned
 {
     public Guid Id { get; set; }
     public Guid TenantId { get; set; }
@@ -104,7 +104,7 @@ public enum VoiceTrainingStatus
 }
 
 /// <summary>A voice adapted from a speaker's sample.</summary>
-public sealed class VoiceProfile : ITenantOwned, IVersioned
+public sealed class VoiceProfile : IEntity, ITenantOwned, IVersioned
 {
     public Guid Id { get; set; }
     public Guid TenantId { get; set; }
@@ -123,7 +123,7 @@ public sealed class VoiceProfile : ITenantOwned, IVersioned
 }
 
 /// <summary>An HTTP endpoint of the tenant notified of events.</summary>
-public sealed class Webhook : ITenantOwned, IVersioned
+public sealed class Webhook : IEntity, ITenantOwned, IVersioned
 {
     public Guid Id { get; set; }
     public Guid TenantId { get; set; }
