@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Tolk.Api.Auth;
@@ -53,17 +52,37 @@ internal static class VoiceEndpoints
     public static void Map(RouteGroupBuilder tenant)
     {
         var g = tenant.MapGroup("/voices").WithTags("Voices");
+        // The form is read in the handler, not bound: bound form parameters add a content-type route
+        // constraint that would answer 415 before the tenant check could answer 404.
         g.MapPost("", CreateAsync).RequireAuthorization(Policies.TenantAdmin).DisableAntiforgery().WithName("CreateVoice")
-            .Accepts<IFormFile>("multipart/form-data");
+            .WithDescription("multipart/form-data with fields 'name', 'language' (BCP 47) and file 'sample' (16-bit PCM WAV). Answers 202; poll the Location until status is ready or failed.");
         g.MapGet("", ListAsync).RequireAuthorization(Policies.TenantMember).WithName("ListVoices");
         g.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.TenantMember).WithName("GetVoice");
         g.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(Policies.TenantAdmin).WithName("DeleteVoice");
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext http, TolkDbContext db, Guid tenantId, VoiceTrainingQueue queue, TolkApiOptions options, TimeProvider time,
-        [FromForm] string? name, [FromForm] string? language, IFormFile? sample, CancellationToken ct)
+        HttpContext http, TolkDbContext db, Guid tenantId, VoiceTrainingQueue queue, TolkApiOptions options, TimeProvider time, CancellationToken ct)
     {
+        if (!http.Request.HasFormContentType)
+        {
+            return Problems.Field("body", "Send multipart/form-data with 'name', 'language' and a 'sample' file.");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(ct);
+        }
+        catch (InvalidDataException)
+        {
+            return Problems.Field("body", "The multipart form could not be read (too large or malformed).");
+        }
+
+        string? name = form["name"].FirstOrDefault();
+        string? language = form["language"].FirstOrDefault();
+        var sample = form.Files.GetFile("sample");
+
         var key = Idempotency.Key(http, out var keyError);
         if (keyError is not null)
         {
