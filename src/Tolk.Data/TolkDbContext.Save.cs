@@ -46,7 +46,11 @@ public abstract partial class TolkDbContext
                 continue;
             }
 
-            changed.Add(entry.Entity.GetType());
+            if (!IsSignInBookkeeping(entry))
+            {
+                changed.Add(entry.Entity.GetType());
+            }
+
             if (entry.Entity is IVersioned versioned && entry.State is EntityState.Added or EntityState.Modified)
             {
                 // The original value stays the concurrency check; the new value is the next ETag.
@@ -84,6 +88,12 @@ public abstract partial class TolkDbContext
         AuditLog.AddRange(audit);
         return changed;
     }
+
+    // Failed-login counters change on every bad password: they must not force a directory reload
+    // (that would let anyone make the server reload its snapshot at will).
+    private static bool IsSignInBookkeeping(EntityEntry entry) =>
+        entry.Entity is User && entry.State == EntityState.Modified
+        && entry.Properties.Where(p => p.IsModified).All(p => p.Metadata.Name is nameof(User.FailedLogins) or nameof(User.LockedUntilUtc) or nameof(IVersioned.Version));
 
     private static string? DescribeChanges(EntityEntry entry)
     {

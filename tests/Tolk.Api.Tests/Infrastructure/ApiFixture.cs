@@ -78,7 +78,7 @@ public abstract class ApiFixture : IAsyncLifetime
     private static Task<Reply> CreateUserAsync(HttpClient client, string tenant, string email, string role) =>
         Ok(client.PostJsonAsync($"/api/tenants/{tenant}/users", new { email, password = $"password-of-{email}", role }));
 
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+    public virtual async Task DisposeAsync() => await Host.DisposeAsync();
 }
 
 public sealed class SqliteFixture : ApiFixture
@@ -89,4 +89,10 @@ public sealed class SqliteFixture : ApiFixture
 public sealed class PostgresFixture : ApiFixture
 {
     protected override string Provider => "postgresql";
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await PostgresServer.StopAsync();
+    }
 }

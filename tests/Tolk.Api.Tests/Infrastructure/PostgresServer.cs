@@ -42,20 +42,35 @@ public static class PostgresServer
         await RunAsync(Path.Combine(BinDir, "pg_ctl"),
             $"-D {data} -l {Path.Combine(_dir, "log")} -w -o \"-p {port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start",
             asRoot);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(data, asRoot);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAsync().GetAwaiter().GetResult();
         return port;
     }
 
-    private static void Stop(string data, bool asRoot)
+    /// <summary>Stops the server and removes its directory (called when the PostgreSQL tests are done).</summary>
+    public static async Task StopAsync()
     {
+        var dir = Interlocked.Exchange(ref _dir, null);
+        if (dir is null || !Port.IsValueCreated)
+        {
+            return;
+        }
+
         try
         {
-            RunAsync(Path.Combine(BinDir, "pg_ctl"), $"-D {data} -m immediate stop", asRoot).GetAwaiter().GetResult();
-            Directory.Delete(_dir!, recursive: true);
+            await RunAsync(Path.Combine(BinDir, "pg_ctl"), $"-D {Path.Combine(dir, "data")} -m immediate -w stop", Environment.UserName == "root");
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (InvalidOperationException)
         {
-            // Best effort at exit: the temp directory is all that is left behind.
+            // Already stopped.
+        }
+
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A temp directory left behind is harmless.
         }
     }
 
