@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tolk.Api.Tests.Infrastructure;
 using Tolk.Data.Directory;
@@ -156,6 +157,40 @@ public abstract partial class ApiContractTests(ApiFixture f)
         Assert.Equal(HttpStatusCode.PreconditionFailed, staleDelete.Status);
         Assert.Equal(HttpStatusCode.NoContent, (await a.SendAsync(HttpMethod.Delete, url)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await a.GetJsonAsync(url)).Status);
+    }
+
+    [Fact]
+    public async Task Concurrency_token_rejects_a_lost_update_between_two_writers()
+    {
+        var id = Guid.Parse(f.ResourcesA["trunks"]);
+        await using var one = f.Host.Services.CreateAsyncScope();
+        await using var two = f.Host.Services.CreateAsyncScope();
+        var db1 = one.ServiceProvider.GetRequiredService<Tolk.Data.TolkDbContext>();
+        var db2 = two.ServiceProvider.GetRequiredService<Tolk.Data.TolkDbContext>();
+        var first = await db1.Trunks.SingleAsync(t => t.Id == id);
+        var second = await db2.Trunks.SingleAsync(t => t.Id == id);
+        first.Name = "writer one";
+        await db1.SaveChangesAsync();
+        second.Name = "writer two";
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => db2.SaveChangesAsync());
+        using var a = f.AdminA;
+        Assert.Equal("writer one", (await a.GetJsonAsync($"{T}/trunks/{id}")).Json.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Master_admins_are_created_on_the_provider_endpoint_once_per_key()
+    {
+        using var m = f.Master;
+        var key = Guid.NewGuid().ToString();
+        var email = $"ops{Guid.NewGuid():N}@provider.test";
+        var first = await m.PostJsonAsync("/api/admins", new { email, password = "second-admin-pw" }, key);
+        var again = await m.PostJsonAsync("/api/admins", new { email, password = "second-admin-pw" }, key);
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(first.Id, again.Id);
+        Assert.Equal("master-admin", first.Json.GetProperty("role").GetString());
+        var admins = await m.GetJsonAsync("/api/admins");
+        Assert.Single(admins.Json.GetProperty("items").EnumerateArray(), e => e.GetProperty("email").GetString() == email);
+        Assert.Equal(["email"], (await m.PostJsonAsync("/api/admins", new { email, password = "second-admin-pw" })).ErrorFields);
     }
 
     [Fact]

@@ -45,6 +45,7 @@ internal static partial class TenantEndpoints
         tenants.MapPost("", CreateTenantAsync).RequireAuthorization(Policies.MasterAdmin).WithName("CreateTenant");
         tenants.MapGet("", ListTenantsAsync).RequireAuthorization(Policies.MasterAdmin).WithName("ListTenants");
         api.MapPost("/admins", CreateAdminAsync).RequireAuthorization(Policies.MasterAdmin).WithTags("Tenants").WithName("CreateAdmin");
+        api.MapGet("/admins", ListAdminsAsync).RequireAuthorization(Policies.MasterAdmin).WithTags("Tenants").WithName("ListAdmins");
     }
 
     /// <summary>Endpoints on the tenant itself, inside the tenant group.</summary>
@@ -186,8 +187,21 @@ internal static partial class TenantEndpoints
         return TypedResults.Ok(new PageOf<TenantDto>(items.Select(ToDto).ToList(), p, s, total));
     }
 
-    private static async Task<IResult> CreateAdminAsync(AdminRequest request, TolkDbContext db, TenantAdminService admins, CancellationToken ct)
+    private static async Task<IResult> CreateAdminAsync(AdminRequest request, HttpContext http, TolkDbContext db, TimeProvider time, CancellationToken ct)
     {
+        var key = Idempotency.Key(http, out var keyError);
+        if (keyError is not null)
+        {
+            return keyError;
+        }
+
+        var hash = Idempotency.Hash(request, http);
+        var path = http.Request.Path.Value ?? string.Empty;
+        if (key is not null && await Idempotency.ReplayAsync(db, Guid.Empty, key, path, hash, ct) is { } replay)
+        {
+            return replay;
+        }
+
         var v = new Validator();
         v.Email("email", request.Email);
         v.Password("password", request.Password);
@@ -201,8 +215,44 @@ internal static partial class TenantEndpoints
             return Problems.Validation(v);
         }
 
-        var user = await admins.CreateUserAsync(request.Email!, request.Password!, Roles.MasterAdmin, null, ct);
-        return TypedResults.Created($"/api/admins/{user.Id}", Users.ToDto(user));
+        var user = new User
+        {
+            Id = Guid.NewGuid(),
+            Email = request.Email!.Trim().ToLowerInvariant(),
+            Role = Roles.MasterAdmin,
+            PasswordHash = Tolk.Data.Security.PasswordHasher.Hash(request.Password!),
+            CreatedUtc = time.GetUtcNow().UtcDateTime,
+            Version = 1,
+        };
+        db.Users.Add(user);
+        var location = $"/api/admins/{user.Id}";
+        if (key is not null)
+        {
+            Idempotency.Record(http, db, Guid.Empty, key, hash, StatusCodes.Status201Created, Users.ToDto(user), location);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (key is not null && await Idempotency.ReplayAsync(db, Guid.Empty, key, path, hash, ct) is { } raced)
+            {
+                return raced;
+            }
+
+            return Problems.Conflict("The e-mail address is already in use.");
+        }
+
+        return TypedResults.Created(location, Users.ToDto(user));
+    }
+
+    private static async Task<IResult> ListAdminsAsync(TolkDbContext db, CancellationToken ct)
+    {
+        var admins = await db.Users.AsNoTracking().Where(u => u.Role == Roles.MasterAdmin).OrderBy(u => u.Email).ToListAsync(ct);
+        return TypedResults.Ok(new PageOf<UserDto>(admins.Select(Users.ToDto).ToList(), 1, admins.Count, admins.Count));
     }
 
     private static async Task<IResult> GetTenantAsync(HttpContext http, TolkDbContext db, Guid tenantId, CancellationToken ct)
