@@ -194,6 +194,17 @@ public abstract partial class ApiContractTests(ApiFixture f)
     }
 
     [Fact]
+    public async Task Plan_room_limit_is_enforced()
+    {
+        using var m = f.Master;
+        var tenant = await m.PostJsonAsync("/api/tenants", new { name = "Small", domains = new[] { $"s{Guid.NewGuid():N}.test" }, maxRooms = 1 });
+        var rooms = $"/api/tenants/{tenant.Id}/rooms";
+        Assert.Equal(HttpStatusCode.Created, (await m.PostJsonAsync(rooms, new { name = "one", extension = "1", languages = new[] { new { code = "en" } } })).Status);
+        var second = await m.PostJsonAsync(rooms, new { name = "two", extension = "2", languages = new[] { new { code = "en" } } });
+        Assert.Equal(["tenant"], second.ErrorFields);
+    }
+
+    [Fact]
     public async Task Paging_and_filtering_return_the_requested_slice()
     {
         using var a = f.AdminA;

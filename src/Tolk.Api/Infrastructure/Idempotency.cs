@@ -61,6 +61,13 @@ internal static class Idempotency
         return new ReplayResult(record);
     }
 
+    /// <summary>
+    /// A create that failed validation may have lost a race with the first request of the same key
+    /// (which then made, say, the name a duplicate): answer with that request's stored response if there is one.
+    /// </summary>
+    public static async Task<IResult> ReplayOrAsync(TolkDbContext db, Guid scope, string? key, string path, string requestHash, IResult otherwise, CancellationToken ct) =>
+        key is not null && await ReplayAsync(db, scope, key, path, requestHash, ct) is { } replay ? replay : otherwise;
+
     /// <summary>Adds the record to the unit of work that creates the resource.</summary>
     public static void Record(HttpContext http, TolkDbContext db, Guid scope, string key, string requestHash, int status, object body, string? location)
     {

@@ -103,7 +103,7 @@ internal static class ResourceEndpoints
         await spec.Validate(body, ctx, v, null);
         if (!v.IsValid)
         {
-            return Problems.Validation(v);
+            return await Idempotency.ReplayOrAsync(db, tenantId, key, path, requestHash, Problems.Validation(v), ct);
         }
 
         var entity = spec.Create(body, ctx);

@@ -72,6 +72,16 @@ internal static class Rooms
     {
         v.Required("name", r.Name, Limits.Name);
         v.Extension("extension", r.Extension, required: true);
+        if (existing is null)
+        {
+            // The plan's room limit (Tenant.MaxRooms), counted inside the tenant scope.
+            var max = await ctx.Db.Tenants.Where(t => t.Id == ctx.TenantId).Select(t => t.MaxRooms).FirstAsync();
+            if (await ctx.Db.Rooms.CountAsync() >= max)
+            {
+                v.Add("tenant", $"The tenant's plan allows at most {max} rooms.");
+            }
+        }
+
         if (r.Extension is not null && await ctx.Db.Rooms.AnyAsync(x => x.Extension == r.Extension && (existing == null || x.Id != existing.Id)))
         {
             v.Add("extension", "Another room already uses this extension.");

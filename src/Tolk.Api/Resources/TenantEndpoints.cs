@@ -130,7 +130,7 @@ internal static partial class TenantEndpoints
         await ValidateTenantAsync(request, db, null, v);
         if (!v.IsValid)
         {
-            return Problems.Validation(v);
+            return await Idempotency.ReplayOrAsync(db, Guid.Empty, key, path, hash, Problems.Validation(v), ct);
         }
 
         var tenant = new Tenant { Id = Guid.NewGuid(), Name = "", CreatedUtc = time.GetUtcNow().UtcDateTime };
@@ -212,7 +212,7 @@ internal static partial class TenantEndpoints
 
         if (!v.IsValid)
         {
-            return Problems.Validation(v);
+            return await Idempotency.ReplayOrAsync(db, Guid.Empty, key, path, hash, Problems.Validation(v), ct);
         }
 
         var user = new User
