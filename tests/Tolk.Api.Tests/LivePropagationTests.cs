@@ -38,6 +38,33 @@ public abstract class LivePropagationTests(ApiFixture f)
     }
 
     [Fact]
+    public async Task Change_handlers_may_look_up_while_more_changes_arrive()
+    {
+        var lookups = 0;
+        void Handler(object? sender, DirectoryChangedEventArgs e)
+        {
+            Assert.NotNull(Directory.FindTenantByDomain("a.tenants.test"));
+            Interlocked.Increment(ref lookups);
+        }
+
+        Directory.DirectoryChanged += Handler;
+        try
+        {
+            using var a = f.AdminA;
+            var creates = Enumerable.Range(0, 6).Select(i => a.PostJsonAsync($"/api/tenants/{f.TenantA}/webhooks",
+                new { url = $"https://burst{i}.a.test/h", events = new[] { "*" } }));
+            var replies = await Task.WhenAll(creates).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.All(replies, r => Assert.Equal(HttpStatusCode.Created, r.Status));
+            await Directory.RefreshAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(Volatile.Read(ref lookups) > 0);
+        }
+        finally
+        {
+            Directory.DirectoryChanged -= Handler;
+        }
+    }
+
+    [Fact]
     public async Task Number_routing_and_room_languages_change_live()
     {
         using var a = f.AdminA;

@@ -88,14 +88,26 @@ public sealed partial class TenantDirectory : ITenantDirectory, IDataChangeSink
     /// <inheritdoc />
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
+        long? generation;
         await _reload.WaitAsync(cancellationToken);
         try
         {
-            await ReloadIfStaleAsync(cancellationToken);
+            generation = await ReloadIfStaleAsync(cancellationToken);
         }
         finally
         {
             _reload.Release();
+        }
+
+        Raise(generation);
+    }
+
+    // Raised outside the reload lock: a handler may look things up, which may need the lock itself.
+    private void Raise(long? generation)
+    {
+        if (generation is { } g)
+        {
+            DirectoryChanged?.Invoke(this, new DirectoryChangedEventArgs(g));
         }
     }
 
@@ -106,27 +118,30 @@ public sealed partial class TenantDirectory : ITenantDirectory, IDataChangeSink
             if (Interlocked.Read(ref _changeCount) != Interlocked.Read(ref _loadedChangeCount))
             {
                 // A change is pending: load it before answering, so no caller sees stale data after a save.
+                long? generation;
                 _reload.Wait();
                 try
                 {
-                    ReloadIfStaleAsync(CancellationToken.None).GetAwaiter().GetResult();
+                    generation = ReloadIfStaleAsync(CancellationToken.None).GetAwaiter().GetResult();
                 }
                 finally
                 {
                     _reload.Release();
                 }
+
+                Raise(generation);
             }
 
             return _snapshot;
         }
     }
 
-    private async Task ReloadIfStaleAsync(CancellationToken cancellationToken)
+    private async Task<long?> ReloadIfStaleAsync(CancellationToken cancellationToken)
     {
         var target = Interlocked.Read(ref _changeCount);
         if (target == Interlocked.Read(ref _loadedChangeCount))
         {
-            return;
+            return null;
         }
 
         await using var scope = _scopes.CreateAsyncScope();
@@ -135,7 +150,7 @@ public sealed partial class TenantDirectory : ITenantDirectory, IDataChangeSink
         Interlocked.Exchange(ref _loadedChangeCount, target);
         var generation = Interlocked.Increment(ref _generation);
         LogReloaded(_logger, generation, _snapshot.Tenants.Count);
-        DirectoryChanged?.Invoke(this, new DirectoryChangedEventArgs(generation));
+        return generation;
     }
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Tenant directory reloaded: generation {Generation}, {TenantCount} tenants")]
