@@ -5,4 +5,13 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Tolk.slnx -c Release -warnaserror
-dotnet test Tolk.slnx -c Release --no-build --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=2400000
+log=$(mktemp)
+status=0
+dotnet test Tolk.slnx -c Release --no-build --logger "console;verbosity=minimal" 2>&1 | tee "$log" || status=$?
+# One closing line over all test assemblies: "N passed, N failed, N skipped".
+awk '/^(Passed|Failed)!/ {
+       for (i = 1; i <= NF; i++) { gsub(",", "", $(i + 1)); if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1); if ($i == "Skipped:") s += $(i + 1) }
+     }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit $status

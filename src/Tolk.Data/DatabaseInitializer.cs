@@ -9,9 +9,10 @@ namespace Tolk.Data;
 /// <summary>
 /// What first-start initialisation did. <c>AdminEmail</c> is the master admin created now (null when one
 /// existed); <c>GeneratedAdminPassword</c> is set only when the password was generated, and the host prints
-/// it once; <c>DemoTenantId</c> is the demo tenant created now, or null.
+/// it once; <c>DemoTenantId</c> is the demo tenant created now, or null; <c>GeneratedDemoPasswords</c>
+/// holds the demo SIP passwords that were generated now (not configured), also to be printed once.
 /// </summary>
-public sealed record TolkInitResult(string? AdminEmail, string? GeneratedAdminPassword, Guid? DemoTenantId);
+public sealed record TolkInitResult(string? AdminEmail, string? GeneratedAdminPassword, Guid? DemoTenantId, IReadOnlyDictionary<string, string>? GeneratedDemoPasswords = null);
 
 /// <summary>Migrates the schema and seeds the first master admin and the demo tenant.</summary>
 public sealed class DatabaseInitializer(IServiceScopeFactory scopes, IConfiguration configuration, TolkDataOptions options)
@@ -19,13 +20,8 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, IConfigurat
     /// <summary>Settings key of the token signing key (base64, 64 random bytes).</summary>
     public const string SigningKeySetting = "auth.signing-key";
 
-    /// <summary>Default demo SIP passwords, used when <c>Demo:Passwords:{name}</c> is not configured.</summary>
-    public static readonly IReadOnlyDictionary<string, string> DefaultDemoPasswords = new Dictionary<string, string>
-    {
-        ["alice"] = "alice-demo",
-        ["bob"] = "bob-demo",
-        ["carol"] = "carol-demo",
-    };
+    /// <summary>The demo tenant's SIP accounts; a password not configured in <c>Demo:Passwords:{name}</c> is generated.</summary>
+    public static readonly IReadOnlyList<string> DemoAccounts = ["alice", "bob", "carol"];
 
     /// <summary>Runs migrations and first-start seeding; safe to run on every start.</summary>
     public async Task<TolkInitResult> InitializeAsync(CancellationToken ct = default)
@@ -64,17 +60,24 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, IConfigurat
         }
 
         Guid? demoId = null;
+        IReadOnlyDictionary<string, string>? generatedDemoPasswords = null;
         var demo = configuration.GetSection("Demo");
         var demoDomain = (demo["Domain"] ?? "demo.tolk.test").ToLowerInvariant();
         if (demo.GetValue("Enabled", true) && await admin.FindTenantAsync(demoDomain, ct) is null)
         {
             var tenant = await admin.CreateTenantAsync("Demo", [demoDomain], ct);
             demoId = tenant.Id;
-            string[] names = ["alice", "bob", "carol"];
             string[] languages = ["en", "es", "en"];
-            for (var i = 0; i < names.Length; i++)
+            var generatedDemo = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < DemoAccounts.Count; i++)
             {
-                var password = demo[$"Passwords:{names[i]}"] ?? DefaultDemoPasswords[names[i]];
+                var names = DemoAccounts;
+                var password = demo[$"Passwords:{names[i]}"];
+                if (string.IsNullOrEmpty(password))
+                {
+                    // No well-known default: a demo tenant left enabled in production must not be an open door.
+                    password = generatedDemo[names[i]] = Security.PasswordHasher.Generate();
+                }
                 await admin.CreateSipAccountAsync(tenant, names[i], password, (1001 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), languages[i], ct);
             }
 
@@ -88,10 +91,22 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, IConfigurat
                 DelayMs = 0,
                 OriginalMixPercent = 20,
             });
+            db.Rooms.Add(new Room
+            {
+                Id = Guid.NewGuid(),
+                TenantId = tenant.Id,
+                Name = "Demo private room",
+                Extension = "5001",
+                Languages = [new RoomLanguage { Code = "en" }, new RoomLanguage { Code = "es" }],
+                DelayMs = 0,
+                OriginalMixPercent = 20,
+                RequireAuth = true,
+            });
             await db.SaveChangesAsync(ct);
+            generatedDemoPasswords = generatedDemo;
         }
 
-        return new TolkInitResult(adminEmail, generated, demoId);
+        return new TolkInitResult(adminEmail, generated, demoId, generatedDemoPasswords);
     }
 
     private string? Setting(string name) => configuration[name] ?? Environment.GetEnvironmentVariable(name);

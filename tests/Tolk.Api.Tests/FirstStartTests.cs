@@ -30,9 +30,13 @@ public sealed class FirstStartTests
         Assert.NotNull(demo);
         Assert.True(demo.Enabled);
         static string Ha1(string user, string pw) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes($"{user}:demo.tolk.test:{pw}")));
-        Assert.Equal(Ha1("alice", "alice-demo"), directory.FindSipAccount(demo.Id, "alice")!.Ha1Md5);
+        var generatedDemo = host.Init.GeneratedDemoPasswords!;
+        Assert.False(generatedDemo.ContainsKey("bob")); // configured, so not generated
+        Assert.Equal(Ha1("alice", generatedDemo["alice"]), directory.FindSipAccount(demo.Id, "alice")!.Ha1Md5);
         Assert.Equal(Ha1("bob", "bob-custom-pw"), directory.FindSipAccount(demo.Id, "bob")!.Ha1Md5);
-        Assert.Equal(Ha1("carol", "carol-demo"), directory.FindSipAccount(demo.Id, "carol")!.Ha1Md5);
+        Assert.Equal(Ha1("carol", generatedDemo["carol"]), directory.FindSipAccount(demo.Id, "carol")!.Ha1Md5);
+        Assert.NotEqual(generatedDemo["alice"], generatedDemo["carol"]);
+        Assert.True(directory.FindRoomByExtension(demo.Id, "5001")!.RequireAuth);
         var room = directory.FindRoomByExtension(demo.Id, "5000");
         Assert.NotNull(room);
         Assert.Equal(["en", "es"], room.Languages.Select(l => l.Code));

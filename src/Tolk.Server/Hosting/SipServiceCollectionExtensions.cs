@@ -31,15 +31,8 @@ public static class SipServiceCollectionExtensions
             sp.GetRequiredService<ILogger<SipTransactionLayer>>()));
         services.AddSingleton(sp => new DigestAuthenticator(DigestOptions(options), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DigestAuthenticator>>()));
         services.AddSingleton(sp => new SipRegistrar(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<ITenantCatalog>(_ =>
-        {
-            var catalog = new InMemoryTenantCatalog();
-            if (options.Demo.Enabled)
-            {
-                DemoTenant.Seed(catalog, options.Demo, Console.Out);
-            }
-            return catalog;
-        });
+        services.AddSingleton<ITenantCatalog, DirectoryTenantCatalog>();
+        services.AddSingleton<ICallEventSink, UsageCallEventSink>();
         services.AddSingleton(sp =>
         {
             var clock = new MixerClock(sp.GetRequiredService<TimeProvider>(), new MixerClockOptions(), sp.GetRequiredService<ILogger<MixerClock>>(), sp.GetService<IMeterFactory>());

@@ -4,6 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tolk.Api;
+using Tolk.Api.Live;
+using Tolk.Data;
 
 namespace Tolk.Server.Hosting;
 
@@ -13,8 +16,24 @@ public static class TolkServer
     public static async Task<int> RunAsync(string? configFile, IDictionary<string, string?> overrides, CancellationToken cancellationToken)
     {
         var app = Build(configFile, overrides);
+        await InitializeAsync(app, Console.Out, cancellationToken);
         await app.RunAsync(cancellationToken);
         return 0;
+    }
+
+    /// <summary>Migrates the database and seeds first-start data, printing generated secrets once.</summary>
+    public static async Task InitializeAsync(WebApplication app, TextWriter console, CancellationToken cancellationToken)
+    {
+        var init = await app.Services.InitializeTolkDatabaseAsync(cancellationToken);
+        if (init.GeneratedAdminPassword is { } password)
+        {
+            console.WriteLine($"master admin {init.AdminEmail} password (shown once): {password}");
+        }
+        var domain = app.Services.GetRequiredService<TolkServerOptions>().Demo.Domain;
+        foreach (var (user, demoPassword) in init.GeneratedDemoPasswords ?? new Dictionary<string, string>())
+        {
+            console.WriteLine($"demo account {user}@{domain} password (shown once): {demoPassword}");
+        }
     }
 
     public static WebApplication Build(string? configFile, IDictionary<string, string?> overrides)
@@ -33,6 +52,10 @@ public static class TolkServer
         ApplyListenerDefaults(options);
         options.DataDirectory = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(options.DataDirectory);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Tolk:Data:Directory"] = options.DataDirectory,
+        });
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
@@ -47,9 +70,13 @@ public static class TolkServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddTolkSip(options);
+        builder.Services.AddSingleton<ITenantLiveStatus, SipLiveStatus>();
+        builder.Services.AddTolkData(builder.Configuration);
+        builder.Services.AddTolkApi(builder.Configuration);
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapTolkApi();
         return app;
     }
 

@@ -1,0 +1,39 @@
+using Tolk.Conferencing.Tenancy;
+using Tolk.Data.Directory;
+
+namespace Tolk.Server.Hosting;
+
+/// <summary>
+/// The SIP host's view of the management plane's live directory: every lookup reads the in-memory
+/// snapshot that the API rebuilds on each change, so new accounts, rooms and disabled tenants take
+/// effect on the next request without a restart.
+/// </summary>
+public sealed class DirectoryTenantCatalog(ITenantDirectory directory) : ITenantCatalog
+{
+    public TenantInfo? FindByDomain(string domain) =>
+        directory.FindTenantByDomain(domain) is { } t ? new TenantInfo(t.Id, t.Name, t.Realm, t.Domains, t.Enabled) : null;
+
+    /// <summary>An account by username, or by its numeric extension (bob is also 1002).</summary>
+    public SipAccountInfo? FindAccount(Guid tenantId, string username)
+    {
+        var account = directory.FindSipAccount(tenantId, username) ?? directory.FindSipAccountByExtension(tenantId, username);
+        return account is null ? null : new SipAccountInfo(account.Username, account.Ha1Md5, account.Ha1Sha256, account.Enabled);
+    }
+
+    public RoomInfo? FindRoom(Guid tenantId, string extension)
+    {
+        var r = directory.FindRoomByExtension(tenantId, extension);
+        return r is null
+            ? null
+            : new RoomInfo(
+                r.Id,
+                r.Extension,
+                r.Name,
+                r.RequireAuth,
+                r.Pin,
+                r.RequireSrtp,
+                r.Languages.Select(l => new Conferencing.Tenancy.RoomLanguage(l.Code, l.Voice)).ToList(),
+                r.DelayMs,
+                r.OriginalMixPercent);
+    }
+}
