@@ -22,6 +22,7 @@ public static class Sipp
         {
             text = text.Replace("{{" + k + "}}", v, StringComparison.Ordinal);
         }
+        text = text.Replace("{{DOMAIN}}", TolkServerProcess.Domain, StringComparison.Ordinal);
         var scenarioPath = Path.Combine(work, scenario);
         await File.WriteAllTextAsync(scenarioPath, text);
         var args = new List<string>

@@ -37,6 +37,13 @@ public sealed class TolkServerProcess : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>The first master admin, created from TOLK_ADMIN_EMAIL / TOLK_ADMIN_PASSWORD on first start.</summary>
+    public const string AdminEmail = "ops@provider.test";
+
+    public const string AdminPassword = "Provider-Admin-Secret-42";
+
+    public Uri HttpBase => new($"http://127.0.0.1:{HttpPort}/");
+
     public string Output => _process.Output;
 
     public bool HasExited => _process.HasExited;
@@ -51,6 +58,8 @@ public sealed class TolkServerProcess : IAsyncDisposable
         var env = new Dictionary<string, string>
         {
             ["DOTNET_NOLOGO"] = "1",
+            ["TOLK_ADMIN_EMAIL"] = AdminEmail,
+            ["TOLK_ADMIN_PASSWORD"] = AdminPassword,
         };
         foreach (var (user, password) in Passwords)
         {
@@ -75,7 +84,8 @@ public sealed class TolkServerProcess : IAsyncDisposable
         var server = new TolkServerProcess(process, udp, tcp, tls, http, data);
         try
         {
-            await process.WaitForOutputAsync($"SIP listening on tls:127.0.0.1:{tls}", TimeSpan.FromSeconds(60));
+            await process.WaitForOutputAsync($"SIP listening on tls:127.0.0.1:{tls}", TimeSpan.FromSeconds(90));
+            await process.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
         }
         catch
         {
