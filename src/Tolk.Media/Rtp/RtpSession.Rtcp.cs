@@ -83,20 +83,9 @@ public sealed partial class RtpSession
             var length = 0;
             Span<RtcpReportBlock> blocks = stackalloc RtcpReportBlock[1];
             var blockCount = 0;
-            var stats = ReceiveStats;
-            if (_ssrcLocked && stats.PacketsReceived > 0)
+            lock (_statsGate)
             {
-                stats.TakeIntervalLoss(out var fraction, out var cumulative);
-                uint dlsr = 0;
-                if (stats.LastSenderReportNtp != 0)
-                {
-                    // DLSR in units of 1/65536 s (RFC 3550 §6.4.1).
-                    dlsr = (uint)(_time.GetElapsedTime(stats.LastSenderReportArrival).TotalSeconds * 65536);
-                }
-
-                blocks[0] = new RtcpReportBlock(_remoteSsrc, fraction, cumulative, stats.ExtendedHighestSequence, stats.Jitter,
-                    stats.LastSenderReportNtp, dlsr);
-                blockCount = 1;
+                blockCount = BuildReportBlock(blocks);
             }
 
             bool ok;
@@ -140,6 +129,50 @@ public sealed partial class RtpSession
 
             Interlocked.Increment(ref _rtcpSent);
             return true;
+        }
+    }
+
+    private int BuildReportBlock(Span<RtcpReportBlock> blocks)
+    {
+        var stats = ReceiveStats;
+        if (!_ssrcLocked || stats.PacketsReceived == 0)
+        {
+            return 0;
+        }
+
+        stats.TakeIntervalLoss(out var fraction, out var cumulative);
+        uint dlsr = 0;
+        if (stats.LastSenderReportNtp != 0)
+        {
+            // DLSR in units of 1/65536 s (RFC 3550 §6.4.1).
+            dlsr = (uint)(_time.GetElapsedTime(stats.LastSenderReportArrival).TotalSeconds * 65536);
+        }
+
+        blocks[0] = new RtcpReportBlock(_remoteSsrc, fraction, cumulative, stats.ExtendedHighestSequence, stats.Jitter,
+            stats.LastSenderReportNtp, dlsr);
+        return 1;
+    }
+
+    /// <summary>The last reception report the peer sent about our stream (loss and jitter as it sees them).</summary>
+    public RtcpReportBlock? RemoteReport { get; private set; }
+
+    /// <summary>Round-trip time from the peer's last report (RFC 3550 §6.4.1: A - LSR - DLSR), when it echoed one of our SRs.</summary>
+    public TimeSpan? RoundTripTime { get; private set; }
+
+    private void OnReportBlocks(RtcpPacket packet)
+    {
+        for (var i = 0; i < packet.Count; i++)
+        {
+            if (!packet.TryGetReportBlock(i, out var block) || block.Ssrc != LocalSsrc)
+            {
+                continue;
+            }
+
+            RemoteReport = block;
+            if (block.RoundTripTime((uint)(RtcpSenderInfo.ToNtp(_time.GetUtcNow()) >> 16)) is { } rtt)
+            {
+                RoundTripTime = rtt;
+            }
         }
     }
 
@@ -191,7 +224,15 @@ public sealed partial class RtpSession
             var packet = reader.Current;
             if (packet.Type == RtcpPacketType.SenderReport && packet.TryGetSenderInfo(out var info))
             {
-                ReceiveStats.OnSenderReport(info.NtpTimestamp, _time.GetTimestamp());
+                lock (_statsGate)
+                {
+                    ReceiveStats.OnSenderReport(info.NtpTimestamp, _time.GetTimestamp());
+                }
+            }
+
+            if (packet.Type is RtcpPacketType.SenderReport or RtcpPacketType.ReceiverReport)
+            {
+                OnReportBlocks(packet);
             }
             else if (packet.Type == RtcpPacketType.Bye)
             {

@@ -307,6 +307,10 @@ public sealed partial class RtpSession : IAsyncDisposable
                 catch (OperationCanceledException)
                 {
                 }
+                catch (SocketException)
+                {
+                    // Closing a socket under a pending receive; nothing left to report.
+                }
             }
         }
 
