@@ -217,7 +217,6 @@ public sealed partial class RtpSession
             }
         }
 
-        Interlocked.Increment(ref _rtcpReceived);
         var reader = new RtcpCompoundReader(data);
         while (reader.MoveNext())
         {
@@ -241,6 +240,9 @@ public sealed partial class RtpSession
                 ByeReceived?.Invoke(this, reason);
             }
         }
+
+        // Counted after processing, so an observer that sees the count also sees its effects.
+        Interlocked.Increment(ref _rtcpReceived);
     }
 
     private static SocketAddress CopyAddress(SocketAddress source)
