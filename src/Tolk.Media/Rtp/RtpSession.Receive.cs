@@ -91,6 +91,7 @@ public sealed partial class RtpSession
             if (!fromExpected && (!_options.Latching || _latched))
             {
                 Interlocked.Increment(ref _unexpectedSource);
+                _options.Metrics?.Dropped("unexpected_source");
                 return;
             }
         }
@@ -108,6 +109,7 @@ public sealed partial class RtpSession
         if (!RtpPacket.TryParse(buffer.AsSpan(0, length), out var packet))
         {
             Interlocked.Increment(ref _malformed);
+            _options.Metrics?.Dropped("malformed");
             return;
         }
 
@@ -131,6 +133,7 @@ public sealed partial class RtpSession
 
         Interlocked.Increment(ref _packetsReceived);
         Interlocked.Add(ref _bytesReceived, packet.Payload.Length);
+        _options.Metrics?.Received();
         _handler(this, packet);
     }
 
@@ -207,6 +210,7 @@ public sealed partial class RtpSession
         }
 
         Interlocked.Increment(ref _wrongSsrc);
+        _options.Metrics?.Dropped("wrong_ssrc");
         return false;
     }
 
@@ -215,14 +219,17 @@ public sealed partial class RtpSession
         if (result is SrtpResult.Replay or SrtpResult.ReplayTooOld)
         {
             Interlocked.Increment(ref _srtpReplays);
+            _options.Metrics?.Dropped("srtp_replay");
         }
         else if (result == SrtpResult.AuthenticationFailed)
         {
             Interlocked.Increment(ref _srtpAuthFailures);
+            _options.Metrics?.Dropped("srtp_auth");
         }
         else
         {
             Interlocked.Increment(ref _malformed);
+            _options.Metrics?.Dropped("malformed");
         }
     }
 }

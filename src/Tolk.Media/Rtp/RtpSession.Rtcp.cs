@@ -46,6 +46,7 @@ public sealed partial class RtpSession
         {
             _inactivityRaised = true;
             LogInactive(silentFor);
+            _options.Metrics?.Timeout();
             InactivityTimeout?.Invoke(this, EventArgs.Empty);
         }
     }
