@@ -327,4 +327,26 @@ public sealed class RtpSessionTests
         time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(1, fired); // raised once per silence
     }
+
+    [Fact]
+    public async Task A_throwing_handler_does_not_stop_reception()
+    {
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var calls = 0;
+        await using var a = new RtpSession(new RtpSessionOptions
+        {
+            LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            RemoteEndPoint = (IPEndPoint)peer.Client.LocalEndPoint!,
+        }, (_, _) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                throw new InvalidOperationException("consumer bug");
+            }
+        });
+        a.Start();
+        await peer.SendAsync(RawRtp(1, 3), a.LocalEndPoint);
+        await peer.SendAsync(RawRtp(2, 3), a.LocalEndPoint);
+        await EventuallyAsync(() => Volatile.Read(ref calls) == 2);
+    }
 }
