@@ -32,6 +32,22 @@ public readonly record struct RtcpReportBlock(uint Ssrc, byte FractionLost, int 
 {
     /// <summary>Wire size of a report block.</summary>
     public const int Size = 24;
+
+    /// <summary>
+    /// Round-trip time seen by the sender of the SR this block echoes (RFC 3550 §6.4.1): A - LSR - DLSR,
+    /// where A is the middle 32 bits of the NTP time at which this block arrived. Null when no SR was
+    /// echoed (LSR = 0) or the result is implausible (negative, from a peer with a broken clock).
+    /// </summary>
+    public TimeSpan? RoundTripTime(uint arrivalNtpMiddle)
+    {
+        if (LastSenderReport == 0)
+        {
+            return null;
+        }
+
+        var rtt = arrivalNtpMiddle - LastSenderReport - DelaySinceLastSenderReport;
+        return rtt < 65536u * 60 ? TimeSpan.FromSeconds(rtt / 65536.0) : null;
+    }
 }
 
 /// <summary>Sender information of an SR (RFC 3550 §6.4.1).</summary>

@@ -18,6 +18,9 @@ public sealed partial class RtpSession
     [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "RTP send failed: {Error}")]
     private partial void LogSendFailed(SocketError error);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "RTP receive failed: {Error}")]
+    private partial void LogReceiveFailed(SocketError error);
+
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "RTP packet handler failed")]
     private partial void LogHandlerFailed(Exception exception);
 

@@ -26,6 +26,9 @@ public sealed partial class RtpSession
     private int _candidateCount;
     private long _lastReceived;
 
+    // The receive loop updates the statistics while the RTCP timer reads them.
+    private readonly Lock _statsGate = new();
+
     private async Task ReceiveLoopAsync(Socket socket, bool isRtcpSocket)
     {
         // One pinned buffer per loop, reused for every datagram: no allocation per packet.
@@ -47,9 +50,15 @@ public sealed partial class RtpSession
             {
                 return;
             }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
+            catch (SocketException) when (token.IsCancellationRequested || Volatile.Read(ref _disposed) != 0)
             {
-                // ICMP port unreachable from an earlier send, or an oversized datagram: keep listening.
+                return; // the socket was closed under a pending receive during disposal
+            }
+            catch (SocketException ex)
+            {
+                // ICMP port unreachable from an earlier send, an oversized datagram, or a transient
+                // error: a live call keeps listening.
+                LogReceiveFailed(ex.SocketErrorCode);
                 continue;
             }
 
@@ -82,6 +91,7 @@ public sealed partial class RtpSession
             if (!fromExpected && (!_options.Latching || _latched))
             {
                 Interlocked.Increment(ref _unexpectedSource);
+                _options.Metrics?.Dropped("unexpected_source");
                 return;
             }
         }
@@ -99,6 +109,7 @@ public sealed partial class RtpSession
         if (!RtpPacket.TryParse(buffer.AsSpan(0, length), out var packet))
         {
             Interlocked.Increment(ref _malformed);
+            _options.Metrics?.Dropped("malformed");
             return;
         }
 
@@ -115,9 +126,14 @@ public sealed partial class RtpSession
         var now = _time.GetTimestamp();
         Volatile.Write(ref _lastReceived, now);
         _inactivityRaised = false;
-        ReceiveStats.Update(packet.SequenceNumber, packet.Timestamp, now);
+        lock (_statsGate)
+        {
+            ReceiveStats.Update(packet.SequenceNumber, packet.Timestamp, now);
+        }
+
         Interlocked.Increment(ref _packetsReceived);
         Interlocked.Add(ref _bytesReceived, packet.Payload.Length);
+        _options.Metrics?.Received();
         _handler(this, packet);
     }
 
@@ -184,12 +200,17 @@ public sealed partial class RtpSession
             LogSsrcRelock(_remoteSsrc, ssrc);
             _remoteSsrc = ssrc;
             _candidateCount = 0;
-            ReceiveStats = new RtpReceiveStats(_options.ClockRate, _time.TimestampFrequency);
+            lock (_statsGate)
+            {
+                ReceiveStats = new RtpReceiveStats(_options.ClockRate, _time.TimestampFrequency);
+            }
+
             Interlocked.Increment(ref _ssrcChanges);
             return true;
         }
 
         Interlocked.Increment(ref _wrongSsrc);
+        _options.Metrics?.Dropped("wrong_ssrc");
         return false;
     }
 
@@ -198,14 +219,17 @@ public sealed partial class RtpSession
         if (result is SrtpResult.Replay or SrtpResult.ReplayTooOld)
         {
             Interlocked.Increment(ref _srtpReplays);
+            _options.Metrics?.Dropped("srtp_replay");
         }
         else if (result == SrtpResult.AuthenticationFailed)
         {
             Interlocked.Increment(ref _srtpAuthFailures);
+            _options.Metrics?.Dropped("srtp_auth");
         }
         else
         {
             Interlocked.Increment(ref _malformed);
+            _options.Metrics?.Dropped("malformed");
         }
     }
 }

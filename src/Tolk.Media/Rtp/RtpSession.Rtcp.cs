@@ -46,6 +46,7 @@ public sealed partial class RtpSession
         {
             _inactivityRaised = true;
             LogInactive(silentFor);
+            _options.Metrics?.Timeout();
             InactivityTimeout?.Invoke(this, EventArgs.Empty);
         }
     }
@@ -83,20 +84,9 @@ public sealed partial class RtpSession
             var length = 0;
             Span<RtcpReportBlock> blocks = stackalloc RtcpReportBlock[1];
             var blockCount = 0;
-            var stats = ReceiveStats;
-            if (_ssrcLocked && stats.PacketsReceived > 0)
+            lock (_statsGate)
             {
-                stats.TakeIntervalLoss(out var fraction, out var cumulative);
-                uint dlsr = 0;
-                if (stats.LastSenderReportNtp != 0)
-                {
-                    // DLSR in units of 1/65536 s (RFC 3550 §6.4.1).
-                    dlsr = (uint)(_time.GetElapsedTime(stats.LastSenderReportArrival).TotalSeconds * 65536);
-                }
-
-                blocks[0] = new RtcpReportBlock(_remoteSsrc, fraction, cumulative, stats.ExtendedHighestSequence, stats.Jitter,
-                    stats.LastSenderReportNtp, dlsr);
-                blockCount = 1;
+                blockCount = BuildReportBlock(blocks);
             }
 
             bool ok;
@@ -143,6 +133,50 @@ public sealed partial class RtpSession
         }
     }
 
+    private int BuildReportBlock(Span<RtcpReportBlock> blocks)
+    {
+        var stats = ReceiveStats;
+        if (!_ssrcLocked || stats.PacketsReceived == 0)
+        {
+            return 0;
+        }
+
+        stats.TakeIntervalLoss(out var fraction, out var cumulative);
+        uint dlsr = 0;
+        if (stats.LastSenderReportNtp != 0)
+        {
+            // DLSR in units of 1/65536 s (RFC 3550 §6.4.1).
+            dlsr = (uint)(_time.GetElapsedTime(stats.LastSenderReportArrival).TotalSeconds * 65536);
+        }
+
+        blocks[0] = new RtcpReportBlock(_remoteSsrc, fraction, cumulative, stats.ExtendedHighestSequence, stats.Jitter,
+            stats.LastSenderReportNtp, dlsr);
+        return 1;
+    }
+
+    /// <summary>The last reception report the peer sent about our stream (loss and jitter as it sees them).</summary>
+    public RtcpReportBlock? RemoteReport { get; private set; }
+
+    /// <summary>Round-trip time from the peer's last report (RFC 3550 §6.4.1: A - LSR - DLSR), when it echoed one of our SRs.</summary>
+    public TimeSpan? RoundTripTime { get; private set; }
+
+    private void OnReportBlocks(RtcpPacket packet)
+    {
+        for (var i = 0; i < packet.Count; i++)
+        {
+            if (!packet.TryGetReportBlock(i, out var block) || block.Ssrc != LocalSsrc)
+            {
+                continue;
+            }
+
+            RemoteReport = block;
+            if (block.RoundTripTime((uint)(RtcpSenderInfo.ToNtp(_time.GetUtcNow()) >> 16)) is { } rtt)
+            {
+                RoundTripTime = rtt;
+            }
+        }
+    }
+
     private void OnRtcpDatagram(byte[] buffer, int length, SocketAddress from)
     {
         lock (_stateGate)
@@ -184,14 +218,21 @@ public sealed partial class RtpSession
             }
         }
 
-        Interlocked.Increment(ref _rtcpReceived);
         var reader = new RtcpCompoundReader(data);
         while (reader.MoveNext())
         {
             var packet = reader.Current;
             if (packet.Type == RtcpPacketType.SenderReport && packet.TryGetSenderInfo(out var info))
             {
-                ReceiveStats.OnSenderReport(info.NtpTimestamp, _time.GetTimestamp());
+                lock (_statsGate)
+                {
+                    ReceiveStats.OnSenderReport(info.NtpTimestamp, _time.GetTimestamp());
+                }
+            }
+
+            if (packet.Type is RtcpPacketType.SenderReport or RtcpPacketType.ReceiverReport)
+            {
+                OnReportBlocks(packet);
             }
             else if (packet.Type == RtcpPacketType.Bye)
             {
@@ -200,6 +241,9 @@ public sealed partial class RtpSession
                 ByeReceived?.Invoke(this, reason);
             }
         }
+
+        // Counted after processing, so an observer that sees the count also sees its effects.
+        Interlocked.Increment(ref _rtcpReceived);
     }
 
     private static SocketAddress CopyAddress(SocketAddress source)

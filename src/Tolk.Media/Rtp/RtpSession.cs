@@ -177,6 +177,7 @@ public sealed partial class RtpSession : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _packetsSent);
+            _options.Metrics?.Sent();
             Interlocked.Add(ref _bytesSent, payload.Length);
             Interlocked.Add(ref _octetsSentForSr, payload.Length);
             _lastSentTimestamp = timestamp;
@@ -306,6 +307,10 @@ public sealed partial class RtpSession : IAsyncDisposable
                 }
                 catch (OperationCanceledException)
                 {
+                }
+                catch (SocketException)
+                {
+                    // Closing a socket under a pending receive; nothing left to report.
                 }
             }
         }

@@ -48,6 +48,9 @@ public sealed record RtpSessionOptions
 
     /// <summary>Encrypts sent RTP/RTCP when set (not owned by the session).</summary>
     public SrtpContext? SrtpOutbound { get; init; }
+
+    /// <summary>Process-wide metrics to report into; none when null.</summary>
+    public RtpMetrics? Metrics { get; init; }
 }
 
 /// <summary>A snapshot of an <see cref="RtpSession"/>'s counters.</summary>

@@ -78,6 +78,39 @@ public static class SrtpProfiles
         return true;
     }
 
+    /// <summary>
+    /// Parses the key-params of an SDP a=crypto line (RFC 4568 §6.1): <c>inline:&lt;base64 key||salt&gt;[|lifetime][|MKI:length]</c>.
+    /// Only a single key is supported; a key with an MKI is refused because Tolk sends no MKI.
+    /// </summary>
+    public static bool TryParseKeyParams(SrtpProfile profile, string keyParams, out byte[] keySalt)
+    {
+        keySalt = [];
+        const string prefix = "inline:";
+        if (!keyParams.StartsWith(prefix, StringComparison.Ordinal) || keyParams.Contains(';', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = keyParams[prefix.Length..].Split('|');
+        if (parts.Length > 3)
+        {
+            return false;
+        }
+
+        for (var i = 1; i < parts.Length; i++)
+        {
+            if (parts[i].Contains(':', StringComparison.Ordinal))
+            {
+                return false; // MKI
+            }
+        }
+
+        return TryDecodeInlineKey(profile, parts[0], out keySalt);
+    }
+
+    /// <summary>Formats key-params for an SDP offer or answer: <c>inline:&lt;base64&gt;</c>.</summary>
+    public static string FormatKeyParams(ReadOnlySpan<byte> keySalt) => "inline:" + Convert.ToBase64String(keySalt);
+
     /// <summary>Generates a fresh random key||salt for <paramref name="profile"/>.</summary>
     public static byte[] GenerateKey(SrtpProfile profile) =>
         System.Security.Cryptography.RandomNumberGenerator.GetBytes(KeySaltLength(profile));

@@ -14,8 +14,8 @@ public class G711Tests
     private static readonly int[] UlawSegmentStart = [1, 31, 95, 223, 479, 991, 2015, 4063];
     private static readonly int[] UlawSegmentStep = [2, 4, 8, 16, 32, 64, 128, 256];
 
-    // G.711 Table 1 (A-law) in 16-bit magnitudes (the 13-bit table scaled by 8... by 16 of G.191's 12 bits):
-    // segments 0 and 1 share the finest step.
+    // G.711 Table 1 (A-law) with its 0..4096 scale multiplied by 8 to 16-bit magnitudes:
+    // segments 0 and 1 share the finest step (2 in the table, 16 here).
     private static readonly int[] AlawSegmentStart = [0, 256, 512, 1024, 2048, 4096, 8192, 16384];
     private static readonly int[] AlawSegmentStep = [16, 16, 32, 64, 128, 256, 512, 1024];
 

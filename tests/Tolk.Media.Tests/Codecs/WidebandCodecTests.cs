@@ -46,6 +46,23 @@ public class WidebandCodecTests
     }
 
     [Fact]
+    public void G722_and_g711_speech_snr()
+    {
+        var speech16 = Signals.Speech(16000);
+        Assert.NotNull(speech16);
+        using var g722e = new G722Encoder();
+        using var g722d = new G722Decoder();
+        var g722 = Signals.Snr(speech16, RunThrough(g722e, g722d, speech16[..(speech16.Length / 320 * 320)]), 64, skip: 320);
+        Assert.True(g722 > 20, $"G.722 speech SNR {g722:F1} dB");
+
+        var speech8 = Signals.Speech(8000)!;
+        using var pcmae = new G711Encoder(aLaw: true);
+        using var pcmad = new G711Decoder(aLaw: true);
+        var pcma = Signals.Snr(speech8, RunThrough(pcmae, pcmad, speech8[..(speech8.Length / 160 * 160)]), 0);
+        Assert.True(pcma > 32, $"PCMA speech SNR {pcma:F1} dB");
+    }
+
+    [Fact]
     public void G722_keeps_wideband_content_that_g711_cannot_carry()
     {
         using var encoder = new G722Encoder();

@@ -255,4 +255,29 @@ public class JitterBufferTests
         Assert.InRange(Signals.DominantFrequency(tail, 16000, 100, 2000), 430, 450);
         Assert.InRange(Signals.Rms(tail), 0.9 * 7071, 1.1 * 7071);
     }
+
+    [Fact]
+    public void Random_input_never_throws_and_always_yields_a_frame()
+    {
+        var random = new Random(8);
+        var time = new ManualTimeProvider();
+        using var decoder = new OpusDecoder();
+        using var buffer = new JitterBuffer(decoder, time);
+        var frame = new short[320];
+        var junk = new byte[300];
+        for (var i = 0; i < 5000; i++)
+        {
+            random.NextBytes(junk);
+            buffer.Push((ushort)random.Next(65536), (uint)random.Next(), junk.AsSpan(0, random.Next(0, 300)));
+            if (i % 3 == 0)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(20));
+                var kind = buffer.Pull(frame);
+                Assert.True(Enum.IsDefined(kind));
+            }
+        }
+
+        var stats = buffer.Stats;
+        Assert.True(stats.CurrentDelay >= TimeSpan.Zero);
+    }
 }

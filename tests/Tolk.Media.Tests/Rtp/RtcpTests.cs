@@ -92,4 +92,15 @@ public class RtcpTests
             }
         }
     }
+
+    [Fact]
+    public void Round_trip_time_matches_rfc_3550_example()
+    {
+        // RFC 3550 §6.4.1, Figure 2: LSR 0xb705:2000 (46853.125 s), DLSR 0x0005:4000 (5.250 s),
+        // arrival A = 0xb710:8000 (46864.500 s) → RTT 6.125 s.
+        var block = new RtcpReportBlock(1, 0, 0, 0, 0, 0xB7052000, 0x00054000);
+        Assert.Equal(TimeSpan.FromSeconds(6.125), block.RoundTripTime(0xB7108000));
+        Assert.Null((block with { LastSenderReport = 0 }).RoundTripTime(0xB7108000));
+        Assert.Null(block.RoundTripTime(0xB7050000)); // arrival before the SR: broken peer clock
+    }
 }

@@ -55,6 +55,16 @@ public sealed class RtpSessionTests
         }
     }
 
+    /// <summary>Moves the manual clock in 100 ms steps, letting real socket delivery keep up with virtual time.</summary>
+    private static async Task StepAsync(ManualTimeProvider time, TimeSpan total)
+    {
+        for (var t = TimeSpan.Zero; t < total; t += TimeSpan.FromMilliseconds(100))
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(5);
+        }
+    }
+
     private static byte[] RawRtp(ushort seq, uint ssrc, byte fill = 1)
     {
         var buffer = new byte[200];
@@ -137,7 +147,7 @@ public sealed class RtpSessionTests
         using var intruder = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         await intruder.SendAsync(RawRtp(1, b.LocalSsrc), a.LocalEndPoint);
         await sinkA.ExpectNothingAsync();
-        Assert.Equal(1, a.Counters.UnexpectedSource);
+        await EventuallyAsync(() => a.Counters.UnexpectedSource == 1);
     }
 
     [Fact]
@@ -150,7 +160,7 @@ public sealed class RtpSessionTests
         a.Start();
         await stranger.SendAsync(RawRtp(1, 42), a.LocalEndPoint);
         await sinkA.ExpectNothingAsync();
-        Assert.Equal(1, a.Counters.UnexpectedSource);
+        await EventuallyAsync(() => a.Counters.UnexpectedSource == 1);
         await peer.SendAsync(RawRtp(2, 42), a.LocalEndPoint);
         Assert.Equal(42u, (await sinkA.NextAsync()).Ssrc);
         Assert.False(a.IsLatched);
@@ -276,9 +286,23 @@ public sealed class RtpSessionTests
         // A has no remote RTCP yet except through latching (port + 1 of B's RTP source).
         var bye = new TaskCompletionSource<string?>();
         a.ByeReceived += (_, reason) => bye.TrySetResult(reason);
-        time.Advance(TimeSpan.FromSeconds(8));
+        await StepAsync(time, TimeSpan.FromSeconds(8));
         await EventuallyAsync(() => a.Counters.RtcpReceived >= 1 && b.Counters.RtcpReceived >= 1);
         Assert.True(b.Counters.RtcpSent >= 1);
+
+        // B sent media, so its reports are SRs; A's next RR echoes one, giving B a round-trip time.
+        // Step the manual clock slowly so real socket delivery keeps up with virtual time.
+        for (var i = 0; i < 120 && b.RoundTripTime is null; i++)
+        {
+            await StepAsync(time, TimeSpan.FromMilliseconds(100));
+        }
+
+        await EventuallyAsync(() => b.RoundTripTime is not null);
+        Assert.Equal(0, b.RemoteReport!.Value.CumulativeLost);
+        Assert.Equal(b.NextSequenceNumber - 1, (ushort)b.RemoteReport.Value.ExtendedHighestSequence);
+        // The value itself reflects how far real delivery lagged the manual clock; the formula is
+        // checked against RFC 3550's worked example in RtcpTests.
+        Assert.NotNull(b.RoundTripTime);
         Assert.True(b.SendBye("bye now"));
         Assert.Equal("bye now", await bye.Task.WaitAsync(Wait));
     }
@@ -302,5 +326,27 @@ public sealed class RtpSessionTests
         Assert.Equal(1, fired);
         time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(1, fired); // raised once per silence
+    }
+
+    [Fact]
+    public async Task A_throwing_handler_does_not_stop_reception()
+    {
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var calls = 0;
+        await using var a = new RtpSession(new RtpSessionOptions
+        {
+            LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            RemoteEndPoint = (IPEndPoint)peer.Client.LocalEndPoint!,
+        }, (_, _) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                throw new InvalidOperationException("consumer bug");
+            }
+        });
+        a.Start();
+        await peer.SendAsync(RawRtp(1, 3), a.LocalEndPoint);
+        await peer.SendAsync(RawRtp(2, 3), a.LocalEndPoint);
+        await EventuallyAsync(() => Volatile.Read(ref calls) == 2);
     }
 }

@@ -121,4 +121,18 @@ public class SrtpContextTests
             Assert.NotEqual(SrtpResult.Ok, rx.UnprotectRtcp(buffer, length, out _));
         }
     }
+
+    [Fact]
+    public void Sdes_key_params_parse_as_rfc_4568_writes_them()
+    {
+        // RFC 4568 §4 example key (40 base64 chars = 30 bytes).
+        const string key = "PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR";
+        Assert.True(SrtpProfiles.TryParseKeyParams(SrtpProfile.AesCm128HmacSha1_80, "inline:" + key + "|2^20", out var a));
+        Assert.Equal(30, a.Length);
+        Assert.True(SrtpProfiles.TryParseKeyParams(SrtpProfile.AesCm128HmacSha1_32, "inline:" + key, out var b));
+        Assert.Equal(a, b);
+        Assert.False(SrtpProfiles.TryParseKeyParams(SrtpProfile.AesCm128HmacSha1_80, "inline:" + key + "|2^20|1:32", out _));
+        Assert.False(SrtpProfiles.TryParseKeyParams(SrtpProfile.AesCm128HmacSha1_80, key, out _));
+        Assert.Equal("inline:" + key, SrtpProfiles.FormatKeyParams(a));
+    }
 }
