@@ -27,16 +27,11 @@ public sealed partial class MixerRoom
     /// </summary>
     internal bool Tick(long tick)
     {
-        bool wakeRequested = Volatile.Read(ref _wakeRequested) != 0;
-        if (!_awake)
+        if (!_awake && Volatile.Read(ref _wakeRequested) == 0)
         {
-            if (!wakeRequested)
-            {
-                _ticksIdle++;
-                return false;
-            }
-            _awake = true;
-            _quietTicks = 0;
+            // Dormant: one flag check per tick.
+            _ticksIdle++;
+            return false;
         }
         if (Interlocked.Exchange(ref _ticking, 1) != 0)
         {
@@ -44,9 +39,12 @@ public sealed partial class MixerRoom
         }
         try
         {
-            if (wakeRequested)
+            // Consume the wake-up atomically: one arriving later in this tick stays set for the next.
+            bool wakeRequested = Interlocked.Exchange(ref _wakeRequested, 0) != 0;
+            if (!_awake)
             {
-                Volatile.Write(ref _wakeRequested, 0);
+                _awake = true;
+                _quietTicks = 0;
             }
             var participants = _participants;
             bool anyAudio = ReadInputs(participants, tick, out bool anySpeaking);
