@@ -115,7 +115,15 @@ public sealed partial class MixerRoom
             var e = _activeSources[j];
             if (e.AudienceSet.Contains(listener))
             {
-                PcmKernels.Add(acc, e.Contribution);
+                float g = e.TickGainFor(listener);
+                if (g == e.ContributionGain)
+                {
+                    PcmKernels.Add(acc, e.Contribution);
+                }
+                else if (g != 0f)
+                {
+                    PcmKernels.AddScaled(acc, e.Contribution, g / e.ContributionGain);
+                }
             }
         }
         var frame = group.Frame!;
@@ -165,8 +173,9 @@ public sealed partial class MixerRoom
         }
         for (int j = 0; j < _activeSourceCount; j++)
         {
-            var set = _activeSources[j].AudienceSet;
-            if (set.Contains(a) != set.Contains(b))
+            var e = _activeSources[j];
+            bool hearsA = e.AudienceSet.Contains(a);
+            if (hearsA != e.AudienceSet.Contains(b) || (hearsA && e.TickGainFor(a) != e.TickGainFor(b)))
             {
                 return false;
             }
@@ -204,6 +213,7 @@ public sealed partial class MixerRoom
             if (e.AudienceSet.Contains(listener))
             {
                 h = Mix(h, 0xE000_0000_0000_0000UL ^ (ulong)e.Serial);
+                h = Mix(h, BitConverter.SingleToUInt32Bits(e.TickGainFor(listener)));
             }
         }
         long key = (long)h;

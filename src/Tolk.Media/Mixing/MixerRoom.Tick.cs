@@ -206,17 +206,22 @@ public sealed partial class MixerRoom
             }
             anyAudio = true;
             float gain = s.Gain;
-            if (gain == 0f || s.AudienceSet.Count == 0)
+            var overrides = s.GainOverrides;
+            if (s.AudienceSet.Count == 0 || (gain == 0f && overrides.Count == 0))
             {
                 continue;
             }
-            if (gain == 1f)
+            s.TickGain = gain;
+            s.TickOverrides = overrides;
+            // Pre-scale by the common gain so the usual listener just adds; overrides rescale.
+            s.ContributionGain = gain == 0f ? 1f : gain;
+            if (s.ContributionGain == 1f)
             {
                 PcmKernels.Widen(s.Contribution, s.Buffer);
             }
             else
             {
-                PcmKernels.WidenScaled(s.Contribution, s.Buffer, gain);
+                PcmKernels.WidenScaled(s.Contribution, s.Buffer, s.ContributionGain);
             }
             if (_activeSourceCount == _activeSources.Length)
             {
