@@ -6,7 +6,11 @@ namespace Tolk.Media.Mixing;
 /// </summary>
 public sealed class MixerExtraSource
 {
+    private static readonly Dictionary<MixerParticipant, float> NoOverrides = [];
     private static long _serialCounter;
+
+    private readonly Lock _gate = new();
+    private volatile Dictionary<MixerParticipant, float> _gainOverrides = NoOverrides;
 
     private volatile HashSet<MixerParticipant> _audience;
     private float _gain;
@@ -38,6 +42,36 @@ public sealed class MixerExtraSource
         set => Volatile.Write(ref _gain, MixerFormat.ValidateGain(value, nameof(value)));
     }
 
+    /// <summary>
+    /// Sets the gain for one audience member (e.g. a listener's preferred translation volume);
+    /// <see langword="null"/> returns it to <see cref="Gain"/>.
+    /// </summary>
+    public void SetGainFor(MixerParticipant listener, float? gain)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        if (gain is float g)
+        {
+            MixerFormat.ValidateGain(g, nameof(gain));
+        }
+        lock (_gate)
+        {
+            var copy = new Dictionary<MixerParticipant, float>(_gainOverrides);
+            if (gain is float value)
+            {
+                copy[listener] = value;
+            }
+            else
+            {
+                copy.Remove(listener);
+            }
+            _gainOverrides = copy.Count == 0 ? NoOverrides : copy;
+        }
+    }
+
+    /// <summary>The gain <paramref name="listener"/> hears this source with (if in the audience).</summary>
+    public float GetGainFor(MixerParticipant listener) =>
+        _gainOverrides.TryGetValue(listener, out float g) ? g : Gain;
+
     /// <summary>True once removed from the room.</summary>
     public bool IsRemoved => _removed;
 
@@ -64,6 +98,18 @@ public sealed class MixerExtraSource
     internal int[] Contribution { get; } = new int[MixerFormat.SamplesPerFrame];
 
     internal HashSet<MixerParticipant> AudienceSet => _audience;
+
+    internal Dictionary<MixerParticipant, float> GainOverrides => _gainOverrides;
+
+    // Per-tick snapshot (clock thread): the contribution holds the samples times ContributionGain.
+    internal float TickGain;
+
+    internal float ContributionGain = 1f;
+
+    internal Dictionary<MixerParticipant, float> TickOverrides = NoOverrides;
+
+    internal float TickGainFor(MixerParticipant listener) =>
+        TickOverrides.Count != 0 && TickOverrides.TryGetValue(listener, out float g) ? g : TickGain;
 
     internal void MarkRemoved() => _removed = true;
 }

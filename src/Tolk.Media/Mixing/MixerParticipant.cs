@@ -102,6 +102,10 @@ public sealed class MixerParticipant
         {
             throw new ArgumentException("The speaker is in another room.", nameof(speaker));
         }
+        if (speaker.HasLeft)
+        {
+            return; // nothing to hear any more; racing a leave is not an error
+        }
         lock (_settingsGate)
         {
             // Copy-on-write: the clock thread reads the dictionary without locks.

@@ -30,41 +30,43 @@ public sealed partial class MixerRoom
             if (p.IsHeard)
             {
                 // A talker's mix-minus is unique to it (it excludes itself).
-                var group = NextGroup(p);
-                group.Frame = p.OwnFrame;
-                Compose(p, excludeSelf: true, group, tick, SignatureKey(p, self: true));
-                group.Listeners = 1;
+                var own = NextGroup(p);
+                own.Frame = p.OwnFrame;
+                Compose(p, excludeSelf: true, own, tick, SignatureKey(p, self: true, out _));
+                own.Listeners = 1;
                 p.GroupIndex = _groupCount - 1;
-                p.CurrentFrame = group.Frame;
+                p.CurrentFrame = own.Frame;
+                continue;
             }
-            else if (!HasModifiers(p))
+
+            long key = SignatureKey(p, self: false, out bool modified);
+            if (!modified)
             {
+                // The common mix: computed for the first such listener, shared by the rest.
                 if (commonListeners++ == 0)
                 {
                     int peak = PeakLimiter.Process(_total, _commonFrame.Buffer, ref _commonLimiterGain);
                     Stamp(_commonFrame, tick, CommonGroupKey, peak);
                 }
                 p.CurrentFrame = _commonFrame;
+                continue;
             }
-            else
+
+            if (_groupByKey.TryGetValue(key, out int index) && SameSignature(p, _groups[index].Representative!))
             {
-                long key = SignatureKey(p, self: false);
-                if (_groupByKey.TryGetValue(key, out int index) && SameSignature(p, _groups[index].Representative!))
-                {
-                    var shared = _groups[index];
-                    shared.Listeners++;
-                    p.GroupIndex = index;
-                    p.CurrentFrame = shared.Frame;
-                    continue;
-                }
-                var group = NextGroup(p);
-                group.Frame = group.PooledFrame;
-                Compose(p, excludeSelf: false, group, tick, key);
-                group.Listeners = 1;
-                _groupByKey.TryAdd(key, _groupCount - 1);
-                p.GroupIndex = _groupCount - 1;
-                p.CurrentFrame = group.Frame;
+                var shared = _groups[index];
+                shared.Listeners++;
+                p.GroupIndex = index;
+                p.CurrentFrame = shared.Frame;
+                continue;
             }
+            var group = NextGroup(p);
+            group.Frame = group.PooledFrame;
+            Compose(p, excludeSelf: false, group, tick, key);
+            group.Listeners = 1;
+            _groupByKey.TryAdd(key, _groupCount - 1);
+            p.GroupIndex = _groupCount - 1;
+            p.CurrentFrame = group.Frame;
         }
         _commonFrame.ListenerCount = commonListeners;
         for (int i = 0; i < _groupCount; i++)
@@ -115,7 +117,15 @@ public sealed partial class MixerRoom
             var e = _activeSources[j];
             if (e.AudienceSet.Contains(listener))
             {
-                PcmKernels.Add(acc, e.Contribution);
+                float g = e.TickGainFor(listener);
+                if (g == e.ContributionGain)
+                {
+                    PcmKernels.Add(acc, e.Contribution);
+                }
+                else if (g != 0f)
+                {
+                    PcmKernels.AddScaled(acc, e.Contribution, g / e.ContributionGain);
+                }
             }
         }
         var frame = group.Frame!;
@@ -130,29 +140,6 @@ public sealed partial class MixerRoom
         frame.IsSilence = peak == 0;
     }
 
-    private bool HasModifiers(MixerParticipant listener)
-    {
-        var gains = listener.GainsFrom;
-        if (gains.Count > 0)
-        {
-            for (int i = 0; i < _heardCount; i++)
-            {
-                if (gains.ContainsKey(_heard[i]))
-                {
-                    return true;
-                }
-            }
-        }
-        for (int j = 0; j < _activeSourceCount; j++)
-        {
-            if (_activeSources[j].AudienceSet.Contains(listener))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private bool SameSignature(MixerParticipant a, MixerParticipant b)
     {
         for (int i = 0; i < _heardCount; i++)
@@ -165,8 +152,9 @@ public sealed partial class MixerRoom
         }
         for (int j = 0; j < _activeSourceCount; j++)
         {
-            var set = _activeSources[j].AudienceSet;
-            if (set.Contains(a) != set.Contains(b))
+            var e = _activeSources[j];
+            bool hearsA = e.AudienceSet.Contains(a);
+            if (hearsA != e.AudienceSet.Contains(b) || (hearsA && e.TickGainFor(a) != e.TickGainFor(b)))
             {
                 return false;
             }
@@ -177,10 +165,12 @@ public sealed partial class MixerRoom
     /// <summary>
     /// A 64-bit key of the mix composition: which talkers at which gains, which extras, and (for a
     /// talker) whose own voice is removed. Stable for as long as the composition is (never 0).
+    /// <paramref name="modified"/> is false when the listener hears the plain common mix.
     /// </summary>
-    private long SignatureKey(MixerParticipant listener, bool self)
+    private long SignatureKey(MixerParticipant listener, bool self, out bool modified)
     {
         ulong h = 14695981039346656037UL;
+        modified = self;
         if (self)
         {
             h = Mix(h, 0x5E1F_0000_0000_0000UL ^ (ulong)listener.Serial);
@@ -193,6 +183,7 @@ public sealed partial class MixerRoom
                 var s = _heard[i];
                 if (s != listener && gains.TryGetValue(s, out float g))
                 {
+                    modified = true;
                     h = Mix(h, (ulong)s.Serial);
                     h = Mix(h, BitConverter.SingleToUInt32Bits(g));
                 }
@@ -203,7 +194,9 @@ public sealed partial class MixerRoom
             var e = _activeSources[j];
             if (e.AudienceSet.Contains(listener))
             {
+                modified = true;
                 h = Mix(h, 0xE000_0000_0000_0000UL ^ (ulong)e.Serial);
+                h = Mix(h, BitConverter.SingleToUInt32Bits(e.TickGainFor(listener)));
             }
         }
         long key = (long)h;

@@ -27,16 +27,11 @@ public sealed partial class MixerRoom
     /// </summary>
     internal bool Tick(long tick)
     {
-        bool wakeRequested = Volatile.Read(ref _wakeRequested) != 0;
-        if (!_awake)
+        if (!_awake && Volatile.Read(ref _wakeRequested) == 0)
         {
-            if (!wakeRequested)
-            {
-                _ticksIdle++;
-                return false;
-            }
-            _awake = true;
-            _quietTicks = 0;
+            // Dormant: one flag check per tick.
+            _ticksIdle++;
+            return false;
         }
         if (Interlocked.Exchange(ref _ticking, 1) != 0)
         {
@@ -44,9 +39,12 @@ public sealed partial class MixerRoom
         }
         try
         {
-            if (wakeRequested)
+            // Consume the wake-up atomically: one arriving later in this tick stays set for the next.
+            bool wakeRequested = Interlocked.Exchange(ref _wakeRequested, 0) != 0;
+            if (!_awake)
             {
-                Volatile.Write(ref _wakeRequested, 0);
+                _awake = true;
+                _quietTicks = 0;
             }
             var participants = _participants;
             bool anyAudio = ReadInputs(participants, tick, out bool anySpeaking);
@@ -208,17 +206,22 @@ public sealed partial class MixerRoom
             }
             anyAudio = true;
             float gain = s.Gain;
-            if (gain == 0f || s.AudienceSet.Count == 0)
+            var overrides = s.GainOverrides;
+            if (s.AudienceSet.Count == 0 || (gain == 0f && overrides.Count == 0))
             {
                 continue;
             }
-            if (gain == 1f)
+            s.TickGain = gain;
+            s.TickOverrides = overrides;
+            // Pre-scale by the common gain so the usual listener just adds; overrides rescale.
+            s.ContributionGain = gain == 0f ? 1f : gain;
+            if (s.ContributionGain == 1f)
             {
                 PcmKernels.Widen(s.Contribution, s.Buffer);
             }
             else
             {
-                PcmKernels.WidenScaled(s.Contribution, s.Buffer, gain);
+                PcmKernels.WidenScaled(s.Contribution, s.Buffer, s.ContributionGain);
             }
             if (_activeSourceCount == _activeSources.Length)
             {

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Tolk.Media.Mixing;
 
 /// <summary>
@@ -64,16 +66,54 @@ internal static class PeakLimiter
             rampLength = mix.Length;
         }
 
-        float step = (end - start) / rampLength;
-        for (int i = 0; i < mix.Length; i++)
-        {
-            float g = i < rampLength ? start + (step * (i + 1)) : end;
-            float y = mix[i] * g;
-            // Round half away from zero, then saturate: the ramp's first samples may still exceed.
-            y = y >= 0 ? y + 0.5f : y - 0.5f;
-            output[i] = (short)Math.Clamp((int)Math.Clamp(y, int.MinValue, int.MaxValue), short.MinValue, short.MaxValue);
-        }
+        ApplyGainRamp(mix, output, start, end, (end - start) / rampLength);
         gain = end;
         return peak;
+    }
+
+    /// <summary>
+    /// output[i] = saturate(round(mix[i] · g(i))) with g(i) = start + step·(i + 1), held at
+    /// <paramref name="end"/> once reached (a linear attack or release ramp).
+    /// </summary>
+    private static void ApplyGainRamp(ReadOnlySpan<int> mix, Span<short> output, float start, float end, float step)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int lanes = Vector<int>.Count;
+            Span<float> laneIndex = stackalloc float[Vector<float>.Count];
+            for (int l = 0; l < laneIndex.Length; l++)
+            {
+                laneIndex[l] = l + 1;
+            }
+            var offsets = new Vector<float>(laneIndex);
+            var vStart = new Vector<float>(start);
+            var vStep = new Vector<float>(step);
+            var vEnd = new Vector<float>(end);
+            var hi = new Vector<float>(short.MaxValue);
+            var lo = new Vector<float>(short.MinValue);
+            bool falling = step < 0;
+            for (; i <= mix.Length - (2 * lanes); i += 2 * lanes)
+            {
+                var a = Scale(mix.Slice(i), i);
+                var b = Scale(mix.Slice(i + lanes), i + lanes);
+                Vector.Narrow(a, b).CopyTo(output.Slice(i));
+            }
+
+            Vector<int> Scale(ReadOnlySpan<int> x, int index)
+            {
+                var ramp = vStart + (vStep * (offsets + new Vector<float>(index)));
+                var g = falling ? Vector.Max(ramp, vEnd) : Vector.Min(ramp, vEnd);
+                var y = Vector.Round(Vector.ConvertToSingle(new Vector<int>(x)) * g);
+                return Vector.ConvertToInt32(Vector.Min(Vector.Max(y, lo), hi));
+            }
+        }
+        for (; i < mix.Length; i++)
+        {
+            float ramp = start + (step * (i + 1));
+            float g = step < 0 ? MathF.Max(ramp, end) : MathF.Min(ramp, end);
+            float y = MathF.Round(mix[i] * g);
+            output[i] = (short)Math.Clamp(y, short.MinValue, short.MaxValue);
+        }
     }
 }

@@ -121,6 +121,42 @@ public sealed class ConcurrencyTests
         Assert.All(sink.Values, v => Assert.Contains(v, new short[] { 0, 3000, 5000, 8000 }));
     }
 
+    [Fact]
+    public async Task Real_clock_keeps_ticking_through_a_join_leave_storm()
+    {
+        await using var clock = new MixerClock(TimeProvider.System);
+        var stormy = clock.CreateRoom("stormy");
+        var steady = clock.CreateRoom("steady", new MixerRoomOptions { JoinLeaveTones = false, GateOnTalkDetection = false });
+        steady.AddParticipant("talker", new SignalSource(i => 1000) { Record = false }, null);
+        var steadySink = new RecordingSink { Record = false };
+        steady.AddParticipant("listener", null, steadySink);
+        clock.Start();
+
+        long ticksBefore = clock.TickCount;
+        var storm = Enumerable.Range(0, 2).Select(w => Task.Run(() =>
+        {
+            for (int round = 0; round < 5; round++)
+            {
+                var mine = Enumerable.Range(0, 100)
+                    .Select(k => stormy.AddParticipant($"w{w}-{round}-{k}", new SignalSource(i => 2000) { Record = false }, new RecordingSink { Record = false }))
+                    .ToList();
+                mine.ForEach(p => p.Leave());
+            }
+        })).ToArray();
+        await Task.WhenAll(storm);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (clock.TickCount < ticksBefore + 5 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        await clock.StopAsync();
+
+        Assert.True(clock.TickCount >= ticksBefore + 5, "the clock stalled");
+        Assert.Equal(clock.TickCount, Volatile.Read(ref steadySink.Count));
+        Assert.Empty(stormy.Participants);
+        Assert.Equal(0, stormy.CallbackErrors);
+    }
+
     private sealed class ValueSink : IAudioFrameSink
     {
         public List<short> Values { get; } = [];

@@ -57,6 +57,39 @@ public sealed class ExtraSourceAndSharingTests
     }
 
     [Fact]
+    public void Per_listener_gain_on_an_extra_source_splits_the_shared_group()
+    {
+        var (clock, room) = NewRoom();
+        var tts = SignalSource.Tone(1000, 8000);
+        var sinks = Enumerable.Range(0, 3).Select(_ => new RecordingSink()).ToArray();
+        var listeners = sinks.Select((s, i) => room.AddParticipant($"l{i}", null, s)).ToArray();
+        var extra = room.AddSource(tts, listeners, gain: 0.5f);
+        extra.SetGainFor(listeners[2], 1.5f);
+
+        clock.TickNow();
+
+        Assert.Same(sinks[0].Instances[0], sinks[1].Instances[0]);
+        Assert.NotSame(sinks[0].Instances[0], sinks[2].Instances[0]);
+        Assert.Equal(2, sinks[0].ListenerCounts[0]);
+        for (int i = 0; i < Frame.Samples; i++)
+        {
+            Assert.InRange(sinks[0].Frames[0][i] - (tts.Produced[0][i] * 0.5), -1.01, 1.01);
+            Assert.InRange(sinks[2].Frames[0][i] - (tts.Produced[0][i] * 1.5), -1.51, 1.51);
+        }
+        Assert.Equal(1.5f, extra.GetGainFor(listeners[2]));
+
+        // Even with the common gain at 0, a listener with its own gain still hears the source.
+        extra.Gain = 0f;
+        clock.TickNow();
+        Assert.All(sinks[0].Frames[1], s => Assert.Equal(0, s));
+        Assert.InRange(Dsp.ToneMagnitude(sinks[2].Frames[1], 1000), 11_500, 12_500);
+
+        extra.SetGainFor(listeners[2], null);
+        clock.TickNow();
+        Assert.All(sinks[2].Frames[2], s => Assert.Equal(0, s));
+    }
+
+    [Fact]
     public void Translation_pattern_ducks_original_and_shares_one_frame_per_language()
     {
         var (clock, room) = NewRoom();

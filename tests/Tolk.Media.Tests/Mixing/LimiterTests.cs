@@ -79,6 +79,45 @@ public sealed class LimiterTests
     }
 
     [Fact]
+    public void Attack_reaches_the_required_gain_within_one_millisecond()
+    {
+        var rng = new Random(3);
+        var mix = Enumerable.Range(0, Frame.Samples).Select(_ => rng.Next(-100_000, 100_001)).ToArray();
+        mix[200] = 131_068; // peak: required gain = 32767 / 131068 = 0.25
+        var output = new short[Frame.Samples];
+        float gain = 1f;
+        PeakLimiter.Process(mix, output, ref gain);
+        Assert.Equal(32767f / 131_068f, gain, 6);
+        for (int i = 16; i < Frame.Samples; i++)
+        {
+            Assert.InRange(output[i] - (mix[i] * (double)gain), -1.01, 1.01);
+        }
+        for (int i = 0; i < 16; i++)
+        {
+            double g = 1 - ((1 - gain) * (i + 1) / 16.0);
+            double expected = Math.Clamp(mix[i] * g, short.MinValue, short.MaxValue);
+            Assert.InRange(output[i] - expected, -1.01, 1.01);
+        }
+    }
+
+    [Fact]
+    public void Release_ramps_linearly_across_the_frame()
+    {
+        var rng = new Random(4);
+        var mix = Enumerable.Range(0, Frame.Samples).Select(_ => rng.Next(-8000, 8001)).ToArray();
+        var output = new short[Frame.Samples];
+        float gain = 0.5f;
+        PeakLimiter.Process(mix, output, ref gain);
+        double end = 0.5 * Math.Pow(10, PeakLimiter.ReleaseDbPerFrame / 20);
+        Assert.Equal(end, gain, 5);
+        for (int i = 0; i < Frame.Samples; i++)
+        {
+            double g = 0.5 + ((end - 0.5) * (i + 1) / Frame.Samples);
+            Assert.InRange(output[i] - (mix[i] * g), -1.01, 1.01);
+        }
+    }
+
+    [Fact]
     public void Room_overload_does_not_wrap_around()
     {
         var clock = new MixerClock(new ManualTimeProvider());

@@ -14,9 +14,11 @@ public sealed class PcmKernelsTests
         {
             x[i] = (short)rng.Next(short.MinValue, short.MaxValue + 1);
         }
-        if (n > 0)
+        if (n > 1)
         {
+            // The worst case for the pairwise multiply-add: two adjacent −32768 samples (sum 2^31).
             x[0] = short.MinValue;
+            x[1] = short.MinValue;
         }
         return x;
     }
