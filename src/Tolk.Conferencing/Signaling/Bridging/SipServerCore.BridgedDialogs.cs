@@ -43,7 +43,8 @@ public sealed partial class SipServerCore
             case SipMethods.Invite or SipMethods.Update or SipMethods.Info or SipMethods.Options or SipMethods.Message:
                 // re-INVITE/UPDATE (hold, resume, codec change: RFC 3261 §14, RFC 3311), INFO (DTMF):
                 // the other side decides; its answer comes back unchanged.
-                await RelayInDialogAsync(tx, call, dialog, other, fromCaller);
+                // Not awaited: the answer comes through the same inbound queue that runs this handler.
+                _ = RelayInDialogSafelyAsync(tx, call, dialog, other, fromCaller);
                 break;
             case SipMethods.Prack or SipMethods.Notify:
                 tx.Respond(Reply(request, 481, "Call/Transaction Does Not Exist", dialog.LocalTag));
@@ -56,6 +57,19 @@ public sealed partial class SipServerCore
                 break;
         }
         return true;
+    }
+
+    private async Task RelayInDialogSafelyAsync(SipServerTransaction tx, ExtensionCall call, SipDialog dialog, SipDialog other, bool fromCaller)
+    {
+        try
+        {
+            await RelayInDialogAsync(tx, call, dialog, other, fromCaller);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogLegFailed(_logger, ex, call.Id, other.RemoteTarget.ToString());
+            tx.Respond(Reply(tx.Request, 500, "Relay failed", dialog.LocalTag));
+        }
     }
 
     private async Task RelayInDialogAsync(SipServerTransaction tx, ExtensionCall call, SipDialog dialog, SipDialog other, bool fromCaller)
@@ -120,14 +134,13 @@ public sealed partial class SipServerCore
     }
 
     /// <summary>Ends an extension call once: forgets its dialogs, sends the BYEs asked for, reports it.</summary>
-    private async Task EndExtensionCallAsync(ExtensionCall call, string reason, bool byeCaller, bool byeCallee)
+    private Task EndExtensionCallAsync(ExtensionCall call, string reason, bool byeCaller, bool byeCallee)
     {
-        var byes = new List<Task>(2);
         lock (call.Gate)
         {
             if (call.Ended)
             {
-                return;
+                return Task.CompletedTask;
             }
             call.Ended = true;
             call.EndedAt = _time.GetUtcNow();
@@ -144,7 +157,8 @@ public sealed partial class SipServerCore
                 if (bye && dialog.State != SipDialogState.Terminated)
                 {
                     var local = LocalFor(dialog);
-                    byes.Add(SendInDialogQuietlyAsync(call, dialog, dialog.CreateRequest(SipMethods.Bye, local, ContactAt(local, user))));
+                    // Not awaited: the request handler must not wait on the other phone's answer.
+                    _ = SendInDialogQuietlyAsync(call, dialog, dialog.CreateRequest(SipMethods.Bye, local, ContactAt(local, user)));
                 }
                 dialog.Terminate();
             }
@@ -152,7 +166,7 @@ public sealed partial class SipServerCore
         _extensionCalls.TryRemove(call.Id, out _);
         ExtensionEvents?.ExtensionCallEnded(call);
         LogExtensionCallEnded(_logger, call.Id, reason);
-        await Task.WhenAll(byes);
+        return Task.CompletedTask;
     }
 
     /// <summary>Ends every extension call (server shutdown), with BYE to both phones.</summary>
