@@ -22,6 +22,14 @@ public sealed class ExtensionCallTests(TolkServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Bob_hangs_up_and_alice_gets_the_bye()
+    {
+        var (caller, callee) = await CallAsync("bob", "ext_callee_hangup.xml", "ext_caller_hungup.xml");
+        Assert.True(caller.ExitCode == 0 && caller.Successful == 1, Describe("caller", caller));
+        Assert.True(callee.ExitCode == 0 && callee.Successful == 1, Describe("callee", callee));
+    }
+
+    [Fact]
     public async Task Alice_cancels_while_bob_rings()
     {
         var (caller, callee) = await CallAsync("bob", "ext_callee_ring.xml", "ext_caller_cancel.xml");
