@@ -13,6 +13,10 @@ public sealed partial class SipServerCore
     /// <summary>Requests inside a dialog (RFC 3261 §12.2.2): BYE, re-INVITE, UPDATE, REFER, INFO, …</summary>
     private async ValueTask OnInDialogRequestAsync(SipServerTransaction tx)
     {
+        if (await TryHandleBridgedRequestAsync(tx))
+        {
+            return;
+        }
         var request = tx.Request;
         var dialog = _dialogs.FindForRequest(request);
         if (dialog is null || !_calls.TryGetValue(dialog.Id, out var call))

@@ -38,8 +38,7 @@ public sealed partial class SipServerCore
                 {
                     return;
                 }
-                var online = _registrar.Lookup(Sip.Registrar.SipRegistrar.AorKey(request.RequestUri)).Count > 0;
-                tx.Respond(Reply(request, 480, online ? "Extension-to-extension calls are not bridged yet" : "Not registered"));
+                await BridgeToExtensionAsync(tx, tenant, user, extension);
                 return;
             }
             tx.Respond(Reply(request, 404, "No such extension"));
