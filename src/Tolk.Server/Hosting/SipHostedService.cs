@@ -56,6 +56,7 @@ public sealed partial class SipHostedService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await core.EndAllCallsAsync("server shutting down");
+        await core.EndAllExtensionCallsAsync("server shutting down");
         await base.StopAsync(cancellationToken);
         await transports.StopAsync();
     }

@@ -1,11 +1,15 @@
 using Microsoft.Extensions.Logging;
 using Tolk.Billing;
 using Tolk.Conferencing.Calls;
+using Tolk.Conferencing.Signaling.Bridging;
 
 namespace Tolk.Server.Hosting;
 
-/// <summary>Meters every ended call into the usage ledger (participant minutes, from answer to end).</summary>
-public sealed partial class UsageCallEventSink(UsageLedger ledger, ILogger<UsageCallEventSink> logger) : ICallEventSink
+/// <summary>
+/// Meters every ended call into the usage ledger: room participants from answer to end, and answered
+/// extension-to-extension calls from answer to end.
+/// </summary>
+public sealed partial class UsageCallEventSink(UsageLedger ledger, ILogger<UsageCallEventSink> logger) : ICallEventSink, IExtensionCallEventSink
 {
     public void CallStarted(CallSession call)
     {
@@ -16,19 +20,33 @@ public sealed partial class UsageCallEventSink(UsageLedger ledger, ILogger<Usage
         var start = call.ConnectedAt ?? call.StartedAt;
         var end = call.EndedAt ?? start;
         var minutes = (decimal)Math.Max(0, (end - start).TotalMinutes);
-        _ = RecordAsync(call, minutes);
+        _ = RecordAsync(call.Tenant.Id, call.Id, minutes);
     }
 
-    private async Task RecordAsync(CallSession call, decimal minutes)
+    public void ExtensionCallAnswered(ExtensionCall call)
+    {
+    }
+
+    public void ExtensionCallEnded(ExtensionCall call)
+    {
+        if (call.AnsweredAt is not { } answered)
+        {
+            return;
+        }
+        var minutes = (decimal)Math.Max(0, ((call.EndedAt ?? answered) - answered).TotalMinutes);
+        _ = RecordAsync(call.Tenant.Id, call.Id, minutes);
+    }
+
+    private async Task RecordAsync(Guid tenantId, Guid callId, decimal minutes)
     {
         try
         {
-            await ledger.RecordAsync(call.Tenant.Id, UsageKinds.CallMinutes, Math.Round(minutes, 4), call.Id.ToString("N"));
+            await ledger.RecordAsync(tenantId, UsageKinds.CallMinutes, Math.Round(minutes, 4), callId.ToString("N"));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Losing usage is a billing error: log loudly, never crash the call path.
-            LogUsageLost(logger, ex, call.Id, minutes);
+            LogUsageLost(logger, ex, callId, minutes);
         }
     }
 

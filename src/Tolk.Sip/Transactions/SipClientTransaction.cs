@@ -66,7 +66,12 @@ public sealed class SipClientTransaction : SipTransaction
     {
         lock (Gate)
         {
-            if (State is SipTransactionState.Completed or SipTransactionState.Terminated or SipTransactionState.Accepted)
+            // Timer B only ends an INVITE still in Calling (RFC 3261 §17.1.1.2): once it rings, the TU
+            // decides how long to wait. Timer F ends a non-INVITE in Trying or Proceeding.
+            var expired = IsInvite
+                ? State == SipTransactionState.Calling
+                : State is SipTransactionState.Trying or SipTransactionState.Proceeding;
+            if (!expired)
             {
                 return;
             }

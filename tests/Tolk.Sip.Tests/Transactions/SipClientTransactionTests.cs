@@ -50,6 +50,24 @@ public class SipClientTransactionTests
     }
 
     [Fact]
+    public async Task Timer_B_does_not_end_an_invite_that_is_ringing()
+    {
+        var tx = _layer.SendRequest(Request(SipMethods.Invite, branch: "z9hG4bKc7"), UdpPeer);
+        await _layer.OnMessageAsync(Inbound(SipResponse.CreateFor(tx.Request, 180, null, "remote")));
+        _clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.False(tx.FinalResponse.IsCompleted);
+        Assert.Equal(SipTransactionState.Proceeding, tx.State);
+    }
+
+    [Fact]
+    public async Task Timer_B_ends_an_unanswered_invite_with_408()
+    {
+        var tx = _layer.SendRequest(Request(SipMethods.Invite, branch: "z9hG4bKc8"), UdpPeer);
+        _clock.Advance(TimeSpan.FromSeconds(32));
+        Assert.Equal(408, (await tx.FinalResponse).StatusCode);
+    }
+
+    [Fact]
     public async Task Invite_non2xx_final_is_acknowledged_by_the_transaction_with_the_same_branch()
     {
         var tx = _layer.SendRequest(Request(SipMethods.Invite, branch: "z9hG4bKc3"), UdpPeer);
