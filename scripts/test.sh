@@ -9,9 +9,7 @@ log=$(mktemp)
 status=0
 dotnet test Tolk.slnx -c Release --no-build --logger "console;verbosity=minimal" 2>&1 | tee "$log" || status=$?
 # One closing line over all test assemblies: "N passed, N failed, N skipped".
-awk '/^(Passed|Failed)!/ {
-       for (i = 1; i <= NF; i++) { gsub(",", "", $(i + 1)); if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1); if ($i == "Skipped:") s += $(i + 1) }
-     }
-     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+sum() { grep -E '^(Passed|Failed)!' "$log" | grep -oE "$1: +[0-9]+" | awk '{ n += $2 } END { print n + 0 }'; }
+echo "$(sum Passed) passed, $(sum Failed) failed, $(sum Skipped) skipped"
 rm -f "$log"
 exit $status
