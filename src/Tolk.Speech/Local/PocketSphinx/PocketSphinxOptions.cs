@@ -21,8 +21,12 @@ public sealed class PocketSphinxOptions
     /// </summary>
     public IList<string> ExtraArguments { get; } = [];
 
-    /// <summary>Arguments chosen from measurements on this corpus (see the test project's WER suite).</summary>
-    public static IReadOnlyList<string> TunedArguments { get; } = [];
+    /// <summary>
+    /// Arguments chosen from measurements on the synthetic corpus: <c>-remove_noise no</c> lowered telephone-band
+    /// WER (81 % → 76 %) without changing wideband WER (7 %); <c>-pl_window 10</c> and <c>-maxhmmpf 10000</c>
+    /// cut decode time at no WER cost. (<c>-upperf</c>/<c>-lowerf</c> are fixed by the model's feat.params.)
+    /// </summary>
+    public static IReadOnlyList<string> TunedArguments { get; } = ["-remove_noise", "no", "-pl_window", "10", "-maxhmmpf", "10000"];
 
     /// <summary>Custom vocabulary: word → CMU phone string (e.g. "tolk" → "T OW L K"), added to each decoder.</summary>
     public IDictionary<string, string> CustomWords { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
