@@ -127,9 +127,11 @@ public sealed partial class TranslationPipeline
         var audio = _phraseAudio?.ToArray() ?? [];
         _phraseAudio = null;
         var id = ++_nextPhraseId;
+        // Taken before the flush: a synchronous engine finishes decoding inside FlushAsync.
+        var endpointAt = _time.GetUtcNow();
         var session = _recognition;
         var result = session?.FlushAsync(cancellationToken)
             ?? Task.FromException<FinalResultEvent?>(new SpeechProviderException("No recogniser is running."));
-        await _phrases.Writer.WriteAsync(new PhraseJob(id, audio, _phraseStart, _time.GetUtcNow(), trailingSilence, result, session), cancellationToken).ConfigureAwait(false);
+        await _phrases.Writer.WriteAsync(new PhraseJob(id, audio, _phraseStart, endpointAt, trailingSilence, result, session), cancellationToken).ConfigureAwait(false);
     }
 }
