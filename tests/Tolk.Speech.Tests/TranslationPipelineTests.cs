@@ -201,3 +201,41 @@ public sealed class TranslationPipelineTests(ApertiumFixture apertium, ITestOutp
         Assert.Equal(["Hello there.", "How are you?"], TextChunker.Split("Hello there. How are you?", null, 10));
     }
 }
+
+public sealed class LocalSpeechEnginesTests
+{
+    [Fact]
+    public async Task Wired_engines_translate_a_phrase_and_meter_every_call()
+    {
+        var sink = new InMemorySpeechUsageSink();
+        using var engines = new Tolk.Speech.Local.LocalSpeechEngines(sink);
+        var ctx = new SpeechContext("tenant-1", "call-1", "alice");
+        await using var pipeline = await TranslationPipeline.StartAsync(engines.ForPipeline(), new TranslationPipelineOptions { SourceLanguage = "en", TargetLanguages = ["es"], Context = ctx });
+        var clip = SpeechCorpus.Load(SpeechCorpus.Wide(6, "rms")); // the project is running late
+        short[] audio = [.. new short[8000], .. clip, .. new short[16000]];
+        var reader = Task.Run(async () =>
+        {
+            var list = new List<PipelineEvent>();
+            await foreach (var e in pipeline.ReadEventsAsync())
+            {
+                list.Add(e);
+            }
+
+            return list;
+        });
+        for (var o = 0; o + SpeechAudio.FrameSamples <= audio.Length; o += SpeechAudio.FrameSamples)
+        {
+            await pipeline.PushFrameAsync(audio.AsMemory(o, SpeechAudio.FrameSamples));
+        }
+
+        await pipeline.CompleteAsync();
+        var events = await reader;
+        var t = Assert.Single(events.OfType<TranscriptEntry>());
+        Assert.Contains("proyecto", t.Translations["es"], StringComparison.OrdinalIgnoreCase);
+        Assert.All(sink.Items, u => Assert.Equal(ctx, u.Context));
+        Assert.Contains(sink.Items, u => u.Kind == SpeechUsageKind.Recognition && u.AudioSeconds > 1);
+        Assert.Contains(sink.Items, u => u.Kind == SpeechUsageKind.Translation && u.Characters > 10);
+        Assert.Contains(sink.Items, u => u.Kind == SpeechUsageKind.Synthesis && u.AudioSeconds > 0.5);
+        Assert.Contains(sink.Items, u => u.Kind == SpeechUsageKind.Emotion);
+    }
+}

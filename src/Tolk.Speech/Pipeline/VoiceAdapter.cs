@@ -18,25 +18,47 @@ public sealed class VoiceAdapter
     private const double NormalSyllablesPerSecond = 4.0;
     private readonly Queue<double> _pitches = new();
     private readonly Queue<double> _rates = new();
+    private readonly Lock _lock = new();
 
     /// <summary>Median pitch over recent phrases (0 before any voiced phrase).</summary>
-    public double MedianPitchHz => Median(_pitches);
+    public double MedianPitchHz
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Median(_pitches);
+            }
+        }
+    }
 
     /// <summary>Median speaking rate over recent phrases.</summary>
-    public double MedianSyllablesPerSecond => Median(_rates);
+    public double MedianSyllablesPerSecond
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Median(_rates);
+            }
+        }
+    }
 
     /// <summary>Adds one phrase's measurements.</summary>
     public void Observe(ProsodyFeatures features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        if (features.MedianPitchHz > 0 && features.VoicedSeconds >= 0.2)
+        lock (_lock)
         {
-            Push(_pitches, features.MedianPitchHz);
-        }
+            if (features.MedianPitchHz > 0 && features.VoicedSeconds >= 0.2)
+            {
+                Push(_pitches, features.MedianPitchHz);
+            }
 
-        if (features.SyllablesPerSecond > 0.5)
-        {
-            Push(_rates, features.SyllablesPerSecond);
+            if (features.SyllablesPerSecond > 0.5)
+            {
+                Push(_rates, features.SyllablesPerSecond);
+            }
         }
     }
 
