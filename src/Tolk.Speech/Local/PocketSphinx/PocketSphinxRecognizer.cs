@@ -31,6 +31,23 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer
     /// <summary>True when the model files are installed.</summary>
     public bool IsAvailable => File.Exists(_options.LanguageModel) && Directory.Exists(_options.AcousticModel) && File.Exists(_options.Dictionary);
 
+    /// <summary>Hint words missing from the dictionary get a letter-to-sound pronunciation so they can be recognised at all.</summary>
+    private static void AddHintWords(PocketSphinxDecoder decoder, IReadOnlyList<string>? hints)
+    {
+        if (hints is null)
+        {
+            return;
+        }
+
+        foreach (var word in hints.SelectMany(h => h.Split([' ', ',', '.', '-'], StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (!decoder.IsKnownWord(word) && Pronunciations.Lookup(word) is { } phones)
+            {
+                decoder.AddWord(word, phones);
+            }
+        }
+    }
+
     /// <inheritdoc />
     public ValueTask<IRecognitionStream> StartStreamAsync(RecognitionOptions options, SpeechContext context, CancellationToken cancellationToken = default)
     {
@@ -47,6 +64,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer
         }
 
         var decoder = new PocketSphinxDecoder(_options);
+        AddHintWords(decoder, options.HintPhrases);
         return ValueTask.FromResult<IRecognitionStream>(new PocketSphinxStream(decoder, options, context, Name, _options.InterimEveryFrames, _time));
     }
 }
