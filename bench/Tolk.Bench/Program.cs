@@ -1,8 +1,14 @@
 using BenchmarkDotNet.Running;
 
-if (args.Length > 0 && args[0] == "tls-load")
+// Load drivers take a verb; everything else goes to BenchmarkDotNet.
+if (args is ["tls-load", .. var tlsArgs])
 {
-    return await Tolk.Bench.Transport.TlsCallLoadDriver.RunAsync(args[1..]);
+    return await Tolk.Bench.Transport.TlsCallLoadDriver.RunAsync(tlsArgs);
+}
+
+if (args is ["speech-latency", .. var rest])
+{
+    return await Tolk.Bench.Speech.SpeechLatencyDriver.RunAsync(rest);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,0 +1,71 @@
+using System.Runtime.InteropServices;
+
+namespace Tolk.Speech.Local.PocketSphinx;
+
+/// <summary>P/Invoke of pocketsphinx 5prealpha (Debian libpocketsphinx3) and the sphinxbase calls it needs.</summary>
+internal static partial class PocketSphinxNative
+{
+    private const string Ps = "libpocketsphinx.so.3";
+    private const string Sb = "libsphinxbase.so.3";
+
+    [LibraryImport(Ps, EntryPoint = "ps_args")]
+    internal static partial IntPtr ps_args();
+
+    // cmd_ln_parse_r is the non-variadic way to build a configuration (cmd_ln_init is variadic).
+    [LibraryImport(Sb, EntryPoint = "cmd_ln_parse_r")]
+    internal static partial IntPtr cmd_ln_parse_r(IntPtr inoutCmdln, IntPtr defn, int argc, IntPtr[] argv, int strict);
+
+    [LibraryImport(Sb, EntryPoint = "cmd_ln_free_r")]
+    internal static partial int cmd_ln_free_r(IntPtr cmdln);
+
+    [LibraryImport(Ps, EntryPoint = "ps_init")]
+    internal static partial IntPtr ps_init(IntPtr config);
+
+    [LibraryImport(Ps, EntryPoint = "ps_free")]
+    internal static partial int ps_free(IntPtr ps);
+
+    [LibraryImport(Ps, EntryPoint = "ps_start_utt")]
+    internal static partial int ps_start_utt(IntPtr ps);
+
+    [LibraryImport(Ps, EntryPoint = "ps_process_raw")]
+    internal static unsafe partial int ps_process_raw(IntPtr ps, short* data, nuint nSamples, int noSearch, int fullUtt);
+
+    [LibraryImport(Ps, EntryPoint = "ps_end_utt")]
+    internal static partial int ps_end_utt(IntPtr ps);
+
+    [LibraryImport(Ps, EntryPoint = "ps_get_hyp")]
+    internal static partial IntPtr ps_get_hyp(IntPtr ps, out int bestScore);
+
+    [LibraryImport(Ps, EntryPoint = "ps_get_prob")]
+    internal static partial int ps_get_prob(IntPtr ps);
+
+    [LibraryImport(Ps, EntryPoint = "ps_seg_iter")]
+    internal static partial IntPtr ps_seg_iter(IntPtr ps);
+
+    [LibraryImport(Ps, EntryPoint = "ps_seg_next")]
+    internal static partial IntPtr ps_seg_next(IntPtr seg);
+
+    [LibraryImport(Ps, EntryPoint = "ps_seg_word")]
+    internal static partial IntPtr ps_seg_word(IntPtr seg);
+
+    [LibraryImport(Ps, EntryPoint = "ps_seg_frames")]
+    internal static partial void ps_seg_frames(IntPtr seg, out int startFrame, out int endFrame);
+
+    [LibraryImport(Ps, EntryPoint = "ps_seg_prob")]
+    internal static partial int ps_seg_prob(IntPtr seg, out int acousticScore, out int lmScore, out int lmBackoff);
+
+    [LibraryImport(Ps, EntryPoint = "ps_seg_free")]
+    internal static partial void ps_seg_free(IntPtr seg);
+
+    [LibraryImport(Ps, EntryPoint = "ps_get_logmath")]
+    internal static partial IntPtr ps_get_logmath(IntPtr ps);
+
+    [LibraryImport(Sb, EntryPoint = "logmath_exp")]
+    internal static partial double logmath_exp(IntPtr logmath, int logbP);
+
+    [LibraryImport(Ps, EntryPoint = "ps_add_word", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ps_add_word(IntPtr ps, string word, string phones, int update);
+
+    [LibraryImport(Ps, EntryPoint = "ps_lookup_word", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr ps_lookup_word(IntPtr ps, string word);
+}

@@ -1,0 +1,70 @@
+namespace Tolk.Speech.Local.PocketSphinx;
+
+/// <summary>
+/// Local US English recognition with pocketsphinx (Debian's wideband en-us model). Each stream owns its own
+/// decoder, so streams of different speakers run in parallel.
+/// </summary>
+public sealed class PocketSphinxRecognizer : ISpeechRecognizer
+{
+    private readonly PocketSphinxOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the recogniser.</summary>
+    public PocketSphinxRecognizer(PocketSphinxOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        _options = options ?? new PocketSphinxOptions();
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc />
+    public string Name => "pocketsphinx";
+
+    /// <inheritdoc />
+    public RecognizerCapabilities Capabilities { get; } = new(
+        Languages: ["en"],
+        Streaming: true,
+        InterimResults: true,
+        WordTimings: true,
+        SampleRates: [SpeechAudio.SampleRate],
+        CustomVocabulary: true);
+
+    /// <summary>True when the model files are installed.</summary>
+    public bool IsAvailable => File.Exists(_options.LanguageModel) && Directory.Exists(_options.AcousticModel) && File.Exists(_options.Dictionary);
+
+    /// <summary>Hint words missing from the dictionary get a letter-to-sound pronunciation so they can be recognised at all.</summary>
+    private static void AddHintWords(PocketSphinxDecoder decoder, IReadOnlyList<string>? hints)
+    {
+        if (hints is null)
+        {
+            return;
+        }
+
+        foreach (var word in hints.SelectMany(h => h.Split([' ', ',', '.', '-'], StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (!decoder.IsKnownWord(word) && Pronunciations.Lookup(word) is { } phones)
+            {
+                decoder.AddWord(word, phones);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IRecognitionStream> StartStreamAsync(RecognitionOptions options, SpeechContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!Capabilities.Supports(options.Language))
+        {
+            throw new UnsupportedLanguageException($"pocketsphinx has no model for '{options.Language}'.");
+        }
+
+        if (options.SampleRate != SpeechAudio.SampleRate)
+        {
+            throw new ArgumentException("pocketsphinx streams take 16 kHz audio.", nameof(options));
+        }
+
+        var decoder = new PocketSphinxDecoder(_options);
+        AddHintWords(decoder, options.HintPhrases);
+        return ValueTask.FromResult<IRecognitionStream>(new PocketSphinxStream(decoder, options, context, Name, _options.InterimEveryFrames, _time));
+    }
+}

@@ -1,0 +1,179 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace Tolk.Speech.Local.PocketSphinx;
+
+/// <summary>
+/// One pocketsphinx recognition stream: audio is decoded as it is pushed (on the caller's thread); an utterance
+/// starts with the first audio after a flush and ends at <see cref="FlushAsync"/>.
+/// </summary>
+internal sealed class PocketSphinxStream : IRecognitionStream
+{
+    private const double FrameSeconds = 0.01; // pocketsphinx's default frame rate is 100 frames/s
+    private readonly PocketSphinxDecoder _decoder;
+    private readonly RecognitionOptions _options;
+    private readonly SpeechContext _context;
+    private readonly string _provider;
+    private readonly int _interimEverySamples;
+    private readonly TimeProvider _time;
+    private readonly Channel<SpeechEvent> _events = Channel.CreateUnbounded<SpeechEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Lock _lock = new();
+    private long _totalSamples;
+    private long _utteranceStartSample;
+    private long _samplesSinceInterim;
+    private string _lastInterim = string.Empty;
+    private bool _completed;
+    private bool _disposed;
+
+    public PocketSphinxStream(PocketSphinxDecoder decoder, RecognitionOptions options, SpeechContext context, string provider, int interimEveryFrames, TimeProvider time)
+    {
+        _decoder = decoder;
+        _options = options;
+        _context = context;
+        _provider = provider;
+        _interimEverySamples = Math.Max(1, interimEveryFrames) * SpeechAudio.FrameSamples;
+        _time = time;
+    }
+
+    private TimeSpan Now => SpeechAudio.Duration(_totalSamples);
+
+    public ValueTask PushAudioAsync(ReadOnlyMemory<short> samples, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_completed)
+            {
+                throw new InvalidOperationException("The stream is complete.");
+            }
+
+            if (samples.IsEmpty)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            if (!_decoder.InUtterance)
+            {
+                _decoder.StartUtterance();
+                _utteranceStartSample = _totalSamples;
+                _samplesSinceInterim = 0;
+                _lastInterim = string.Empty;
+                _events.Writer.TryWrite(new SpeechStartedEvent(Now));
+            }
+
+            _decoder.Process(samples.Span);
+            _totalSamples += samples.Length;
+            _samplesSinceInterim += samples.Length;
+            if (_options.InterimResults && _samplesSinceInterim >= _interimEverySamples)
+            {
+                _samplesSinceInterim = 0;
+                var hyp = _decoder.Hypothesis();
+                if (hyp.Length > 0 && hyp != _lastInterim)
+                {
+                    _lastInterim = hyp;
+                    _events.Writer.TryWrite(new InterimResultEvent(Now, hyp));
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            EndUtterance();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (_completed || _disposed)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            EndUtterance();
+            _completed = true;
+            _events.Writer.TryComplete();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<SpeechEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var e in _events.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return e;
+        }
+    }
+
+    private void EndUtterance()
+    {
+        if (!_decoder.InUtterance)
+        {
+            return;
+        }
+
+        _decoder.EndUtterance();
+        var start = SpeechAudio.Duration(_utteranceStartSample);
+        var words = new List<RecognizedWord>();
+        foreach (var (word, sf, ef, posterior) in _decoder.Segments())
+        {
+            var w = CleanWord(word);
+            if (w is null)
+            {
+                continue;
+            }
+
+            words.Add(new RecognizedWord(w, start + TimeSpan.FromSeconds(sf * FrameSeconds), start + TimeSpan.FromSeconds((ef + 1) * FrameSeconds), posterior));
+        }
+
+        var text = string.Join(' ', words.Select(w => w.Text));
+        if (text.Length > 0)
+        {
+            var confidence = words.Count == 0 ? 0 : words.Average(w => w.Confidence);
+            _events.Writer.TryWrite(new FinalResultEvent(Now, text, _options.Language, words, confidence, start, Now));
+        }
+
+        _events.Writer.TryWrite(new SpeechEndedEvent(Now));
+        var seconds = (_totalSamples - _utteranceStartSample) / (double)SpeechAudio.SampleRate;
+        _events.Writer.TryWrite(new UsageEvent(Now, new SpeechUsage(_context, _provider, SpeechUsageKind.Recognition, seconds, 0, _time.GetUtcNow())));
+    }
+
+    // Drops silence and filler tokens (<s>, </s>, <sil>, [NOISE]) and alternate-pronunciation suffixes ("the(2)").
+    private static string? CleanWord(string word)
+    {
+        if (word.Length == 0 || word[0] is '<' or '[' or '+')
+        {
+            return null;
+        }
+
+        var paren = word.IndexOf('(', StringComparison.Ordinal);
+        return paren > 0 ? word[..paren] : word;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _disposed = true;
+            _events.Writer.TryComplete();
+            _decoder.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,59 @@
+using Tolk.Speech.Local.Vad;
+
+namespace Tolk.Speech.Pipeline;
+
+/// <summary>The engines a pipeline uses (usually wrapped in resilience and metering decorators).</summary>
+/// <param name="Recognizer">Speech recogniser.</param>
+/// <param name="Translator">Text translator.</param>
+/// <param name="Synthesizer">Speech synthesiser.</param>
+/// <param name="VadFactory">Creates one VAD per pipeline.</param>
+/// <param name="Emotion">Optional emotion detector.</param>
+public sealed record TranslationEngines(
+    ISpeechRecognizer Recognizer,
+    ITranslator Translator,
+    ISpeechSynthesizer Synthesizer,
+    Func<IVoiceActivityDetector> VadFactory,
+    IEmotionDetector? Emotion = null);
+
+/// <summary>Settings of one speaker's pipeline.</summary>
+public sealed class TranslationPipelineOptions
+{
+    /// <summary>The speaker's language (BCP 47).</summary>
+    public required string SourceLanguage { get; init; }
+
+    /// <summary>Languages to translate into (the speaker's own language is ignored).</summary>
+    public required IReadOnlyList<string> TargetLanguages { get; init; }
+
+    /// <summary>Tenant, call and speaker ids for usage and transcripts.</summary>
+    public SpeechContext Context { get; init; } = SpeechContext.None;
+
+    /// <summary>Phrase detection.</summary>
+    public EndpointerOptions Endpointing { get; init; } = new();
+
+    /// <summary>Audio kept from before the detected speech start, so onsets are not clipped.</summary>
+    public TimeSpan PreRoll { get; init; } = TimeSpan.FromMilliseconds(240);
+
+    /// <summary>Longest wait for a final result after the endpoint.</summary>
+    public TimeSpan RecognitionTimeout { get; init; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>Longest wait for one translation.</summary>
+    public TimeSpan TranslationTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Longest wait for a synthesised chunk.</summary>
+    public TimeSpan SynthesisTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Longest text chunk sent to MT/TTS at once, in words (long phrases are cut at pauses).</summary>
+    public int MaxChunkWords { get; init; } = 10;
+
+    /// <summary>Hint phrases for the recogniser (room vocabulary).</summary>
+    public IReadOnlyList<string>? HintPhrases { get; init; }
+
+    /// <summary>Adapt the synthetic voice to the speaker's pitch and rate.</summary>
+    public bool AdaptVoice { get; init; } = true;
+
+    /// <summary>A fixed voice (e.g. from the speaker's voice profile) that overrides adaptation; pitch/rate still adapt unless <see cref="AdaptVoice"/> is false.</summary>
+    public VoiceSettings? VoiceOverride { get; init; }
+
+    /// <summary>Input frames queued before <see cref="TranslationPipeline.TryPushFrame"/> starts dropping.</summary>
+    public int InputQueueFrames { get; init; } = 1500;
+}

@@ -1,0 +1,98 @@
+using Tolk.Speech.Local.Emotion;
+
+namespace Tolk.Speech.Pipeline;
+
+/// <summary>
+/// Follows a speaker's median pitch and speaking rate over recent phrases and picks matching TTS settings:
+/// gender from pitch (a low voice stays male-sounding), engine pitch relative to that gender's norm, and rate
+/// relative to an average talker.
+/// </summary>
+public sealed class VoiceAdapter
+{
+    /// <summary>Pitch (Hz) below which a voice is taken as male.</summary>
+    public const double GenderSplitHz = 160;
+
+    private const int History = 8;
+    private const double MaleNormHz = 120;
+    private const double FemaleNormHz = 210;
+    private const double NormalSyllablesPerSecond = 4.0;
+    private readonly Queue<double> _pitches = new();
+    private readonly Queue<double> _rates = new();
+    private readonly Lock _lock = new();
+
+    /// <summary>Median pitch over recent phrases (0 before any voiced phrase).</summary>
+    public double MedianPitchHz
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Median(_pitches);
+            }
+        }
+    }
+
+    /// <summary>Median speaking rate over recent phrases.</summary>
+    public double MedianSyllablesPerSecond
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Median(_rates);
+            }
+        }
+    }
+
+    /// <summary>Adds one phrase's measurements.</summary>
+    public void Observe(ProsodyFeatures features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        lock (_lock)
+        {
+            if (features.MedianPitchHz > 0 && features.VoicedSeconds >= 0.2)
+            {
+                Push(_pitches, features.MedianPitchHz);
+            }
+
+            if (features.SyllablesPerSecond > 0.5)
+            {
+                Push(_rates, features.SyllablesPerSecond);
+            }
+        }
+    }
+
+    /// <summary>Voice settings for the speaker; <paramref name="baseVoice"/> (a profile voice) keeps its id.</summary>
+    public VoiceSettings Choose(VoiceSettings? baseVoice = null)
+    {
+        var v = baseVoice ?? VoiceSettings.Default;
+        var pitch = MedianPitchHz;
+        if (pitch <= 0)
+        {
+            return v;
+        }
+
+        var gender = v.VoiceId is null ? (pitch < GenderSplitHz ? VoiceGender.Male : VoiceGender.Female) : v.Gender;
+        var norm = gender == VoiceGender.Male ? MaleNormHz : FemaleNormHz;
+        // One octave above the gender norm moves the engine's 0–99 pitch scale by about 30.
+        var enginePitch = (int)Math.Clamp(50 + (30 * Math.Log2(pitch / norm)), 15, 85);
+        var rate = MedianSyllablesPerSecond <= 0 ? 1.0 : Math.Clamp(MedianSyllablesPerSecond / NormalSyllablesPerSecond, 0.75, 1.5);
+        var variant = gender == VoiceGender.Male ? (pitch < 105 ? 3 : 1) : (pitch > 230 ? 4 : 2);
+        return v with { Gender = gender, Variant = v.VoiceId is null ? variant : v.Variant, Pitch = enginePitch, Rate = rate };
+    }
+
+    private static void Push(Queue<double> q, double v)
+    {
+        q.Enqueue(v);
+        while (q.Count > History)
+        {
+            q.Dequeue();
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var s = values.Order().ToArray();
+        return s.Length == 0 ? 0 : s[s.Length / 2];
+    }
+}

@@ -1,0 +1,40 @@
+using Tolk.Speech.Local.PocketSphinx;
+using Tolk.Speech.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Tolk.Speech.Tests;
+
+public sealed class HintPhraseTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Letter_to_sound_gives_model_phones() =>
+        Assert.Equal("Z AO R B L AE T", Pronunciations.Lookup("zorblat"));
+
+    [Fact]
+    public async Task Out_of_vocabulary_hint_word_becomes_recognisable()
+    {
+        var clip = SpeechCorpus.Load(SpeechCorpus.Flite("please call zorblat tomorrow", "rms", "hint-zorblat"));
+        async Task<string> Recognise(IReadOnlyList<string>? hints)
+        {
+            await using var stream = await new PocketSphinxRecognizer().StartStreamAsync(new RecognitionOptions("en", HintPhrases: hints), SpeechContext.None);
+            await stream.PushAudioAsync(clip);
+            await stream.CompleteAsync();
+            var text = string.Empty;
+            await foreach (var e in stream.ReadEventsAsync())
+            {
+                if (e is FinalResultEvent f)
+                {
+                    text = f.Text;
+                }
+            }
+
+            return text;
+        }
+
+        var without = await Recognise(null);
+        var with = await Recognise(["Zorblat"]);
+        output.WriteLine($"without hint: '{without}', with hint: '{with}'");
+        Assert.DoesNotContain("zorblat", without, StringComparison.Ordinal);
+        Assert.Contains("zorblat", with, StringComparison.Ordinal);
+    }
+}

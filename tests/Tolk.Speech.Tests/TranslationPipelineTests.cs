@@ -1,0 +1,241 @@
+using Tolk.Speech.Audio;
+using Tolk.Speech.Local.Apertium;
+using Tolk.Speech.Local.Emotion;
+using Tolk.Speech.Local.PocketSphinx;
+using Tolk.Speech.Local.Tts;
+using Tolk.Speech.Local.Vad;
+using Tolk.Speech.Pipeline;
+using Tolk.Speech.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Tolk.Speech.Tests;
+
+/// <summary>Frame-in/frame-out harness: a flite-spoken English WAV goes in as 20 ms frames, Spanish audio comes out.</summary>
+public sealed class TranslationPipelineTests(ApertiumFixture apertium, ITestOutputHelper output) : IClassFixture<ApertiumFixture>
+{
+    private static short[] TwoPhrases(string voice)
+    {
+        var a = SpeechCorpus.Load(SpeechCorpus.Wide(0, voice)); // the weather is nice today
+        var b = SpeechCorpus.Load(SpeechCorpus.Wide(5, voice)); // thank you very much for your help
+        var gap = new short[SpeechAudio.SampleRate];
+        return [.. gap[..8000], .. a, .. gap, .. b, .. gap];
+    }
+
+    private TranslationEngines Engines(ITranslator? translator = null, ISpeechSynthesizer? synthesizer = null, ISpeechRecognizer? recognizer = null) => new(
+        recognizer ?? new PocketSphinxRecognizer(),
+        translator ?? apertium.Translator,
+        synthesizer ?? new EspeakSynthesizer(),
+        () => new SpectralVad(),
+        new ProsodyEmotionDetector());
+
+    private static async Task<List<PipelineEvent>> RunAsync(TranslationEngines engines, short[] audio, Action<TranslationPipeline>? inspect = null, TimeSpan? timeout = null)
+    {
+        await using var pipeline = await TranslationPipeline.StartAsync(engines, new TranslationPipelineOptions
+        {
+            SourceLanguage = "en-US",
+            TargetLanguages = ["es", "en"],
+            Context = new SpeechContext("t1", "c1", "alice"),
+            TranslationTimeout = timeout ?? TimeSpan.FromSeconds(10),
+            SynthesisTimeout = timeout ?? TimeSpan.FromSeconds(10),
+            RecognitionTimeout = TimeSpan.FromSeconds(30),
+        });
+        var events = new List<PipelineEvent>();
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var e in pipeline.ReadEventsAsync())
+            {
+                events.Add(e);
+            }
+        });
+        for (var o = 0; o + SpeechAudio.FrameSamples <= audio.Length; o += SpeechAudio.FrameSamples)
+        {
+            await pipeline.PushFrameAsync(audio.AsMemory(o, SpeechAudio.FrameSamples));
+        }
+
+        await pipeline.CompleteAsync();
+        await reader;
+        inspect?.Invoke(pipeline);
+        return events;
+    }
+
+    [Fact]
+    public async Task English_speech_in_Spanish_audio_and_transcript_out()
+    {
+        VoiceSettings? voice = null;
+        var events = await RunAsync(Engines(), TwoPhrases("rms"), p => voice = p.CurrentVoice);
+        var transcripts = events.OfType<TranscriptEntry>().ToList();
+        foreach (var t in transcripts)
+        {
+            output.WriteLine($"#{t.PhraseId} '{t.Text}' → '{t.Translations.GetValueOrDefault("es")}' emotion {t.Emotion?.Label} ({t.Emotion?.Confidence:F2})");
+        }
+
+        foreach (var l in events.OfType<StageLatency>())
+        {
+            output.WriteLine($"#{l.PhraseId} {l.Stage} {l.TargetLanguage} {l.Duration.TotalMilliseconds:F0} ms");
+        }
+
+        Assert.Equal(2, transcripts.Count);
+        Assert.All(transcripts, t => Assert.Equal("alice", t.SpeakerId));
+        Assert.All(transcripts, t => Assert.False(t.Translations.ContainsKey("en")));
+        var spanish = string.Join(' ', transcripts.Select(t => t.Translations["es"]));
+        Assert.Contains("tiempo", spanish, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("gracias", spanish, StringComparison.OrdinalIgnoreCase);
+        Assert.All(transcripts, t => Assert.NotNull(t.Emotion));
+
+        var audio = events.OfType<TranslatedAudio>().ToList();
+        Assert.All(audio, a => Assert.Equal("es", a.TargetLanguage));
+        Assert.Equal(2, audio.Count(a => a.IsFirst));
+        var pcm = audio.SelectMany(a => a.Samples).ToArray();
+        Assert.InRange(pcm.Length / (double)SpeechAudio.SampleRate, 1.5, 10);
+        Assert.True(AudioMath.Dbfs(pcm) > -35);
+
+        // Streaming: the first audio of each phrase is emitted before its transcript entry (which waits for all audio).
+        foreach (var t in transcripts)
+        {
+            var firstAudio = events.FindIndex(e => e is TranslatedAudio a && a.PhraseId == t.PhraseId);
+            Assert.True(firstAudio >= 0 && firstAudio < events.IndexOf(t));
+        }
+
+        Assert.Contains(events, e => e is StageLatency { Stage: PipelineStage.Recognition });
+        Assert.Contains(events, e => e is StageLatency { Stage: PipelineStage.FirstAudio, TargetLanguage: "es" });
+        Assert.DoesNotContain(events, e => e is TranslationUnavailable);
+        // rms is a male voice: the adapted TTS voice stays male.
+        Assert.Equal(VoiceGender.Male, voice!.Gender);
+    }
+
+    [Fact]
+    public async Task Female_speaker_gets_a_female_voice()
+    {
+        VoiceSettings? voice = null;
+        double pitch = 0;
+        await RunAsync(Engines(), TwoPhrases("slt"), p => (voice, pitch) = (p.CurrentVoice, p.SpeakerMedianPitchHz));
+        output.WriteLine($"median pitch {pitch:F0} Hz → {voice}");
+        Assert.Equal(VoiceGender.Female, voice!.Gender);
+    }
+
+    public static TheoryData<string> Faults => ["translator-throws", "translator-hangs", "translator-garbage", "synthesizer-hangs", "recognizer-crashes"];
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task Engine_failure_reports_unavailable_and_recovers(string fault)
+    {
+        var engines = fault switch
+        {
+            "translator-throws" => Engines(translator: new FaultyTranslator(apertium.Translator, Fault.Throw, 1)),
+            "translator-hangs" => Engines(translator: new FaultyTranslator(apertium.Translator, Fault.Hang, 1)),
+            "translator-garbage" => Engines(translator: new FaultyTranslator(apertium.Translator, Fault.Garbage, 1)),
+            "synthesizer-hangs" => Engines(synthesizer: new FaultySynthesizer(new EspeakSynthesizer(), Fault.Hang, 1)),
+            _ => Engines(recognizer: new FaultyRecognizer(new PocketSphinxRecognizer())),
+        };
+        var events = await RunAsync(engines, TwoPhrases("slt"), timeout: TimeSpan.FromSeconds(2));
+        var down = events.OfType<TranslationUnavailable>().ToList();
+        Assert.Contains(down, d => d.TargetLanguage == "es" && d.PhraseId == 1);
+        Assert.All(down, d => output.WriteLine($"#{d.PhraseId} {d.TargetLanguage}: {d.Reason}"));
+        // The second phrase is translated again.
+        Assert.Contains(events, e => e is TranslatedAudio { PhraseId: 2 });
+        if (fault != "recognizer-crashes")
+        {
+            Assert.Contains(events, e => e is TranslationRecovered { TargetLanguage: "es" });
+        }
+
+        Assert.Contains(events.OfType<TranscriptEntry>(), t => t.Translations.TryGetValue("es", out var es) && es.Contains("gracias", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Speaker_without_a_recogniser_is_reported_and_nothing_is_emitted()
+    {
+        await using var pipeline = await TranslationPipeline.StartAsync(Engines(), new TranslationPipelineOptions { SourceLanguage = "de", TargetLanguages = ["es"] });
+        Assert.NotNull(pipeline.UnavailableReason);
+        Assert.Contains("de", pipeline.UnavailableReason, StringComparison.Ordinal);
+        await pipeline.PushFrameAsync(new short[SpeechAudio.FrameSamples]);
+        Assert.False(pipeline.TryPushFrame(new short[SpeechAudio.FrameSamples]));
+        var events = new List<PipelineEvent>();
+        await foreach (var e in pipeline.ReadEventsAsync())
+        {
+            events.Add(e);
+        }
+
+        Assert.IsType<RecognitionUnavailable>(Assert.Single(events));
+    }
+
+    [Fact]
+    public async Task Unreachable_target_is_reported_up_front()
+    {
+        await using var pipeline = await TranslationPipeline.StartAsync(Engines(), new TranslationPipelineOptions { SourceLanguage = "en", TargetLanguages = ["es", "ja"] });
+        Assert.Null(pipeline.UnavailableReason);
+        Assert.Equal(["es"], pipeline.TargetLanguages);
+        await pipeline.CompleteAsync();
+        var events = new List<PipelineEvent>();
+        await foreach (var e in pipeline.ReadEventsAsync())
+        {
+            events.Add(e);
+        }
+
+        Assert.Contains(events, e => e is TranslationUnavailable { TargetLanguage: "ja", PhraseId: null });
+    }
+
+    [Theory]
+    [InlineData("hola mundo", "", true)]
+    [InlineData("hola", "\uFFFD\uFFFD\uFFFD", true)]
+    [InlineData("the house", "la casa", false)]
+    public void Garbage_detection(string source, string translated, bool garbage)
+    {
+        Assert.Equal(garbage, TranslationPipeline.LooksLikeGarbage(source, translated));
+    }
+
+    [Fact]
+    public void Chunker_cuts_long_unpunctuated_phrases_at_pauses()
+    {
+        var words = new List<RecognizedWord>();
+        var t = 0.0;
+        var text = "one two three four five six seven eight nine ten eleven twelve";
+        foreach (var (w, i) in text.Split(' ').Select((w, i) => (w, i)))
+        {
+            var gap = i == 6 ? 0.4 : 0.05;
+            words.Add(new RecognizedWord(w, TimeSpan.FromSeconds(t + gap), TimeSpan.FromSeconds(t + gap + 0.3), 1));
+            t += gap + 0.3;
+        }
+
+        var chunks = TextChunker.Split(text, words, 8);
+        Assert.Equal(["one two three four five six", "seven eight nine ten eleven twelve"], chunks);
+        Assert.Equal(["Hello there.", "How are you?"], TextChunker.Split("Hello there. How are you?", null, 10));
+    }
+}
+
+public sealed class LocalSpeechEnginesTests
+{
+    [Fact]
+    public async Task Wired_engines_translate_a_phrase_and_meter_every_call()
+    {
+        var sink = new InMemorySpeechUsageSink();
+        using var engines = new Tolk.Speech.Local.LocalSpeechEngines(sink);
+        var ctx = new SpeechContext("tenant-1", "call-1", "alice");
+        await using var pipeline = await TranslationPipeline.StartAsync(engines.ForPipeline(), new TranslationPipelineOptions { SourceLanguage = "en", TargetLanguages = ["es"], Context = ctx });
+        var clip = SpeechCorpus.Load(SpeechCorpus.Wide(6, "rms")); // the project is running late
+        short[] audio = [.. new short[8000], .. clip, .. new short[16000]];
+        var reader = Task.Run(async () =>
+        {
+            var list = new List<PipelineEvent>();
+            await foreach (var e in pipeline.ReadEventsAsync())
+            {
+                list.Add(e);
+            }
+
+            return list;
+        });
+        for (var o = 0; o + SpeechAudio.FrameSamples <= audio.Length; o += SpeechAudio.FrameSamples)
+        {
+            await pipeline.PushFrameAsync(audio.AsMemory(o, SpeechAudio.FrameSamples));
+        }
+
+        await pipeline.CompleteAsync();
+        var events = await reader;
+        var t = Assert.Single(events.OfType<TranscriptEntry>());
+        Assert.Contains("proyecto", t.Translations["es"], StringComparison.OrdinalIgnoreCase);
+        Assert.All(sink.Items, u => Assert.Equal(ctx, u.Context));
+        Assert.Contains(sink.Items, u => u.Kind == SpeechUsageKind.Recognition && u.AudioSeconds > 1);
+        Assert.Contains(sink.Items, u => u.Kind == SpeechUsageKind.Translation && u.Characters > 10);
+        Assert.Contains(sink.Items, u => u.Kind == SpeechUsageKind.Synthesis && u.AudioSeconds > 0.5);
+        Assert.Contains(sink.Items, u => u.Kind == SpeechUsageKind.Emotion);
+    }
+}
