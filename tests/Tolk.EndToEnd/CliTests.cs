@@ -1,0 +1,57 @@
+using Tolk.EndToEnd.Infrastructure;
+
+namespace Tolk.EndToEnd;
+
+/// <summary>The `tolk` operator verbs, run as an operator would, against a fresh data directory.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("tolk-cli-").FullName;
+
+    private static async Task<(int Exit, string Output)> TolkAsync(params string[] args)
+    {
+        await using var p = ExternalProcess.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "tolk.dll"), .. args]);
+        var exit = await p.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        return (exit, p.Output);
+    }
+
+    [Fact]
+    public async Task Tenants_users_and_api_keys_are_created_and_listed()
+    {
+        var created = await TolkAsync("tenant", "create", "--name", "Globex", "--domain", "globex.tolk.test", "--data", _data);
+        Assert.True(created.Exit == 0, created.Output);
+        Assert.Contains("globex.tolk.test", created.Output, StringComparison.Ordinal);
+
+        var list = await TolkAsync("tenant", "list", "--data", _data);
+        Assert.Contains("Globex", list.Output, StringComparison.Ordinal);
+
+        var user = await TolkAsync("user", "create", "--email", "admin@globex.test", "--role", "tenant-admin", "--tenant", "globex.tolk.test", "--data", _data);
+        Assert.True(user.Exit == 0, user.Output);
+        Assert.Contains("password (shown once):", user.Output, StringComparison.Ordinal);
+
+        var key = await TolkAsync("apikey", "create", "--tenant", "globex.tolk.test", "--name", "crm", "--data", _data);
+        Assert.True(key.Exit == 0, key.Output);
+        Assert.Contains("key (shown once):", key.Output, StringComparison.Ordinal);
+
+        var unknown = await TolkAsync("apikey", "create", "--tenant", "nowhere.test", "--name", "x", "--data", _data);
+        Assert.Equal(2, unknown.Exit);
+        Assert.Contains("No tenant", unknown.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Speech_verbs_use_the_local_engines()
+    {
+        var translated = await TolkAsync("speech", "translate", "--from", "en", "--to", "es", "Good morning");
+        Assert.True(translated.Exit == 0, translated.Output);
+        Assert.Contains("Buenos días", translated.Output, StringComparison.Ordinal);
+
+        var wav = Path.Combine(_data, "es.wav");
+        var spoken = await TolkAsync("speech", "synthesize", "--lang", "es", "--out", wav, "Buenos días a todos");
+        Assert.True(spoken.Exit == 0, spoken.Output);
+        Assert.True(new FileInfo(wav).Length > 16000, "synthesised audio too short");
+
+        var unsupported = await TolkAsync("speech", "translate", "--from", "en", "--to", "de", "hello");
+        Assert.Equal(2, unsupported.Exit);
+    }
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+}
