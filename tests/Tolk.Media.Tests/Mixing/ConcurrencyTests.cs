@@ -62,6 +62,7 @@ public sealed class ConcurrencyTests
         })).ToArray();
 
         int advanced = 0;
+        var wall = System.Diagnostics.Stopwatch.StartNew();
         while (advanced < 300 || !churn.All(t => t.IsCompleted))
         {
             time.Advance(TimeSpan.FromMilliseconds(20));
@@ -70,7 +71,12 @@ public sealed class ConcurrencyTests
             {
                 stop.Cancel();
             }
-            Assert.True(advanced < 100_000, "churn did not finish");
+            if (advanced > 300)
+            {
+                // On a loaded machine the workers need the CPU to finish their last round.
+                await Task.Delay(1);
+            }
+            Assert.True(wall.Elapsed < TimeSpan.FromSeconds(120), "churn did not finish");
         }
         await Task.WhenAll(churn);
 
