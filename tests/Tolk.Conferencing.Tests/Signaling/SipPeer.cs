@@ -42,6 +42,7 @@ internal sealed class SipPeer(SipCoreHarness harness, string user, SipEndPoint e
         string? toTag = null,
         string? branch = null,
         bool inDialog = false,
+        string? contact = null,
         params string[] headers)
     {
         var number = cseq ?? NextCSeq();
@@ -58,7 +59,7 @@ internal sealed class SipPeer(SipCoreHarness harness, string user, SipEndPoint e
             sb.Append("Call-ID: ").Append(CallId).Append("\r\n");
         }
         sb.Append("CSeq: ").Append(number.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(method).Append("\r\n");
-        sb.Append("Contact: <sip:").Append(User).Append('@').Append(host).Append(">\r\n");
+        sb.Append("Contact: ").Append(contact ?? "<sip:" + User + "@" + host + ">").Append("\r\n");
         foreach (var h in headers)
         {
             if (!h.Equals("Call-ID: none", StringComparison.Ordinal))
