@@ -70,7 +70,19 @@ public sealed partial class SipServerCore
             SessionInterval = sessionInterval,
             WeRefresh = weRefresh,
         };
-        var result = await _media.AcceptOfferAsync(call, offer!, CancellationToken.None);
+        var cancellation = new CancellationTokenSource();
+        var accepting = _media.AcceptOfferAsync(call, offer!, cancellation.Token).AsTask();
+        if (await Task.WhenAny(accepting, tx.Cancelled) != accepting)
+        {
+            // RFC 3261 §9.2: a CANCEL of a pending INVITE is answered 487 at once, not when the media
+            // gets round to it; media it still opens is closed when it arrives.
+            tx.Respond(Reply(request, 487));
+            await cancellation.CancelAsync();
+            _ = CloseLateMediaAsync(accepting, cancellation);
+            return;
+        }
+        cancellation.Dispose();
+        var result = await accepting;
         if (!result.IsAccepted)
         {
             var reject = Reply(request, result.StatusCode, result.Reason);
@@ -113,6 +125,26 @@ public sealed partial class SipServerCore
         ArmSessionTimer(call);
         _events?.CallStarted(call);
         LogCallStarted(_logger, call.Id, call.CallerUri, room.Extension, tenant.Name);
+    }
+
+    /// <summary>Closes media that a provider opened for an INVITE cancelled in the meantime.</summary>
+    private async Task CloseLateMediaAsync(Task<MediaOfferResult> accepting, CancellationTokenSource cancellation)
+    {
+        try
+        {
+            if ((await accepting).Media is { } media)
+            {
+                await media.DisposeAsync();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogLateMediaFailed(_logger, ex);
+        }
+        finally
+        {
+            cancellation.Dispose();
+        }
     }
 
     /// <summary>Reads the SDP offer of an INVITE, answering 415/400/488 itself when it cannot.</summary>

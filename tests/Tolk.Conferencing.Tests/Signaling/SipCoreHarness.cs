@@ -23,7 +23,8 @@ internal sealed class SipCoreHarness
 
     public SipCoreHarness(SipRegistrarOptions? registrar = null)
     {
-        Layer = new SipTransactionLayer(Sender, Time);
+        Clock = new ObservedTimeProvider(Time);
+        Layer = new SipTransactionLayer(Sender, Clock);
         Digest = new DigestAuthenticator(new DigestAuthenticatorOptions { NonceLifetime = TimeSpan.FromMinutes(5) }, Time);
         Registrar = new SipRegistrar(Time, registrar ?? new SipRegistrarOptions { MinExpiresSeconds = 60 });
         Demo = Tenants.AddTenant("Demo", DemoDomain, "alias.tolk.test");
@@ -43,6 +44,9 @@ internal sealed class SipCoreHarness
     }
 
     public ManualTimeProvider Time { get; } = new();
+
+    /// <summary>The clock the layer and the core run on (<see cref="Time"/>, observed).</summary>
+    public ObservedTimeProvider Clock { get; }
 
     public RecordingSender Sender { get; } = new();
 

@@ -80,7 +80,8 @@ internal sealed class SipPeer(SipCoreHarness harness, string user, SipEndPoint e
     /// <summary>Sends a request and returns the core's final response to it (failing when there is none).</summary>
     public async Task<SipResponse> SendAsync(SipRequest request)
     {
-        await harness.ReceiveAsync(request, EndPoint);
+        // Bounded: a core that never finishes handling a request fails the test instead of hanging it.
+        await harness.ReceiveAsync(request, EndPoint).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
         return FinalResponseTo(request) ?? throw new Xunit.Sdk.XunitException($"No final response to {request.Method} {request.CSeq}");
     }
 
