@@ -216,8 +216,16 @@ public sealed partial class SipServerCore
         weRefresh = false;
         rejection = null;
         var header = request.Headers[SipHeaderNames.SessionExpires];
+        var uacSupportsTimer = request.HasOptionTag(SipHeaderNames.Supported, "timer") || request.HasOptionTag(SipHeaderNames.Require, "timer");
         if (header is null)
         {
+            if (uacSupportsTimer)
+            {
+                // RFC 4028 §9: a caller that supports timers but asks for none may be given one (never
+                // below its Min-SE); it refreshes, since it supports the extension.
+                var minSe = int.TryParse(request.Headers[SipHeaderNames.MinSe]?.Split(';')[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m : 0;
+                interval = TimeSpan.FromSeconds(Math.Max(_options.DefaultSessionExpiresSeconds, Math.Max(minSe, _options.MinSessionExpiresSeconds)));
+            }
             return true;
         }
         var semi = header.IndexOf(';', StringComparison.Ordinal);
@@ -235,7 +243,6 @@ public sealed partial class SipServerCore
         }
         var parameters = new SipParameters();
         SipGrammar.TryParseParameters(semi >= 0 ? header[semi..] : "", parameters);
-        var uacSupportsTimer = request.HasOptionTag(SipHeaderNames.Supported, "timer") || request.HasOptionTag(SipHeaderNames.Require, "timer");
         var refresher = parameters["refresher"]?.ToLowerInvariant() ?? (uacSupportsTimer ? "uac" : "uas");
         interval = TimeSpan.FromSeconds(seconds);
         weRefresh = refresher == "uas";

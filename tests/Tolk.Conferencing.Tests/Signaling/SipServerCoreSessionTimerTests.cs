@@ -183,4 +183,55 @@ public sealed class SipServerCoreSessionTimerTests
         Assert.Empty(_h.Sender.Requests(peer.CallId, SipMethods.Update));
         Assert.Single(_h.Core.ActiveCalls);
     }
+
+    [Fact]
+    public async Task A_caller_that_supports_timers_but_asks_for_none_gets_the_default_interval()
+    {
+        var peer = _h.NewPeer();
+        var (_, ok) = await peer.CallAsync(headers: ["Supported: timer"]);
+
+        Assert.Equal("1800;refresher=uac", ok.Headers[SipHeaderNames.SessionExpires]);
+        Assert.True(ok.HasOptionTag(SipHeaderNames.Require, "timer"));
+        _h.Time.Advance(TimeSpan.FromSeconds(1768));
+        await _h.WaitForRequestAsync(peer.CallId, SipMethods.Bye);
+    }
+
+    [Fact]
+    public async Task The_default_interval_respects_the_callers_Min_SE()
+    {
+        var peer = _h.NewPeer();
+        var (_, ok) = await peer.CallAsync(headers: ["Supported: timer", "Min-SE: 3600"]);
+        Assert.Equal("3600;refresher=uac", ok.Headers[SipHeaderNames.SessionExpires]);
+    }
+
+    [Fact]
+    public async Task The_compact_form_of_Session_Expires_is_understood()
+    {
+        var peer = _h.NewPeer();
+        var response = await peer.SendAsync(peer.Build(SipMethods.Invite, "sip:5000@demo.tolk.test", SipTestMessages.AudioOffer(),
+            headers: ["k: timer", "x: 60"]));
+        Assert.Equal(422, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_peer_can_take_over_refreshing_in_its_answer_to_our_refresh()
+    {
+        var peer = _h.NewPeer();
+        await peer.CallAsync(headers: ["Supported: timer", "Session-Expires: 1800;refresher=uas"]);
+        var call = Assert.Single(_h.Core.ActiveCalls);
+
+        _h.Time.Advance(TimeSpan.FromSeconds(900));
+        var update = await _h.WaitForRequestAsync(peer.CallId, SipMethods.Update);
+        // In the 2xx to our UPDATE, "uas" is the peer (RFC 4028 §7.2).
+        await _h.ReceiveAsync(SipTestMessages.AnswerTo(update, 200, "Session-Expires: 1200;refresher=uas", "Require: timer"), peer.EndPoint);
+        await SipCoreHarness.WaitUntilAsync(() => _h.Clock.CountDue(TimeSpan.FromSeconds(1200 - 32)) == 1, "the expiry timer of the new interval");
+
+        Assert.False(call.WeRefresh);
+        Assert.Equal(TimeSpan.FromSeconds(1200), call.SessionInterval);
+        _h.Time.Advance(TimeSpan.FromSeconds(1167));
+        Assert.Single(_h.Sender.Requests(peer.CallId, SipMethods.Update).Distinct());
+        Assert.Empty(_h.Sender.Requests(peer.CallId, SipMethods.Bye));
+        _h.Time.Advance(TimeSpan.FromSeconds(1));
+        await _h.WaitForRequestAsync(peer.CallId, SipMethods.Bye);
+    }
 }
