@@ -114,6 +114,11 @@ public sealed partial class SipServerCore
         {
             SetSdp(ok, answer);
         }
+        if (request.Method == SipMethods.Invite)
+        {
+            // RFC 3261 §14.2: a 2xx to a re-INVITE that is never acknowledged ends the dialog with BYE.
+            tx.AckTimedOut += t => { _ = EndCallAsync(call, "no ACK for re-INVITE 200 OK", sendBye: true); };
+        }
         tx.Respond(ok);
         ArmSessionTimer(call);
     }

@@ -59,6 +59,25 @@ public sealed class SipServerCoreCancelTests
     }
 
     [Fact]
+    public async Task A_retransmitted_INVITE_while_the_media_answers_is_absorbed()
+    {
+        _h.Media.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var peer = _h.NewPeer();
+        var invite = peer.Build(SipMethods.Invite, "sip:5000@demo.tolk.test", SipTestMessages.AudioOffer());
+        var pending = peer.StartAsync(invite);
+        await SipCoreHarness.WaitUntilAsync(() => _h.Media.Offers == 1, "the offer to reach the media");
+
+        await _h.ReceiveAsync(invite, peer.EndPoint);
+        Assert.Equal(2, peer.ResponsesTo(invite).Count(r => r.StatusCode == 100));
+
+        _h.Media.Gate.SetResult();
+        await pending;
+        Assert.Equal(200, peer.FinalResponseTo(invite)!.StatusCode);
+        Assert.Equal(1, _h.Media.Offers);
+        Assert.Single(_h.Core.ActiveCalls);
+    }
+
+    [Fact]
     public async Task CANCEL_for_no_transaction_is_481()
     {
         var peer = _h.NewPeer();

@@ -37,6 +37,24 @@ public sealed class SipServerCoreDialogTests
     }
 
     [Fact]
+    public async Task A_reINVITE_2xx_never_acknowledged_ends_the_call_with_BYE()
+    {
+        var peer = _h.NewPeer();
+        var (_, ok) = await peer.CallAsync();
+        var media = Assert.Single(_h.Media.Created);
+        var reinvite = peer.Build(SipMethods.Invite, ok.Contacts[0].Uri.ToString(), SipTestMessages.AudioOffer("sendonly", version: 2890844527), inDialog: true);
+        Assert.Equal(200, (await peer.SendAsync(reinvite)).StatusCode);
+
+        _h.Time.Advance(TimeSpan.FromSeconds(31.9));
+        Assert.Single(_h.Core.ActiveCalls);
+        _h.Time.Advance(TimeSpan.FromSeconds(0.2));
+
+        await _h.WaitForRequestAsync(peer.CallId, SipMethods.Bye);
+        Assert.Empty(_h.Core.ActiveCalls);
+        Assert.Equal(1, media.Disposals);
+    }
+
+    [Fact]
     public async Task A_reINVITE_without_an_offer_gets_the_current_description()
     {
         var peer = _h.NewPeer();
