@@ -24,14 +24,24 @@ internal sealed class RecordingMediaProvider : ICallMediaProvider
 
     public int Offers;
 
+    /// <summary>Offers that got past <see cref="Gate"/> (or failed there).</summary>
+    public int GatePassed;
+
     public async ValueTask<MediaOfferResult> AcceptOfferAsync(CallSession call, SdpSessionDescription offer, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Offers);
         LastToken = cancellationToken;
         if (Gate is { } gate)
         {
-            // Deliberately deaf to the token: the core must cope with media that cannot be interrupted.
-            await gate.Task;
+            try
+            {
+                // Deliberately deaf to the token: the core must cope with media that cannot be interrupted.
+                await gate.Task;
+            }
+            finally
+            {
+                Interlocked.Increment(ref GatePassed);
+            }
         }
         var media = new RecordingCallMedia(call);
         var result = media.Negotiate(offer);

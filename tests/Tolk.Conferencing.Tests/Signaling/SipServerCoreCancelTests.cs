@@ -30,9 +30,10 @@ public sealed class SipServerCoreCancelTests
         Assert.Equal(487, terminated.StatusCode);
         Assert.True(_h.Media.LastToken.IsCancellationRequested);
 
-        // The media finishes late: what it opened is closed, and no call is left behind.
+        // The INVITE's handling is over already; the media finishes late, and what it opened is closed.
+        await pending.WaitAsync(TimeSpan.FromSeconds(5));
         _h.Media.Gate.SetResult();
-        await pending;
+        await SipCoreHarness.WaitUntilAsync(() => !_h.Media.Created.IsEmpty, "the late media to open");
         var media = Assert.Single(_h.Media.Created);
         await SipCoreHarness.WaitUntilAsync(() => media.Disposals == 1, "the late media to be closed");
         Assert.Equal(0, media.Starts);
@@ -71,7 +72,7 @@ public sealed class SipServerCoreCancelTests
         Assert.Equal(2, peer.ResponsesTo(invite).Count(r => r.StatusCode == 100));
 
         _h.Media.Gate.SetResult();
-        await pending;
+        await pending.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(200, peer.FinalResponseTo(invite)!.StatusCode);
         Assert.Equal(1, _h.Media.Offers);
         Assert.Single(_h.Core.ActiveCalls);
@@ -97,8 +98,9 @@ public sealed class SipServerCoreCancelTests
         Assert.Equal(200, (await peer.SendAsync(CancelFor(peer, invite))).StatusCode);
         await SipCoreHarness.WaitUntilAsync(() => peer.FinalResponseTo(invite) is not null, "the INVITE's final response", 2000);
 
+        await pending.WaitAsync(TimeSpan.FromSeconds(5));
         _h.Media.Gate.SetException(new InvalidOperationException("no ports left"));
-        await pending;
+        await SipCoreHarness.WaitUntilAsync(() => Volatile.Read(ref _h.Media.GatePassed) == 1, "the media to fail");
 
         Assert.Equal(487, peer.FinalResponseTo(invite)!.StatusCode);
         Assert.Empty(_h.Core.ActiveCalls);
