@@ -46,7 +46,7 @@ public sealed partial class SipServerCore
                 await OnSessionModificationAsync(tx, call);
                 break;
             case SipMethods.Refer:
-                await OnReferAsync(tx, call);
+                OnRefer(tx, call);
                 break;
             case SipMethods.Options:
                 tx.Respond(OptionsResponse(request));
@@ -74,6 +74,16 @@ public sealed partial class SipServerCore
     {
         var request = tx.Request;
         var dialog = call.Dialog!;
+        // RFC 3261 §14.2: a refused request leaves the session as it was, so the session interval is
+        // checked (422) before the media sees the offer.
+        var refreshesTimer = request.Headers[SipHeaderNames.SessionExpires] is not null;
+        TimeSpan? interval = null;
+        var weRefresh = false;
+        if (refreshesTimer && !TryNegotiateSessionTimer(request, out interval, out weRefresh, out var rejection))
+        {
+            tx.Respond(rejection!);
+            return;
+        }
         SdpSessionDescription? answer = null;
         if (!request.Body.IsEmpty)
         {
@@ -94,13 +104,8 @@ public sealed partial class SipServerCore
             answer = call.Media!.LocalDescription;
         }
 
-        if (request.Headers[SipHeaderNames.SessionExpires] is not null)
+        if (refreshesTimer)
         {
-            if (!TryNegotiateSessionTimer(request, out var interval, out var weRefresh, out var rejection))
-            {
-                tx.Respond(rejection!);
-                return;
-            }
             call.SessionInterval = interval;
             call.WeRefresh = weRefresh;
         }
@@ -113,6 +118,11 @@ public sealed partial class SipServerCore
         {
             SetSdp(ok, answer);
         }
+        if (request.Method == SipMethods.Invite)
+        {
+            // RFC 3261 §14.2: a 2xx to a re-INVITE that is never acknowledged ends the dialog with BYE.
+            tx.AckTimedOut += t => { _ = EndCallAsync(call, "no ACK for re-INVITE 200 OK", sendBye: true); };
+        }
         tx.Respond(ok);
         ArmSessionTimer(call);
     }
@@ -120,8 +130,10 @@ public sealed partial class SipServerCore
     /// <summary>
     /// REFER (RFC 3515): a caller may move itself to another room of its tenant. We accept with 202,
     /// report progress in NOTIFY message/sipfrag bodies, and move the call; other targets are refused.
+    /// The NOTIFYs complete in the background: their answers arrive through the same message dispatch
+    /// this handler runs on, so waiting for them here would stall it.
     /// </summary>
-    private async ValueTask OnReferAsync(SipServerTransaction tx, CallSession call)
+    private void OnRefer(SipServerTransaction tx, CallSession call)
     {
         var request = tx.Request;
         var dialog = call.Dialog!;
@@ -140,13 +152,23 @@ public sealed partial class SipServerCore
             return;
         }
         tx.Respond(Reply(request, 202, null, dialog.LocalTag));
-        await SendNotifyAsync(call, "SIP/2.0 100 Trying", terminated: false);
+        var trying = SendNotifyAsync(call, "SIP/2.0 100 Trying", terminated: false);
         call.Room = targetRoom;
         if (call.Media is IRoomMovable movable)
         {
             movable.MoveTo(targetRoom);
         }
-        await SendNotifyAsync(call, "SIP/2.0 200 OK", terminated: true);
+        _ = FinishReferAsync(call, trying);
+    }
+
+    /// <summary>The final NOTIFY follows the first one's transaction, so the peer sees them in order.</summary>
+    private async Task FinishReferAsync(CallSession call, Task trying)
+    {
+        await trying;
+        if (_calls.ContainsKey(call.Dialog!.Id))
+        {
+            await SendNotifyAsync(call, "SIP/2.0 200 OK", terminated: true);
+        }
     }
 
     private async Task SendNotifyAsync(CallSession call, string sipfrag, bool terminated)
@@ -197,7 +219,7 @@ public sealed partial class SipServerCore
     {
         call.SessionTimer?.Dispose();
         call.SessionTimer = null;
-        if (call.SessionInterval is not { } interval)
+        if (call.SessionInterval is not { } interval || !_calls.ContainsKey(call.Dialog!.Id))
         {
             return;
         }
@@ -221,7 +243,8 @@ public sealed partial class SipServerCore
         }
         var local = _sender.GetLocalEndPoint(dialog.RemoteEndPoint.Transport) ?? dialog.RemoteEndPoint;
         var update = dialog.CreateRequest(SipMethods.Update, local, ContactFor(call, local));
-        update.Headers.Add(SipHeaderNames.SessionExpires, ((int)call.SessionInterval!.Value.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + ";refresher=uas");
+        // RFC 4028 §7.4: refresher names a role in this request; we send it, so we stay refresher as "uac".
+        update.Headers.Add(SipHeaderNames.SessionExpires, ((int)call.SessionInterval!.Value.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + ";refresher=uac");
         update.Headers.Add(SipHeaderNames.Supported, "timer");
         var response = await SendInDialogAsync(call, update);
         if (response is null || response.StatusCode is 408 or 481)
@@ -230,7 +253,34 @@ public sealed partial class SipServerCore
             await EndCallAsync(call, "session refresh failed", sendBye: response?.StatusCode != 481);
             return;
         }
+        if (response.IsSuccess)
+        {
+            ApplyRefreshAnswer(call, response);
+        }
         ArmSessionTimer(call);
+    }
+
+    /// <summary>
+    /// RFC 4028 §7.2: the 2xx to our refresh states the interval and who refreshes from now on
+    /// ("uas" there is the peer). Without Session-Expires the peer runs no timer; we keep refreshing.
+    /// </summary>
+    private void ApplyRefreshAnswer(CallSession call, SipResponse response)
+    {
+        var header = response.Headers[SipHeaderNames.SessionExpires];
+        if (header is null)
+        {
+            return;
+        }
+        var semi = header.IndexOf(';', StringComparison.Ordinal);
+        if (!int.TryParse((semi >= 0 ? header[..semi] : header).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            || seconds < _options.MinSessionExpiresSeconds)
+        {
+            return;
+        }
+        var parameters = new SipParameters();
+        SipGrammar.TryParseParameters(semi >= 0 ? header[semi..] : "", parameters);
+        call.SessionInterval = TimeSpan.FromSeconds(seconds);
+        call.WeRefresh = !string.Equals(parameters["refresher"], "uas", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Ends a call once: stops media and timers, forgets the dialog, sends BYE if asked.</summary>

@@ -69,7 +69,19 @@ public sealed partial class SipServerCore
             SessionInterval = sessionInterval,
             WeRefresh = weRefresh,
         };
-        var result = await _media.AcceptOfferAsync(call, offer!, CancellationToken.None);
+        var cancellation = new CancellationTokenSource();
+        var accepting = _media.AcceptOfferAsync(call, offer!, cancellation.Token).AsTask();
+        if (await Task.WhenAny(accepting, tx.Cancelled) != accepting)
+        {
+            // RFC 3261 §9.2: a CANCEL of a pending INVITE is answered 487 at once, not when the media
+            // gets round to it; media it still opens is closed when it arrives.
+            tx.Respond(Reply(request, 487));
+            await cancellation.CancelAsync();
+            _ = CloseLateMediaAsync(accepting, cancellation);
+            return;
+        }
+        cancellation.Dispose();
+        var result = await accepting;
         if (!result.IsAccepted)
         {
             var reject = Reply(request, result.StatusCode, result.Reason);
@@ -112,6 +124,26 @@ public sealed partial class SipServerCore
         ArmSessionTimer(call);
         _events?.CallStarted(call);
         LogCallStarted(_logger, call.Id, call.CallerUri, room.Extension, tenant.Name);
+    }
+
+    /// <summary>Closes media that a provider opened for an INVITE cancelled in the meantime.</summary>
+    private async Task CloseLateMediaAsync(Task<MediaOfferResult> accepting, CancellationTokenSource cancellation)
+    {
+        try
+        {
+            if ((await accepting).Media is { } media)
+            {
+                await media.DisposeAsync();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogLateMediaFailed(_logger, ex);
+        }
+        finally
+        {
+            cancellation.Dispose();
+        }
     }
 
     /// <summary>Reads the SDP offer of an INVITE, answering 415/400/488 itself when it cannot.</summary>
@@ -183,8 +215,16 @@ public sealed partial class SipServerCore
         weRefresh = false;
         rejection = null;
         var header = request.Headers[SipHeaderNames.SessionExpires];
+        var uacSupportsTimer = request.HasOptionTag(SipHeaderNames.Supported, "timer") || request.HasOptionTag(SipHeaderNames.Require, "timer");
         if (header is null)
         {
+            if (uacSupportsTimer)
+            {
+                // RFC 4028 §9: a caller that supports timers but asks for none may be given one (never
+                // below its Min-SE); it refreshes, since it supports the extension.
+                var minSe = int.TryParse(request.Headers[SipHeaderNames.MinSe]?.Split(';')[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m : 0;
+                interval = TimeSpan.FromSeconds(Math.Max(_options.DefaultSessionExpiresSeconds, Math.Max(minSe, _options.MinSessionExpiresSeconds)));
+            }
             return true;
         }
         var semi = header.IndexOf(';', StringComparison.Ordinal);
@@ -202,7 +242,6 @@ public sealed partial class SipServerCore
         }
         var parameters = new SipParameters();
         SipGrammar.TryParseParameters(semi >= 0 ? header[semi..] : "", parameters);
-        var uacSupportsTimer = request.HasOptionTag(SipHeaderNames.Supported, "timer") || request.HasOptionTag(SipHeaderNames.Require, "timer");
         var refresher = parameters["refresher"]?.ToLowerInvariant() ?? (uacSupportsTimer ? "uac" : "uas");
         interval = TimeSpan.FromSeconds(seconds);
         weRefresh = refresher == "uas";

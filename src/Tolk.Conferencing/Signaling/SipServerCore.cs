@@ -196,4 +196,7 @@ public sealed partial class SipServerCore
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Sending an in-dialog {Method} for call {CallId} failed")]
     private static partial void LogInDialogFailed(ILogger logger, Exception ex, string method, Guid callId);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "Media for a cancelled call failed after the CANCEL")]
+    private static partial void LogLateMediaFailed(ILogger logger, Exception ex);
 }

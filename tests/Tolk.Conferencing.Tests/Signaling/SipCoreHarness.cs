@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using Tolk.Conferencing.Signaling;
+using Tolk.Conferencing.Tenancy;
+using Tolk.Sip.Auth;
+using Tolk.Sip.Message;
+using Tolk.Sip.Registrar;
+using Tolk.Sip.Transactions;
+using Tolk.Sip.Transport;
+using Tolk.Testing;
+
+namespace Tolk.Conferencing.Tests.Signaling;
+
+/// <summary>
+/// <see cref="SipServerCore"/> over a real <see cref="SipTransactionLayer"/>, an in-memory transport, a
+/// manual clock and two tenants: "demo" (rooms 5000 open, 5001 authenticated, 5002 open; accounts alice
+/// and bob) and "other" (room 6000, account carol).
+/// </summary>
+internal sealed class SipCoreHarness
+{
+    public const string DemoDomain = "demo.tolk.test";
+    public const string OtherDomain = "other.tolk.test";
+
+    public SipCoreHarness(SipRegistrarOptions? registrar = null)
+    {
+        Clock = new ObservedTimeProvider(Time);
+        Layer = new SipTransactionLayer(Sender, Clock);
+        Digest = new DigestAuthenticator(new DigestAuthenticatorOptions { NonceLifetime = TimeSpan.FromMinutes(5) }, Time);
+        Registrar = new SipRegistrar(Time, registrar ?? new SipRegistrarOptions { MinExpiresSeconds = 60 });
+        Demo = Tenants.AddTenant("Demo", DemoDomain, "alias.tolk.test");
+        Other = Tenants.AddTenant("Other", OtherDomain);
+        OpenRoom = new RoomInfo(Guid.NewGuid(), "5000", "Lobby");
+        AuthRoom = new RoomInfo(Guid.NewGuid(), "5001", "Board", RequireAuthentication: true);
+        SecondRoom = new RoomInfo(Guid.NewGuid(), "5002", "Breakout");
+        OtherTenantRoom = new RoomInfo(Guid.NewGuid(), "6000", "Other lobby");
+        Tenants.AddRoom(Demo, OpenRoom);
+        Tenants.AddRoom(Demo, AuthRoom);
+        Tenants.AddRoom(Demo, SecondRoom);
+        Tenants.AddRoom(Other, OtherTenantRoom);
+        Tenants.AddAccount(Demo, "alice", "alice-secret");
+        Tenants.AddAccount(Demo, "bob", "bob-secret");
+        Tenants.AddAccount(Other, "carol", "carol-secret");
+        Core = new SipServerCore(Layer, Sender, Tenants, Media, Digest, Registrar);
+    }
+
+    public ManualTimeProvider Time { get; } = new();
+
+    /// <summary>The clock the layer and the core run on (<see cref="Time"/>, observed).</summary>
+    public ObservedTimeProvider Clock { get; }
+
+    public RecordingSender Sender { get; } = new();
+
+    public SipTransactionLayer Layer { get; }
+
+    public InMemoryTenantCatalog Tenants { get; } = new();
+
+    public RecordingMediaProvider Media { get; } = new();
+
+    public DigestAuthenticator Digest { get; }
+
+    public SipRegistrar Registrar { get; }
+
+    public SipServerCore Core { get; }
+
+    public TenantInfo Demo { get; }
+
+    public TenantInfo Other { get; }
+
+    public RoomInfo OpenRoom { get; }
+
+    public RoomInfo AuthRoom { get; }
+
+    public RoomInfo SecondRoom { get; }
+
+    public RoomInfo OtherTenantRoom { get; }
+
+    public SipPeer NewPeer(string user = "alice", int port = 5070) =>
+        new(this, user, new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, port)));
+
+    /// <summary>Feeds a message as if a transport had parsed it.</summary>
+    public ValueTask ReceiveAsync(SipMessage message, SipEndPoint from, string? tlsServerName = null) =>
+        Layer.OnMessageAsync(new SipInboundMessage(message, from, RecordingSender.LocalEndPoint, TlsServerName: tlsServerName));
+
+    /// <summary>Waits (wall clock, bounded) for work the core finishes on the thread pool.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, int timeoutMs = 5000)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (watch.ElapsedMilliseconds > timeoutMs)
+            {
+                Assert.Fail("Timed out waiting for " + what);
+            }
+            await Task.Delay(2);
+        }
+    }
+
+    /// <summary>Waits for the core to send the <paramref name="index"/>th (0-based, distinct) request of a method in a call.</summary>
+    public async Task<SipRequest> WaitForRequestAsync(string callId, string method, int index = 0)
+    {
+        SipRequest? found = null;
+        await WaitUntilAsync(
+            () =>
+            {
+                var all = Sender.Requests(callId, method).Distinct().ToList();
+                found = all.Count > index ? all[index] : null;
+                return found is not null;
+            },
+            $"{method} #{index + 1} in {callId}");
+        return found!;
+    }
+}
