@@ -21,7 +21,7 @@ public interface ICallMedia : IAsyncDisposable
     /// <summary>Raised when the media died (RTP inactivity timeout): the call is ended with BYE.</summary>
     event Action<ICallMedia, string>? Failed;
 
-    /// <summary>Starts sending and receiving, once the call is confirmed by its ACK.</summary>
+    /// <summary>Starts sending and receiving as the 2xx goes out: callers send media before their ACK arrives.</summary>
     void Start();
 }
 
