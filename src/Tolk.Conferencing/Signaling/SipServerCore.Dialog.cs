@@ -198,18 +198,7 @@ public sealed partial class SipServerCore
         }
     }
 
-    private Sip.Message.SipUri ContactFor(CallSession call, Sip.Transport.SipEndPoint local)
-    {
-        var host = local.EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
-            ? "[" + local.EndPoint.Address + "]"
-            : local.EndPoint.Address.ToString();
-        var uri = new Sip.Message.SipUri("sip", call.Room.Extension, host, local.EndPoint.Port);
-        if (local.Transport != Sip.Transport.SipTransportKind.Udp)
-        {
-            uri.Parameters.Set("transport", local.Transport.ToViaToken().ToLowerInvariant());
-        }
-        return uri;
-    }
+    private static Sip.Message.SipUri ContactFor(CallSession call, Sip.Transport.SipEndPoint local) => ContactUri(local, call.Room.Extension);
 
     /// <summary>
     /// RFC 4028 §10: when we refresh, send an UPDATE at half the interval; when the caller refreshes

@@ -398,18 +398,7 @@ public sealed partial class SipServerCore
 
     private SipEndPoint LocalFor(SipDialog dialog) => _sender.GetLocalEndPoint(dialog.RemoteEndPoint.Transport) ?? dialog.RemoteEndPoint;
 
-    private static SipUri ContactAt(SipEndPoint local, string? user)
-    {
-        var host = local.EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
-            ? "[" + local.EndPoint.Address + "]"
-            : local.EndPoint.Address.ToString();
-        var uri = new SipUri("sip", user, host, local.EndPoint.Port);
-        if (local.Transport != SipTransportKind.Udp)
-        {
-            uri.Parameters.Set("transport", local.Transport.ToViaToken().ToLowerInvariant());
-        }
-        return uri;
-    }
+    private static SipUri ContactAt(SipEndPoint local, string? user) => ContactUri(local, user);
 
     private static string HostPort(SipEndPoint ep) =>
         ep.EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6

@@ -168,9 +168,12 @@ public sealed partial class SipServerCore
         return inbound.TlsServerName is { } sni ? _tenants.FindByDomain(sni) : null;
     }
 
-    private SipUri LocalContact(SipInboundMessage inbound, string? user)
+    private SipUri LocalContact(SipInboundMessage inbound, string? user) =>
+        ContactUri(_sender.GetLocalEndPoint(inbound.Local.Transport) ?? inbound.Local, user);
+
+    /// <summary>Our Contact: the advertised address of the transport, with transport= for streams.</summary>
+    internal static SipUri ContactUri(SipEndPoint local, string? user)
     {
-        var local = _sender.GetLocalEndPoint(inbound.Local.Transport) ?? inbound.Local;
         var host = local.EndPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
             ? "[" + local.EndPoint.Address + "]"
             : local.EndPoint.Address.ToString();
