@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-exec dotnet run --project src/Tolk.Server -c Release -- serve --data ./data "$@"
+exec dotnet run --project src/Tolk.Server -c Release -- serve --data "$PWD/data" "$@"

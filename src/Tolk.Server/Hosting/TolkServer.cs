@@ -65,6 +65,7 @@ public static class TolkServer
         });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
         builder.WebHost.ConfigureKestrel(k => k.Listen(ParseEndPoint(options.Http.Listen)));
         builder.Services.AddSingleton(options);
