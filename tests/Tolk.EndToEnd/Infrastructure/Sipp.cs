@@ -14,7 +14,9 @@ public static class Sipp
         IEnumerable<string>? extraArguments = null,
         TimeSpan? timeout = null,
         IReadOnlyDictionary<string, string>? replacements = null,
-        string? injection = null)
+        string? injection = null,
+        string remoteHost = "127.0.0.1",
+        string localIp = "127.0.0.1")
     {
         var work = Directory.CreateTempSubdirectory("sipp-").FullName;
         var text = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Scenarios", scenario));
@@ -27,10 +29,10 @@ public static class Sipp
         await File.WriteAllTextAsync(scenarioPath, text);
         var args = new List<string>
         {
-            "127.0.0.1:" + serverPort,
+            remoteHost + ":" + serverPort,
             "-sf", scenarioPath,
             "-t", transport == "tcp" ? "t1" : "u1",
-            "-i", "127.0.0.1",
+            "-i", localIp,
             "-p", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-m", calls.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-r", rate.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -48,7 +48,7 @@ public sealed class TolkServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<TolkServerProcess> StartAsync(IDictionary<string, string>? extraEnvironment = null)
+    public static async Task<TolkServerProcess> StartAsync(IDictionary<string, string>? extraEnvironment = null, IEnumerable<string>? extraArguments = null)
     {
         var udp = FreePorts.Next();
         var tcp = FreePorts.Next();
@@ -80,6 +80,7 @@ public sealed class TolkServerProcess : IAsyncDisposable
             "--sip-tls", $"127.0.0.1:{tls}",
             "--http", $"127.0.0.1:{http}",
             "--data", data,
+            .. extraArguments ?? [],
         ], environment: env);
         var server = new TolkServerProcess(process, udp, tcp, tls, http, data);
         try
