@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+using Tolk.Conferencing.Calls;
+using Tolk.Conferencing.Media;
+using Tolk.Conferencing.Tenancy;
+using Tolk.Media.Dtmf;
+using Tolk.Media.Mixing;
+using Tolk.Media.Rtp;
+using Tolk.Sip.Sdp;
+using Tolk.Sip.Transport;
+
+namespace Tolk.Conferencing.Tests.Media;
+
+/// <summary>RFC 4733 digits sent over real RTP to a caller's conference media: "*6" toggles its mute.</summary>
+public sealed class ConferenceDtmfTests
+{
+    [Fact]
+    public async Task Star_six_toggles_the_callers_mute()
+    {
+        await using var clock = new MixerClock(TimeProvider.System);
+        await using var rooms = new ConferenceRooms(clock);
+        var provider = new ConferenceMediaProvider(rooms, new RtpPortAllocator(42000, 42999), TimeProvider.System);
+        var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);
+        var call = new CallSession(tenant, new RoomInfo(Guid.NewGuid(), "5000", "R"), "sip:x@t.test", null,
+            new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5070)), DateTimeOffset.UtcNow)
+        {
+            MediaAddress = IPAddress.Loopback,
+        };
+        using var phone = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        phone.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var phonePort = ((IPEndPoint)phone.LocalEndPoint!).Port;
+        Assert.True(SdpSessionDescription.TryParse(
+            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
+            $"m=audio {phonePort} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\n",
+            out var offer, out var error), error);
+
+        var result = await provider.AcceptOfferAsync(call, offer!, CancellationToken.None);
+        Assert.True(result.IsAccepted, result.Reason);
+        await using var media = (ConferenceCallMedia)result.Media!;
+        media.Start();
+        var server = new IPEndPoint(IPAddress.Loopback, result.Answer!.Media[0].Port);
+        var participant = media.Participant!;
+        Assert.False(participant.IsMuted);
+
+        var rtp = new DtmfSender(phone, server);
+        await rtp.SendDigitAsync('*');
+        await rtp.SendDigitAsync('6');
+        await WaitUntilAsync(() => participant.IsMuted);
+
+        await rtp.SendDigitAsync('*');
+        await rtp.SendDigitAsync('6');
+        await WaitUntilAsync(() => !participant.IsMuted);
+
+        // Another digit after '*' does nothing.
+        await rtp.SendDigitAsync('*');
+        await rtp.SendDigitAsync('5');
+        await Task.Delay(300);
+        Assert.False(participant.IsMuted);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 100 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(condition());
+    }
+
+    /// <summary>Sends RFC 4733 events as a phone does: start, continuation, three end packets.</summary>
+    private sealed class DtmfSender(Socket socket, IPEndPoint server)
+    {
+        private ushort _sequence = 1000;
+        private uint _timestamp = 8000;
+
+        public async Task SendDigitAsync(char digit)
+        {
+            Assert.True(TelephoneEventPayload.TryGetEventCode(digit, out var code));
+            _timestamp += 1600;
+            var packets = new List<(bool Marker, TelephoneEventPayload Payload)>
+            {
+                (true, new TelephoneEventPayload(code, false, 10, 160)),
+                (false, new TelephoneEventPayload(code, false, 10, 480)),
+                (false, new TelephoneEventPayload(code, true, 10, 800)),
+                (false, new TelephoneEventPayload(code, true, 10, 800)),
+                (false, new TelephoneEventPayload(code, true, 10, 800)),
+            };
+            foreach (var (marker, payload) in packets)
+            {
+                var body = new byte[TelephoneEventPayload.Size];
+                Assert.True(payload.TryWrite(body));
+                var packet = new byte[64];
+                Assert.True(new RtpHeader(101, _sequence++, _timestamp, 0x1234_5678, marker).TryWrite(packet, body, out var length));
+                await socket.SendToAsync(packet.AsMemory(0, length), server);
+                await Task.Delay(20);
+            }
+        }
+    }
+}
