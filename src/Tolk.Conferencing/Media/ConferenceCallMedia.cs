@@ -27,6 +27,10 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
     private readonly SemaphoreSlim _negotiation = new(1, 1);
     private readonly byte[] _payload = new byte[1500];
     private volatile Pipeline? _pipeline;
+
+    // The mixer thread may still be inside TryRead/Write for one tick after the participant left;
+    // native codec state must not be freed under it (libopus asserts on a destroyed encoder).
+    private readonly Lock _pipelineGate = new();
     private MixerParticipant? _participant;
     private int _disposed;
 
@@ -65,7 +69,10 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
             }
             else
             {
-                _pipeline = null;
+                lock (_pipelineGate)
+                {
+                    _pipeline = null;
+                }
                 if (old is not null)
                 {
                     await old.DisposeAsync();
@@ -168,12 +175,23 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
     /// <summary>Mixer input: the caller's decoded audio.</summary>
     public bool TryRead(Span<short> frame)
     {
-        var p = _pipeline;
-        return p is not null && p.Jitter.Pull(frame) != JitterFrameKind.Silence;
+        lock (_pipelineGate)
+        {
+            var p = _pipeline;
+            return p is not null && p.Jitter.Pull(frame) != JitterFrameKind.Silence;
+        }
     }
 
     /// <summary>Mixer output: the caller's personal mix, encoded and sent.</summary>
     public void Write(MixedFrame frame)
+    {
+        lock (_pipelineGate)
+        {
+            WriteLocked(frame);
+        }
+    }
+
+    private void WriteLocked(MixedFrame frame)
     {
         var p = _pipeline;
         if (p is null)
@@ -218,8 +236,12 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         {
             _owner.Rooms.Leave(_participant);
         }
-        var p = _pipeline;
-        _pipeline = null;
+        Pipeline? p;
+        lock (_pipelineGate)
+        {
+            p = _pipeline;
+            _pipeline = null;
+        }
         if (p is not null)
         {
             await p.DisposeAsync();
