@@ -47,7 +47,15 @@ public sealed partial class RtpSession
             _inactivityRaised = true;
             LogInactive(silentFor);
             _options.Metrics?.Timeout();
-            InactivityTimeout?.Invoke(this, EventArgs.Empty);
+            try
+            {
+                InactivityTimeout?.Invoke(this, EventArgs.Empty);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A failing subscriber must not take the process down from a timer thread.
+                LogHandlerFailed(ex);
+            }
         }
     }
 

@@ -52,7 +52,23 @@ public abstract class SipTransaction
     private protected void StartTimer(char name, TimeSpan due, Action onFire)
     {
         StopTimer(name);
-        _timers[name] = Layer.Time.CreateTimer(_ => onFire(), null, due, Timeout.InfiniteTimeSpan);
+        _timers[name] = Layer.Time.CreateTimer(_ => FireSafely(name, onFire), null, due, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// An exception escaping a timer callback would end the process; a failing transaction user must
+    /// cost only its own transaction.
+    /// </summary>
+    private void FireSafely(char name, Action onFire)
+    {
+        try
+        {
+            onFire();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Layer.OnTimerFailed(this, name, ex);
+        }
     }
 
     private protected void StopTimer(char name)

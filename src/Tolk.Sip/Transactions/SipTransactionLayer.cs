@@ -200,6 +200,9 @@ public sealed partial class SipTransactionLayer
         }
     }
 
+    internal void OnTimerFailed(SipTransaction transaction, char timer, Exception error) =>
+        LogTimerFailed(_logger, error, timer, transaction.Request.Method, transaction.Key);
+
     internal void SendInBackground(SipMessage message, SipEndPoint remote, string? connectionId, SipTransaction owner)
     {
         ValueTask pending;
@@ -264,6 +267,9 @@ public sealed partial class SipTransactionLayer
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "The handler for a {Method} request failed")]
     private static partial void LogHandlerFailed(ILogger logger, Exception ex, string method);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "Timer {Timer} of the {Method} transaction {Key} failed")]
+    private static partial void LogTimerFailed(ILogger logger, Exception ex, char timer, string method, string key);
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Sending to {Remote} failed")]
     private static partial void LogSendFailed(ILogger logger, Exception ex, string remote);
