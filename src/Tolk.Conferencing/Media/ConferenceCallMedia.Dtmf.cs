@@ -24,6 +24,11 @@ internal sealed partial class ConferenceCallMedia
     private void OnDigit(char digit)
     {
         DigitReceived?.Invoke(digit);
+        if (_inLobby)
+        {
+            OnPinDigit(digit);
+            return;
+        }
         var now = _owner.Time.GetTimestamp();
         var recent = _owner.Time.GetElapsedTime(_lastDigitAt, now) < TimeSpan.FromSeconds(3);
         if (digit == '6' && _lastDigit == '*' && recent && _participant is { } p)

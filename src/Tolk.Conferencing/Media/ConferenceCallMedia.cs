@@ -156,7 +156,14 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         {
             return;
         }
-        _participant = _owner.Rooms.Join(RoomKey(_call.Room), _call.Id.ToString("N"), this, this);
+        if (!string.IsNullOrEmpty(_call.Room.Pin))
+        {
+            EnterLobby();
+        }
+        else
+        {
+            _participant = _owner.Rooms.Join(RoomKey(_call.Room), _call.Id.ToString("N"), this, this);
+        }
         _pipeline?.Session.Start();
     }
 

@@ -58,6 +58,65 @@ public sealed class ConferenceDtmfTests
         Assert.False(participant.IsMuted);
     }
 
+    [Fact]
+    public async Task A_room_with_a_pin_admits_only_after_the_right_pin_and_ends_the_call_after_three_wrong_ones()
+    {
+        await using var clock = new MixerClock(TimeProvider.System);
+        await using var rooms = new ConferenceRooms(clock);
+        var provider = new ConferenceMediaProvider(rooms, new RtpPortAllocator(44000, 44999), TimeProvider.System);
+        var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);
+        var room = new RoomInfo(Guid.NewGuid(), "5000", "R", Pin: "4321");
+        var roomKey = ConferenceRooms.Key(tenant.Id, room.Id);
+
+        var (good, goodPhone) = await OpenAsync(provider, tenant, room);
+        await using (good)
+        {
+            Assert.True(good.IsInLobby);
+            Assert.NotEqual(roomKey, good.Participant!.Room.Id);
+            foreach (var d in "99#4321#")
+            {
+                await goodPhone.SendDigitAsync(d);
+            }
+            await WaitUntilAsync(() => !good.IsInLobby);
+            Assert.Equal(roomKey, good.Participant!.Room.Id);
+        }
+
+        var (bad, badPhone) = await OpenAsync(provider, tenant, room);
+        await using (bad)
+        {
+            string? failure = null;
+            bad.Failed += (_, reason) => failure = reason;
+            foreach (var d in "1#2#3#")
+            {
+                await badPhone.SendDigitAsync(d);
+            }
+            await WaitUntilAsync(() => failure is not null);
+            Assert.Contains("PIN", failure, StringComparison.Ordinal);
+            Assert.True(bad.IsInLobby);
+            Assert.Null(rooms.Find(roomKey));
+        }
+    }
+
+    private static async Task<(ConferenceCallMedia Media, DtmfSender Phone)> OpenAsync(ConferenceMediaProvider provider, TenantInfo tenant, RoomInfo room)
+    {
+        var phone = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        phone.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var call = new CallSession(tenant, room, "sip:x@t.test", null,
+            new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5070)), DateTimeOffset.UtcNow)
+        {
+            MediaAddress = IPAddress.Loopback,
+        };
+        Assert.True(SdpSessionDescription.TryParse(
+            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
+            $"m=audio {((IPEndPoint)phone.LocalEndPoint!).Port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n",
+            out var offer, out var error), error);
+        var result = await provider.AcceptOfferAsync(call, offer!, CancellationToken.None);
+        Assert.True(result.IsAccepted, result.Reason);
+        var media = (ConferenceCallMedia)result.Media!;
+        media.Start();
+        return (media, new DtmfSender(phone, new IPEndPoint(IPAddress.Loopback, result.Answer!.Media[0].Port)));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 100 && !condition(); i++)
