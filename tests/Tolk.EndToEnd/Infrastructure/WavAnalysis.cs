@@ -51,6 +51,41 @@ public static class WavAnalysis
         return Math.Sqrt(2 * power) / n;
     }
 
+    /// <summary>RMS level of the whole signal, relative to full scale.</summary>
+    public static double Rms(Pcm pcm)
+    {
+        if (pcm.Samples.Length == 0)
+        {
+            return 0;
+        }
+        double sum = 0;
+        foreach (var s in pcm.Samples)
+        {
+            sum += (s / 32768.0) * (s / 32768.0);
+        }
+        return Math.Sqrt(sum / pcm.Samples.Length);
+    }
+
+    /// <summary>Seconds of 20 ms frames whose RMS exceeds <paramref name="threshold"/> (full scale = 1).</summary>
+    public static double ActiveSeconds(Pcm pcm, double threshold)
+    {
+        var frame = pcm.SampleRate / 50;
+        var active = 0;
+        for (var start = 0; start + frame <= pcm.Samples.Length; start += frame)
+        {
+            double sum = 0;
+            for (var i = start; i < start + frame; i++)
+            {
+                sum += (pcm.Samples[i] / 32768.0) * (pcm.Samples[i] / 32768.0);
+            }
+            if (Math.Sqrt(sum / frame) > threshold)
+            {
+                active++;
+            }
+        }
+        return active * 0.02;
+    }
+
     /// <summary>Writes an 8 kHz mono 16-bit WAV of a pure tone (what baresip's aufile reads).</summary>
     public static string WriteTone(string path, double frequency, double seconds, double amplitude = 0.3, int sampleRate = 8000)
     {
