@@ -125,9 +125,12 @@ public sealed partial class RoomTranslation
                 UpdateRouting();
                 break;
             case RecognitionUnavailable ru:
-                member.SetUnavailable(generation, ru.Reason);
-                Log.SpeakerUnavailable(_logger, Room.Extension, speaker, ru.Language, ru.Reason);
-                UpdateRouting();
+                if (member.UnavailableReason != ru.Reason)
+                {
+                    member.SetUnavailable(generation, ru.Reason);
+                    Log.SpeakerUnavailable(_logger, Room.Extension, speaker, ru.Language, ru.Reason);
+                    UpdateRouting();
+                }
                 break;
         }
     }
