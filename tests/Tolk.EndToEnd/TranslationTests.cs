@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Tolk.EndToEnd.Infrastructure;
 using Xunit.Abstractions;
 
@@ -54,6 +57,14 @@ public sealed class TranslationTests(TolkServerFixture fixture, ITestOutputHelpe
 
             Assert.Matches("Room 5000 transcript: .*\\[en\\] \".*weather.*\" → es: .*tiempo", log);
             Assert.Contains("speech end → first es frame in the mix", log, StringComparison.Ordinal);
+
+            // The same transcript through the management API.
+            var transcript = await GetTranscriptAsync();
+            output.WriteLine(transcript.ToString());
+            var line = Assert.Single(transcript.EnumerateArray());
+            Assert.Equal("en", line.GetProperty("language").GetString());
+            Assert.Contains("weather", line.GetProperty("text").GetString(), StringComparison.Ordinal);
+            Assert.Contains("tiempo", line.GetProperty("translations").GetProperty("es").GetString(), StringComparison.OrdinalIgnoreCase);
         }
         finally
         {
@@ -61,6 +72,30 @@ public sealed class TranslationTests(TolkServerFixture fixture, ITestOutputHelpe
             await bob.DisposeAsync();
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    private async Task<JsonElement> GetTranscriptAsync()
+    {
+        using var http = new HttpClient { BaseAddress = _server.HttpBase };
+        using var login = await http.PostAsJsonAsync("api/auth/token", new { email = TolkServerProcess.AdminEmail, password = TolkServerProcess.AdminPassword });
+        var token = JsonDocument.Parse(await login.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var tenant = Items(await GetJsonAsync(http, "api/tenants")).Single(t => t.GetProperty("domains").EnumerateArray().Any(d => d.GetString() == TolkServerProcess.Domain));
+        var tenantId = tenant.GetProperty("id").GetString();
+        var room = Items(await GetJsonAsync(http, $"api/tenants/{tenantId}/rooms")).Single(r => r.GetProperty("extension").GetString() == "5000");
+        output.WriteLine($"transcript of tenant {tenantId} room {room.GetProperty("id").GetString()}");
+        return await GetJsonAsync(http, $"api/tenants/{tenantId}/rooms/{room.GetProperty("id").GetString()}/transcript");
+    }
+
+    private static IEnumerable<JsonElement> Items(JsonElement list) =>
+        list.ValueKind == JsonValueKind.Array ? list.EnumerateArray() : list.GetProperty("items").EnumerateArray();
+
+    private static async Task<JsonElement> GetJsonAsync(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} → {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     /// <summary>Seconds of 20 ms frames louder than −40 dBFS between two times of a recording.</summary>

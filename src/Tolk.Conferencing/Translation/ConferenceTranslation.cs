@@ -29,6 +29,7 @@ public sealed class ConferenceTranslation : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<MixerRoom, RoomTranslation> _rooms = new();
     private readonly ConcurrentDictionary<(Guid Tenant, Guid Room), RoomTranslation> _byRoom = new();
+    private readonly Lock _gate = new();
     private readonly ISpeakerPipelineFactory _factory;
     private readonly ITenantCatalog? _catalog;
     private readonly ILoggerFactory _loggers;
@@ -61,12 +62,17 @@ public sealed class ConferenceTranslation : IAsyncDisposable
         {
             return;
         }
-        var translation = _rooms.GetOrAdd(participant.Room, mixer =>
+        RoomTranslation translation;
+        lock (_gate)
         {
-            var created = new RoomTranslation(mixer, room, tenantId.ToString("N"), _factory, Options, _loggers.CreateLogger<RoomTranslation>(), _time);
-            _byRoom[(tenantId, room.Id)] = created;
-            return created;
-        });
+            // Under a lock: callers join concurrently, and the room's transcript must live in the one instance.
+            if (!_rooms.TryGetValue(participant.Room, out translation!))
+            {
+                translation = new RoomTranslation(participant.Room, room, tenantId.ToString("N"), _factory, Options, _loggers.CreateLogger<RoomTranslation>(), _time);
+                _rooms[participant.Room] = translation;
+                _byRoom[(tenantId, room.Id)] = translation;
+            }
+        }
         translation.Join(participant, LanguageFor(tenantId, room, authenticatedUser, callerUri), callId);
     }
 
@@ -78,9 +84,12 @@ public sealed class ConferenceTranslation : IAsyncDisposable
             return;
         }
         translation.Leave(participant);
-        if (translation.Count == 0 && _rooms.TryRemove(new KeyValuePair<MixerRoom, RoomTranslation>(participant.Room, translation)))
+        lock (_gate)
         {
-            _ = translation.DisposeAsync().AsTask();
+            if (translation.Count == 0 && _rooms.TryRemove(new KeyValuePair<MixerRoom, RoomTranslation>(participant.Room, translation)))
+            {
+                _ = translation.DisposeAsync().AsTask();
+            }
         }
     }
 

@@ -129,7 +129,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             }
             UpdateRoutingLocked();
         }
-        Log.ParticipantJoined(_logger, Room.Extension, participant.Id, language);
+        Log.ParticipantJoined(_logger, Room.Extension, participant.Id, language, _tenantId, Room.Id);
         member.Tap = participant.AddTap(member);
         StartPipeline(member);
         foreach (var m in restart)

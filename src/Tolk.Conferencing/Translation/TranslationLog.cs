@@ -7,8 +7,8 @@ public sealed partial class RoomTranslation
 {
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "Room {Room}: {Participant} joined speaking {Language}")]
-        public static partial void ParticipantJoined(ILogger logger, string room, string participant, string language);
+        [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "Room {Room}: {Participant} joined speaking {Language} (tenant {TenantId}, room {RoomId})")]
+        public static partial void ParticipantJoined(ILogger logger, string room, string participant, string language, string tenantId, Guid roomId);
 
         [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Room {Room}: translating {Participant} from {Language} into {Targets}")]
         public static partial void SpeakerTranslating(ILogger logger, string room, string participant, string language, string targets);
