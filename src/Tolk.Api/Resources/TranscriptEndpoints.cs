@@ -7,8 +7,8 @@ namespace Tolk.Api.Resources;
 
 internal static partial class TenantEndpoints
 {
-    private static IResult GetRoomTranscript(Guid tenantId, Guid roomId, ITenantDirectory directory, IRoomTranscripts transcripts) =>
-        directory.FindRoom(tenantId, roomId) is null
+    private static IResult GetRoomTranscript(Guid tenantId, Guid id, ITenantDirectory directory, IRoomTranscripts transcripts) =>
+        directory.FindRoom(tenantId, id) is null
             ? Problems.NotFound()
-            : TypedResults.Ok(transcripts.Get(tenantId, roomId));
+            : TypedResults.Ok(transcripts.Get(tenantId, id));
 }

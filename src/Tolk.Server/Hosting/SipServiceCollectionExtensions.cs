@@ -68,6 +68,10 @@ public static class SipServiceCollectionExtensions
             sp.GetService<ICallEventSink>(),
             sp.GetRequiredService<ILogger<SipServerCore>>()));
         services.AddHostedService<SipHostedService>();
+        if (options.Translation.Enabled)
+        {
+            services.AddHostedService<SpeechWarmupService>();
+        }
         return services;
     }
 
