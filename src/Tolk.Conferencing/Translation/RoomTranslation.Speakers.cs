@@ -135,6 +135,38 @@ public sealed partial class RoomTranslation
         }
     }
 
+    /// <summary>Silence pushed when a speaker's phone goes quiet without sending packets (DTX, mute).</summary>
+    private const int ClosingSilenceFrames = 30;
+
+    /// <summary>
+    /// A phone with DTX (or a muted caller) stops sending frames when its user stops talking, so the tap sees no
+    /// trailing silence and the phrase would stay open until the next words. When talk detection says the
+    /// speaker stopped and no frame arrived for a while, the pipeline gets the silence that closes the phrase.
+    /// </summary>
+    private void OnSpeakingStopped(object? sender, SpeakingChangedEventArgs e)
+    {
+        Member? member;
+        lock (_gate)
+        {
+            if (_disposed || !_members.TryGetValue(e.Participant, out member))
+            {
+                return;
+            }
+        }
+        var seen = member.FramesSeen;
+        member.ReplaceSilenceTimer(_time.CreateTimer(_ =>
+        {
+            if (member.FramesSeen == seen && member.HasForeignListeners && member.Pipeline is { } p)
+            {
+                var silence = new short[320];
+                for (var i = 0; i < ClosingSilenceFrames; i++)
+                {
+                    p.TryPushFrame(silence);
+                }
+            }
+        }, null, TimeSpan.FromMilliseconds(ClosingSilenceFrames * 20), Timeout.InfiniteTimeSpan));
+    }
+
     private void OnPhraseStarted(string language, string speakerId, long phraseKey)
     {
         Member? member;
@@ -272,8 +304,16 @@ public sealed partial class RoomTranslation
             }
         }
 
+        private long _framesSeen;
+        private ITimer? _silenceTimer;
+
+        public long FramesSeen => Interlocked.Read(ref _framesSeen);
+
+        public void ReplaceSilenceTimer(ITimer timer) => Interlocked.Exchange(ref _silenceTimer, timer)?.Dispose();
+
         public void OnFrame(MixerParticipant participant, ReadOnlySpan<short> frame, long tick)
         {
+            Interlocked.Increment(ref _framesSeen);
             // Only speech someone else needs translated is worth recognising.
             if (HasForeignListeners && _current?.Pipeline is { } p)
             {
@@ -283,6 +323,7 @@ public sealed partial class RoomTranslation
 
         public async Task StopAsync()
         {
+            Interlocked.Exchange(ref _silenceTimer, null)?.Dispose();
             Generation? g;
             lock (_unavailableTargets)
             {

@@ -39,6 +39,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
         _options = options;
         _logger = logger;
         _time = time;
+        mixer.SpeakingStopped += OnSpeakingStopped;
     }
 
     /// <summary>The mixer room.</summary>
@@ -175,6 +176,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
                 return;
             }
             _disposed = true;
+            Mixer.SpeakingStopped -= OnSpeakingStopped;
             members = [.. _members.Values];
             _members.Clear();
         }

@@ -164,6 +164,51 @@ public sealed class RoomTranslationTests
     }
 
     [Fact]
+    public async Task Phone_that_goes_quiet_without_packets_gets_the_silence_that_closes_its_phrase()
+    {
+        await using var h = await AliceBobCarolAsync();
+        var tone = Enumerable.Range(0, 320).Select(i => (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / 16000.0))).ToArray();
+        for (var i = 0; i < 30; i++)
+        {
+            h.People["alice"].Input.Frames.Enqueue(tone);
+        }
+        h.Tick(30);
+        Assert.True(h["alice"].IsSpeaking);
+        // DTX: no more frames; talk detection's hangover ends, then the translation waits 600 ms for frames.
+        for (var i = 0; i < 100 && h["alice"].IsSpeaking; i++)
+        {
+            h.Tick();
+        }
+        Assert.False(h["alice"].IsSpeaking);
+        var pipeline = h.Factory.For("alice");
+        Assert.Equal(30, pipeline.Frames.Count);
+        h.Time.Advance(TimeSpan.FromMilliseconds(599));
+        Assert.Equal(30, pipeline.Frames.Count);
+        h.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(60, pipeline.Frames.Count);
+        Assert.All(pipeline.Frames.Skip(30), f => Assert.All(f, s => Assert.Equal(0, s)));
+    }
+
+    [Fact]
+    public async Task Phone_that_keeps_sending_gets_no_extra_silence()
+    {
+        await using var h = await AliceBobCarolAsync();
+        var tone = Enumerable.Range(0, 320).Select(i => (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / 16000.0))).ToArray();
+        for (var i = 0; i < 30; i++)
+        {
+            h.People["alice"].Input.Frames.Enqueue(tone);
+        }
+        for (var i = 0; i < 100; i++)
+        {
+            h.People["alice"].Input.Frames.Enqueue(new short[320]);
+        }
+        h.Tick(130);
+        Assert.False(h["alice"].IsSpeaking);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(130, h.Factory.For("alice").Frames.Count);
+    }
+
+    [Fact]
     public async Task Speaker_alone_with_its_own_language_is_not_recognised()
     {
         await using var h = new TranslationHarness();

@@ -94,11 +94,14 @@ internal sealed class TranslationHarness : IAsyncDisposable
 {
     public TranslationHarness(int originalMixPercent = 20, params string[] languages)
     {
-        Clock = new MixerClock(new ManualTimeProvider());
+        Clock = new MixerClock(Time);
         Mixer = Clock.CreateRoom("room", new MixerRoomOptions { JoinLeaveTones = false });
         Room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [.. (languages.Length == 0 ? ["en", "es"] : languages).Select(l => new RoomLanguage(l))], OriginalMixPercent: originalMixPercent);
-        Translation = new RoomTranslation(Mixer, Room, "tenant", Factory, new ConferenceTranslationOptions(), NullLogger.Instance, TimeProvider.System);
+        Translation = new RoomTranslation(Mixer, Room, "tenant", Factory, new ConferenceTranslationOptions(), NullLogger.Instance, Time);
     }
+
+    /// <summary>Drives the translation's timers (the mixer is ticked by hand with <see cref="Tick"/>).</summary>
+    public ManualTimeProvider Time { get; } = new();
 
     public MixerClock Clock { get; }
 
