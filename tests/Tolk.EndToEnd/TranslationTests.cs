@@ -84,6 +84,12 @@ public sealed class TranslationTests(TolkServerFixture fixture, ITestOutputHelpe
         var tenantId = tenant.GetProperty("id").GetString();
         var room = Items(await GetJsonAsync(http, $"api/tenants/{tenantId}/rooms")).Single(r => r.GetProperty("extension").GetString() == "5000");
         output.WriteLine($"transcript of tenant {tenantId} room {room.GetProperty("id").GetString()}");
+        // The engines' work is metered for billing next to the call minutes.
+        var usage = (await GetJsonAsync(http, $"api/tenants/{tenantId}/usage")).ToString();
+        output.WriteLine(usage);
+        Assert.Contains("asr-seconds", usage, StringComparison.Ordinal);
+        Assert.Contains("mt-characters", usage, StringComparison.Ordinal);
+        Assert.Contains("tts-characters", usage, StringComparison.Ordinal);
         return await GetJsonAsync(http, $"api/tenants/{tenantId}/rooms/{room.GetProperty("id").GetString()}/transcript");
     }
 

@@ -43,7 +43,8 @@ public static class SipServiceCollectionExtensions
             return new ConferenceRooms(clock, sp.GetRequiredService<ILoggerFactory>());
         });
         // One engine set per process: it owns the resident Apertium pipelines every speaker shares.
-        services.AddSingleton(sp => new LocalSpeechEngines(new NullSpeechUsageSink(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<LedgerSpeechUsageSink>();
+        services.AddSingleton(sp => new LocalSpeechEngines(sp.GetRequiredService<LedgerSpeechUsageSink>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ConferenceTranslation(
             new EngineSpeakerPipelineFactory(sp.GetRequiredService<LocalSpeechEngines>().ForPipeline(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()),
             new ConferenceTranslationOptions { Enabled = options.Translation.Enabled },
