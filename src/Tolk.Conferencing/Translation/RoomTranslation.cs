@@ -205,7 +205,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
         {
             if (!_outputs.TryGetValue(language, out var o))
             {
-                var queue = new TranslatedAudioQueue(language);
+                var queue = new TranslatedAudioQueue(language) { PrebufferSamples = Math.Clamp(Room.DelayMs, 0, 10_000) * 16 };
                 var audience = _members.Values.Where(m => Same(m.Language, language)).Select(m => m.Participant).ToList();
                 var source = Mixer.AddSource(queue, audience, 1f, "translation-" + language);
                 queue.AudioQueued += source.NotifyInputAvailable;

@@ -31,6 +31,12 @@ public sealed class TranslatedAudioQueue : IAudioFrameSource
     /// <summary>Frames without audio after which an unfinished phrase is abandoned (default 3 s).</summary>
     public int MaxStarveFrames { get; init; } = 150;
 
+    /// <summary>
+    /// The delay buffer (the room profile's <c>DelayMs</c>): a phrase starts playing once this much of its audio
+    /// is queued (or it is complete), so speech synthesised slower than real time plays without gaps.
+    /// </summary>
+    public int PrebufferSamples { get; init; }
+
     /// <summary>Most audio held (default 60 s); later chunks are dropped and counted.</summary>
     public int MaxQueuedSamples { get; init; } = 60 * SampleRate;
 
@@ -71,6 +77,7 @@ public sealed class TranslatedAudioQueue : IAudioFrameSource
                 return;
             }
             phrase.Chunks.Enqueue(pcm);
+            phrase.QueuedSamples += pcm.Length;
             _queuedSamples += pcm.Length;
         }
         AudioQueued?.Invoke();
@@ -123,6 +130,10 @@ public sealed class TranslatedAudioQueue : IAudioFrameSource
                     }
                     break;
                 }
+                if (!p.Started && !p.Completed && p.QueuedSamples < PrebufferSamples)
+                {
+                    break;
+                }
                 p.StarveFrames = 0;
                 if (!p.Started)
                 {
@@ -135,6 +146,7 @@ public sealed class TranslatedAudioQueue : IAudioFrameSource
                 chunk.AsSpan(p.Offset, n).CopyTo(frame[filled..]);
                 filled += n;
                 p.Offset += n;
+                p.QueuedSamples -= n;
                 _queuedSamples -= n;
                 if (p.Offset == chunk.Length)
                 {
@@ -205,5 +217,7 @@ public sealed class TranslatedAudioQueue : IAudioFrameSource
         public bool Started { get; set; }
 
         public int StarveFrames { get; set; }
+
+        public int QueuedSamples { get; set; }
     }
 }

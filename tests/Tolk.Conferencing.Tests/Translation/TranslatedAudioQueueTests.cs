@@ -57,6 +57,29 @@ public sealed class TranslatedAudioQueueTests
     }
 
     [Fact]
+    public void Delay_buffer_holds_a_phrase_until_enough_is_queued_or_it_is_complete()
+    {
+        var q = new TranslatedAudioQueue("es") { PrebufferSamples = 1600 }; // 100 ms
+        var frame = new short[320];
+        q.Enqueue("alice", 1, Constant(1, 960), 16000);
+        Assert.False(q.TryRead(frame));
+        q.Enqueue("alice", 1, Constant(1, 640), 16000);
+        Assert.True(q.TryRead(frame));
+        // Once started, the phrase plays what it has.
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(q.TryRead(frame));
+        }
+        Assert.False(q.TryRead(frame));
+        // A short complete phrase does not wait for the buffer to fill.
+        q.Enqueue("carol", 2, Constant(2, 320), 16000);
+        q.Complete("alice", 1);
+        q.Complete("carol", 2);
+        Assert.True(q.TryRead(frame));
+        Assert.All(frame, s => Assert.Equal(2, s));
+    }
+
+    [Fact]
     public void Chunks_at_other_rates_are_resampled_to_16_kHz()
     {
         var q = new TranslatedAudioQueue("es");
