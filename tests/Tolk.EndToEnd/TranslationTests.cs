@@ -55,6 +55,24 @@ public sealed class TranslationTests(TolkServerFixture fixture, ITestOutputHelpe
             Assert.True(bobActive > 0.5, $"Bob heard no translation ({bobActive:F2} s active)\n{log}");
             Assert.True(aliceActive < 0.1, $"Alice heard {aliceActive:F2} s of audio after her phrase (her own translation?)\n{log}");
 
+            // No Spanish recogniser here: align what Bob heard against the expected phrase spoken by espeak-ng,
+            // and against other Spanish phrases from the same engine; the expected one must be the closest.
+            var heardSpanish = SpeechAlignment.TrimSilence(bobHeard.Samples[(int)(afterPhrase * bobHeard.SampleRate)..], bobHeard.SampleRate);
+            var distances = new Dictionary<string, double>();
+            foreach (var phrase in new[] { "El tiempo es bueno hoy", "Gracias por su ayuda", "Por favor mándame el informe el viernes" })
+            {
+                var reference = Path.Combine(dir, $"ref{distances.Count}.wav");
+                var reference8k = Path.Combine(dir, $"ref{distances.Count}-8k.wav");
+                await RunAsync("espeak-ng", "-v", "es", "-w", reference, phrase);
+                await RunAsync("sox", reference, "-r", "8000", "-c", "1", "-b", "16", reference8k);
+                var pcm = SpeechAlignment.TrimSilence(WavAnalysis.Read(reference8k).Samples, 8000);
+                distances[phrase] = SpeechAlignment.Distance(heardSpanish, pcm, bobHeard.SampleRate);
+            }
+            output.WriteLine("MFCC+DTW distances: " + string.Join(", ", distances.Select(kv => $"'{kv.Key}' {kv.Value:F2}")));
+            var ranked = distances.OrderBy(kv => kv.Value).ToList();
+            Assert.Equal("El tiempo es bueno hoy", ranked[0].Key);
+            Assert.True(ranked[0].Value < 0.85 * ranked[1].Value, "the expected phrase is not clearly the closest");
+
             Assert.Matches("Room 5000 transcript: .*\\[en\\] \".*weather.*\" → es: .*tiempo", log);
             Assert.Contains("speech end → first es frame in the mix", log, StringComparison.Ordinal);
 
