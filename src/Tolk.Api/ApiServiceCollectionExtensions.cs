@@ -31,6 +31,7 @@ public static class ApiServiceCollectionExtensions
         services.AddTolkBilling();
         services.AddSingleton<TokenService>();
         services.TryAddSingleton<ITenantLiveStatus, IdleTenantLiveStatus>();
+        services.TryAddSingleton<IRoomTranscripts, EmptyRoomTranscripts>();
         services.TryAddSingleton<ICallDialer, UnavailableCallDialer>();
         services.AddSingleton<VoiceTrainingQueue>();
         services.AddHostedService<VoiceTrainingService>();

@@ -31,7 +31,9 @@ public abstract class IsolationTests(ApiFixture f)
             var url = pattern.Replace("{tenantId:guid}", f.TenantA, StringComparison.Ordinal).Replace("{did}", f.DidA, StringComparison.Ordinal);
             if (url.Contains("{id:guid}", StringComparison.Ordinal))
             {
-                var collection = url.Split('/')[^2];
+                // The collection is the segment before the id (…/rooms/{id}, …/rooms/{id}/transcript).
+                var segments = url.Split('/');
+                var collection = segments[Array.IndexOf(segments, "{id:guid}") - 1];
                 Assert.True(f.ResourcesA.ContainsKey(collection), $"The fixture has no resource for '{collection}': add one so {pattern} is tested.");
                 url = url.Replace("{id:guid}", f.ResourcesA[collection], StringComparison.Ordinal);
             }

@@ -6,7 +6,7 @@ namespace Tolk.EndToEnd;
 /// Three real softphones in one room, each on another transport, security and codec, each playing its
 /// own tone: every one must hear the other two and never itself (mix-minus), over SRTP where asked.
 /// </summary>
-public sealed class ConferenceTests(TolkServerFixture fixture) : IClassFixture<TolkServerFixture>
+public sealed class ConferenceTests(UntranslatedTolkServerFixture fixture) : IClassFixture<UntranslatedTolkServerFixture>
 {
     private readonly TolkServerProcess _server = fixture.Server;
 

@@ -55,6 +55,7 @@ internal static partial class TenantEndpoints
         tenant.MapPut("", UpdateTenantAsync).RequireAuthorization(Policies.MasterAdmin).WithTags("Tenants").WithName("UpdateTenant");
         tenant.MapDelete("", DeleteTenantAsync).RequireAuthorization(Policies.MasterAdmin).WithTags("Tenants").WithName("DeleteTenant");
         tenant.MapGet("/status", GetStatus).WithTags("Tenants").WithName("GetTenantStatus");
+        tenant.MapGet("/rooms/{id:guid}/transcript", GetRoomTranscript).RequireAuthorization(Policies.TenantAdmin).WithTags("Rooms").WithName("GetRoomTranscript");
         tenant.MapGet("/usage", GetUsageAsync).RequireAuthorization(Policies.TenantAdmin).WithTags("Usage").WithName("GetUsage");
         tenant.MapGet("/audit", GetAuditAsync).RequireAuthorization(Policies.TenantAdmin).WithTags("Audit").WithName("GetAudit");
         tenant.MapGet("/routes/{did}", GetRoute).WithTags("Numbers").WithName("GetRoute");

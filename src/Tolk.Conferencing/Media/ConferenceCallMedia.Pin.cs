@@ -48,6 +48,7 @@ internal sealed partial class ConferenceCallMedia
             var lobby = _participant!;
             _owner.Rooms.Leave(lobby);
             _participant = _owner.Rooms.Join(RoomKey(_call.Room), _call.Id.ToString("N"), this, this);
+            JoinTranslation(_call.Room);
             return;
         }
         if (++_pinFailures >= MaxPinAttempts)

@@ -163,6 +163,7 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         else
         {
             _participant = _owner.Rooms.Join(RoomKey(_call.Room), _call.Id.ToString("N"), this, this);
+            JoinTranslation(_call.Room);
         }
         _pipeline?.Session.Start();
     }
@@ -175,8 +176,44 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         {
             return;
         }
-        _owner.Rooms.Leave(_participant);
+        LeaveRoom(_participant);
         _participant = _owner.Rooms.Join(RoomKey(room), _call.Id.ToString("N"), this, this);
+        JoinTranslation(room);
+    }
+
+    private void JoinTranslation(RoomInfo room)
+    {
+        if (_owner.Translation is { } translation && _participant is { } p)
+        {
+            try
+            {
+                translation.Join(_call.Tenant.Id, room, p, _call.AuthenticatedUser, _call.CallerUri, _call.Id.ToString("N"));
+            }
+            catch (Exception ex)
+            {
+                // Translation is an extra: the call goes on with the original audio.
+                Log.TranslationJoinFailed(_owner.Logger<ConferenceCallMedia>(), _call.Id, ex);
+            }
+        }
+    }
+
+    private void LeaveRoom(MixerParticipant participant)
+    {
+        try
+        {
+            _owner.Translation?.Leave(participant);
+        }
+        catch (Exception ex)
+        {
+            Log.TranslationJoinFailed(_owner.Logger<ConferenceCallMedia>(), _call.Id, ex);
+        }
+        _owner.Rooms.Leave(participant);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message = "Call {CallId}: translation membership change failed; the call continues untranslated")]
+        public static partial void TranslationJoinFailed(ILogger logger, Guid callId, Exception exception);
     }
 
     /// <summary>Mixer input: the caller's decoded audio.</summary>
@@ -241,7 +278,7 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         }
         if (_participant is not null)
         {
-            _owner.Rooms.Leave(_participant);
+            LeaveRoom(_participant);
         }
         Pipeline? p;
         lock (_pipelineGate)

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tolk.Conferencing.Calls;
+using Tolk.Conferencing.Translation;
 using Tolk.Media.Codecs;
 using Tolk.Media.Srtp;
 using Tolk.Sip.Sdp;
@@ -26,8 +27,9 @@ public sealed class ConferenceMediaProvider : ICallMediaProvider
 {
     private readonly ILoggerFactory _loggers;
 
-    public ConferenceMediaProvider(ConferenceRooms rooms, RtpPortAllocator ports, TimeProvider time, ConferenceMediaOptions? options = null, ILoggerFactory? loggers = null)
+    public ConferenceMediaProvider(ConferenceRooms rooms, RtpPortAllocator ports, TimeProvider time, ConferenceMediaOptions? options = null, ILoggerFactory? loggers = null, ConferenceTranslation? translation = null)
     {
+        Translation = translation;
         Rooms = rooms;
         Ports = ports;
         Time = time;
@@ -42,6 +44,9 @@ public sealed class ConferenceMediaProvider : ICallMediaProvider
     internal ConferenceRooms Rooms { get; }
 
     internal RtpPortAllocator Ports { get; }
+
+    /// <summary>Live translation of multilingual rooms, or null when translation is off.</summary>
+    public ConferenceTranslation? Translation { get; }
 
     internal TimeProvider Time { get; }
 

@@ -24,7 +24,12 @@ public sealed record TenantInfo(Guid Id, string Name, string Realm, IReadOnlyLis
 /// A SIP account's stored credentials: HA1 = H(username:realm:password) for MD5 and SHA-256 (RFC 8760),
 /// never the password itself.
 /// </summary>
-public sealed record SipAccountInfo(string Username, string Ha1Md5, string Ha1Sha256, bool Enabled = true);
+/// <param name="Username">The SIP user name.</param>
+/// <param name="Ha1Md5">H(username:realm:password) with MD5.</param>
+/// <param name="Ha1Sha256">The same with SHA-256.</param>
+/// <param name="Enabled">False for a disabled account.</param>
+/// <param name="Language">The account holder's language (BCP 47), used in rooms without a mapping for them.</param>
+public sealed record SipAccountInfo(string Username, string Ha1Md5, string Ha1Sha256, bool Enabled = true, string? Language = null);
 
 /// <summary>A conference room profile (the parts the call path needs).</summary>
 public sealed record RoomInfo(
@@ -36,7 +41,14 @@ public sealed record RoomInfo(
     bool RequireSrtp = false,
     IReadOnlyList<RoomLanguage>? Languages = null,
     int DelayMs = 0,
-    int OriginalMixPercent = 0);
+    int OriginalMixPercent = 0,
+    IReadOnlyList<RoomParticipantLanguage>? ParticipantLanguages = null);
+
+/// <summary>
+/// A room profile's language mapping: a participant reached by <see cref="Extension"/> (authenticated user
+/// or its extension) or calling from <see cref="CallerNumber"/> speaks <see cref="Language"/>.
+/// </summary>
+public sealed record RoomParticipantLanguage(string? Extension, string? CallerNumber, string Language, string? Voice = null);
 
 /// <summary>A language of a room, with its default synthesis voice.</summary>
 public sealed record RoomLanguage(string Code, string? Voice = null);

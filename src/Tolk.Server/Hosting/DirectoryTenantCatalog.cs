@@ -17,7 +17,7 @@ public sealed class DirectoryTenantCatalog(ITenantDirectory directory) : ITenant
     public SipAccountInfo? FindAccount(Guid tenantId, string username)
     {
         var account = directory.FindSipAccount(tenantId, username) ?? directory.FindSipAccountByExtension(tenantId, username);
-        return account is null ? null : new SipAccountInfo(account.Username, account.Ha1Md5, account.Ha1Sha256, account.Enabled);
+        return account is null ? null : new SipAccountInfo(account.Username, account.Ha1Md5, account.Ha1Sha256, account.Enabled, account.Language);
     }
 
     public RoomInfo? FindRoom(Guid tenantId, string extension)
@@ -34,6 +34,10 @@ public sealed class DirectoryTenantCatalog(ITenantDirectory directory) : ITenant
                 r.RequireSrtp,
                 r.Languages.Select(l => new Conferencing.Tenancy.RoomLanguage(l.Code, l.Voice)).ToList(),
                 r.DelayMs,
-                r.OriginalMixPercent);
+                r.OriginalMixPercent,
+                r.Participants
+                    .Where(m => !string.IsNullOrWhiteSpace(m.Language))
+                    .Select(m => new RoomParticipantLanguage(m.Extension, m.CallerNumber, m.Language, m.Voice))
+                    .ToList());
     }
 }

@@ -7,6 +7,9 @@ using Tolk.Conferencing.Media;
 using Tolk.Media.Mixing;
 using Tolk.Conferencing.Signaling;
 using Tolk.Conferencing.Tenancy;
+using Tolk.Conferencing.Translation;
+using Tolk.Speech;
+using Tolk.Speech.Local;
 using Tolk.Sip.Auth;
 using Tolk.Sip.Registrar;
 using Tolk.Sip.Transactions;
@@ -39,12 +42,22 @@ public static class SipServiceCollectionExtensions
             clock.Start();
             return new ConferenceRooms(clock, sp.GetRequiredService<ILoggerFactory>());
         });
+        // One engine set per process: it owns the resident Apertium pipelines every speaker shares.
+        services.AddSingleton<LedgerSpeechUsageSink>();
+        services.AddSingleton(sp => new LocalSpeechEngines(sp.GetRequiredService<LedgerSpeechUsageSink>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ConferenceTranslation(
+            new EngineSpeakerPipelineFactory(sp.GetRequiredService<LocalSpeechEngines>().ForPipeline(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()),
+            new ConferenceTranslationOptions { Enabled = options.Translation.Enabled },
+            sp.GetRequiredService<ITenantCatalog>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ICallMediaProvider>(sp => new ConferenceMediaProvider(
             sp.GetRequiredService<ConferenceRooms>(),
             new RtpPortAllocator(options.Media.RtpPortLow, options.Media.RtpPortHigh),
             sp.GetRequiredService<TimeProvider>(),
             new ConferenceMediaOptions { RtpInactivityTimeout = TimeSpan.FromSeconds(options.Media.RtpTimeoutSeconds) },
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            options.Translation.Enabled ? sp.GetRequiredService<ConferenceTranslation>() : null));
         services.AddSingleton(sp => new SipServerCore(
             sp.GetRequiredService<SipTransactionLayer>(),
             sp.GetRequiredService<ISipMessageSender>(),
@@ -56,6 +69,10 @@ public static class SipServiceCollectionExtensions
             sp.GetService<ICallEventSink>(),
             sp.GetRequiredService<ILogger<SipServerCore>>()));
         services.AddHostedService<SipHostedService>();
+        if (options.Translation.Enabled)
+        {
+            services.AddHostedService<SpeechWarmupService>();
+        }
         return services;
     }
 

@@ -17,6 +17,14 @@ public sealed class TolkServerOptions
 
     public MediaSection Media { get; set; } = new();
 
+    public TranslationSection Translation { get; set; } = new();
+
+    public sealed class TranslationSection
+    {
+        /// <summary>Live translation in rooms with two or more languages (local engines).</summary>
+        public bool Enabled { get; set; } = true;
+    }
+
     public sealed class MediaSection
     {
         /// <summary>RTP ports are taken in even/odd pairs from this range.</summary>

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tolk.Conferencing.Tenancy;
+using Tolk.Media.Mixing;
+using Tolk.Speech.Pipeline;
+
+namespace Tolk.Conferencing.Translation;
+
+/// <summary>Settings of live translation in conferences (<c>Translation:*</c>).</summary>
+public sealed record ConferenceTranslationOptions
+{
+    /// <summary>Translate in rooms with two or more languages.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Transcript entries kept in memory per room.</summary>
+    public int TranscriptCapacity { get; init; } = 1000;
+
+    /// <summary>Latency measurements kept in memory per room.</summary>
+    public int LatencyCapacity { get; init; } = 2000;
+}
+
+/// <summary>
+/// The live translation of every room of the host: a <see cref="RoomTranslation"/> per mixer room with two or
+/// more languages, created when its first participant joins. Transcripts of a room outlive its last call
+/// (until the host stops) so they can be read after the conference.
+/// </summary>
+public sealed class ConferenceTranslation : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<MixerRoom, RoomTranslation> _rooms = new();
+    private readonly ConcurrentDictionary<(Guid Tenant, Guid Room), RoomTranslation> _byRoom = new();
+    private readonly Lock _gate = new();
+    private readonly ISpeakerPipelineFactory _factory;
+    private readonly ITenantCatalog? _catalog;
+    private readonly ILoggerFactory _loggers;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the service; <paramref name="catalog"/> supplies SIP account languages.</summary>
+    public ConferenceTranslation(ISpeakerPipelineFactory factory, ConferenceTranslationOptions? options = null, ITenantCatalog? catalog = null, ILoggerFactory? loggers = null, TimeProvider? time = null)
+    {
+        _factory = factory;
+        _catalog = catalog;
+        Options = options ?? new ConferenceTranslationOptions();
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The settings.</summary>
+    public ConferenceTranslationOptions Options { get; }
+
+    /// <summary>True when a room's profile asks for translation.</summary>
+    public bool AppliesTo(RoomInfo room) => Options.Enabled && (room.Languages?.Select(l => l.Code).Distinct(StringComparer.OrdinalIgnoreCase).Count() ?? 0) >= 2;
+
+    /// <summary>The language a caller speaks in a room (mapping, then account, then the room's first language).</summary>
+    public string LanguageFor(Guid tenantId, RoomInfo room, string? authenticatedUser, string callerUri) =>
+        ParticipantLanguages.Resolve(room, authenticatedUser, callerUri, _catalog is null ? null : user => _catalog.FindAccount(tenantId, user)?.Language);
+
+    /// <summary>A participant joined a mixer room of a room profile.</summary>
+    public void Join(Guid tenantId, RoomInfo room, MixerParticipant participant, string? authenticatedUser, string callerUri, string callId)
+    {
+        if (!AppliesTo(room))
+        {
+            return;
+        }
+        RoomTranslation translation;
+        lock (_gate)
+        {
+            // Under a lock: callers join concurrently, and the room's transcript must live in the one instance.
+            if (!_rooms.TryGetValue(participant.Room, out translation!))
+            {
+                translation = new RoomTranslation(participant.Room, room, tenantId.ToString("N"), _factory, Options, _loggers.CreateLogger<RoomTranslation>(), _time);
+                _rooms[participant.Room] = translation;
+                _byRoom[(tenantId, room.Id)] = translation;
+            }
+        }
+        translation.Join(participant, LanguageFor(tenantId, room, authenticatedUser, callerUri), callId);
+    }
+
+    /// <summary>A participant left; the room's translation stops with its last participant.</summary>
+    public void Leave(MixerParticipant participant)
+    {
+        if (!_rooms.TryGetValue(participant.Room, out var translation))
+        {
+            return;
+        }
+        translation.Leave(participant);
+        lock (_gate)
+        {
+            if (translation.Count == 0 && _rooms.TryRemove(new KeyValuePair<MixerRoom, RoomTranslation>(participant.Room, translation)))
+            {
+                _ = translation.DisposeAsync().AsTask();
+            }
+        }
+    }
+
+    /// <summary>The live (or last) translation of a room, or null.</summary>
+    public RoomTranslation? Find(Guid tenantId, Guid roomId) => _byRoom.TryGetValue((tenantId, roomId), out var r) ? r : null;
+
+    /// <summary>The transcript of a room (empty when it never translated).</summary>
+    public IReadOnlyList<TranscriptEntry> GetTranscript(Guid tenantId, Guid roomId) => Find(tenantId, roomId)?.Transcript ?? [];
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var r in _rooms.Values)
+        {
+            await r.DisposeAsync().ConfigureAwait(false);
+        }
+        _rooms.Clear();
+    }
+}

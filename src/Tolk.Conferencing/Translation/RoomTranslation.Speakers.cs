@@ -1,0 +1,357 @@
+using Tolk.Media.Mixing;
+using Tolk.Speech;
+using Tolk.Speech.Pipeline;
+
+namespace Tolk.Conferencing.Translation;
+
+public sealed partial class RoomTranslation
+{
+    private void StartPipeline(Member member)
+    {
+        var targets = TargetsFor(member.Language);
+        var generation = member.BeginGeneration(targets);
+        var options = new TranslationPipelineOptions
+        {
+            SourceLanguage = member.Language,
+            TargetLanguages = targets,
+            Context = member.Context,
+        };
+        _ = Task.Run(() => RunPipelineAsync(member, generation, options));
+    }
+
+    private async Task RunPipelineAsync(Member member, Generation generation, TranslationPipelineOptions options)
+    {
+        ISpeakerPipeline pipeline;
+        try
+        {
+            pipeline = await _factory.StartAsync(options, generation.Stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            if (!generation.Stopping.IsCancellationRequested)
+            {
+                member.SetUnavailable(generation, $"The translation pipeline failed to start: {ex.Message}");
+                Log.SpeakerUnavailable(_logger, Room.Extension, member.Participant.Id, member.Language, member.UnavailableReason ?? "");
+                UpdateRouting();
+            }
+            return;
+        }
+        if (!member.Attach(generation, pipeline))
+        {
+            await pipeline.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+        if (pipeline.UnavailableReason is { } reason)
+        {
+            member.SetUnavailable(generation, reason);
+            Log.SpeakerUnavailable(_logger, Room.Extension, member.Participant.Id, member.Language, reason);
+        }
+        else
+        {
+            Log.SpeakerTranslating(_logger, Room.Extension, member.Participant.Id, member.Language, string.Join(",", options.TargetLanguages));
+        }
+        UpdateRouting();
+
+        try
+        {
+            await foreach (var e in pipeline.ReadEventsAsync(generation.Stopping.Token).ConfigureAwait(false))
+            {
+                OnEvent(member, generation, e);
+            }
+        }
+        catch (OperationCanceledException) when (generation.Stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            member.SetUnavailable(generation, $"The translation pipeline failed: {ex.Message}");
+            Log.SpeakerUnavailable(_logger, Room.Extension, member.Participant.Id, member.Language, member.UnavailableReason ?? "");
+        }
+        finally
+        {
+            foreach (var o in Outputs())
+            {
+                o.Queue.CompleteAll(member.Participant.Id);
+            }
+        }
+        if (!generation.Stopping.IsCancellationRequested && member.UnavailableReason is null)
+        {
+            // The event stream ended on its own: nothing will be translated any more.
+            member.SetUnavailable(generation, "The translation pipeline stopped.");
+        }
+        UpdateRouting();
+    }
+
+    private void OnEvent(Member member, Generation generation, PipelineEvent e)
+    {
+        var speaker = member.Participant.Id;
+        switch (e)
+        {
+            case TranslatedAudio a:
+                EnsureOutput(a.TargetLanguage).Queue.Enqueue(speaker, Key(generation, a.PhraseId), a.Samples, a.SampleRate);
+                break;
+            case TranslatedPhraseCompleted c:
+                QueueFor(c.TargetLanguage)?.Complete(speaker, Key(generation, c.PhraseId));
+                break;
+            case TranscriptEntry t:
+                AddTranscript(t);
+                Log.Transcript(_logger, Room.Extension, speaker, t.Language, t.Text, string.Join(" | ", t.Translations.Select(kv => kv.Key + ": " + kv.Value)));
+                break;
+            case StageLatency l:
+                if (l.Stage == PipelineStage.Endpointing)
+                {
+                    generation.PendingTrailingSilence = l.Duration;
+                }
+                else if (l.Stage == PipelineStage.Recognition)
+                {
+                    // Speech end = endpoint decision − trailing silence; endpoint = final − recognition time.
+                    generation.SpeechEnds[l.PhraseId] = l.Timestamp - l.Duration - generation.PendingTrailingSilence;
+                }
+                AddLatency(new TranslationLatency(speaker, l.PhraseId, l.Stage, l.TargetLanguage, l.Duration));
+                Log.StageLatency(_logger, Room.Extension, speaker, l.PhraseId, l.Stage, l.TargetLanguage ?? "-", l.Duration.TotalMilliseconds);
+                break;
+            case TranslationUnavailable u:
+                member.SetTargetAvailable(generation, u.TargetLanguage, available: false);
+                if (u.PhraseId is { } phrase)
+                {
+                    QueueFor(u.TargetLanguage)?.Complete(speaker, Key(generation, phrase));
+                }
+                Log.TargetUnavailable(_logger, Room.Extension, speaker, u.TargetLanguage, u.Reason);
+                UpdateRouting();
+                break;
+            case TranslationRecovered r:
+                member.SetTargetAvailable(generation, r.TargetLanguage, available: true);
+                Log.TargetRecovered(_logger, Room.Extension, speaker, r.TargetLanguage);
+                UpdateRouting();
+                break;
+            case RecognitionUnavailable ru:
+                if (member.UnavailableReason != ru.Reason)
+                {
+                    member.SetUnavailable(generation, ru.Reason);
+                    Log.SpeakerUnavailable(_logger, Room.Extension, speaker, ru.Language, ru.Reason);
+                    UpdateRouting();
+                }
+                break;
+        }
+    }
+
+    /// <summary>Silence pushed when a speaker's phone goes quiet without sending packets (DTX, mute).</summary>
+    private const int ClosingSilenceFrames = 30;
+
+    /// <summary>
+    /// A phone with DTX (or a muted caller) stops sending frames when its user stops talking, so the tap sees no
+    /// trailing silence and the phrase would stay open until the next words. When talk detection says the
+    /// speaker stopped and no frame arrived for a while, the pipeline gets the silence that closes the phrase.
+    /// </summary>
+    private void OnSpeakingStopped(object? sender, SpeakingChangedEventArgs e)
+    {
+        Member? member;
+        lock (_gate)
+        {
+            if (_disposed || !_members.TryGetValue(e.Participant, out member))
+            {
+                return;
+            }
+        }
+        var seen = member.FramesSeen;
+        member.ReplaceSilenceTimer(_time.CreateTimer(_ =>
+        {
+            if (member.FramesSeen == seen && member.HasForeignListeners && member.Pipeline is { } p)
+            {
+                var silence = new short[320];
+                for (var i = 0; i < ClosingSilenceFrames; i++)
+                {
+                    p.TryPushFrame(silence);
+                }
+            }
+        }, null, TimeSpan.FromMilliseconds(ClosingSilenceFrames * 20), Timeout.InfiniteTimeSpan));
+    }
+
+    private void OnPhraseStarted(string language, string speakerId, long phraseKey)
+    {
+        Member? member;
+        lock (_gate)
+        {
+            member = _members.Values.FirstOrDefault(m => m.Participant.Id == speakerId);
+        }
+        var generation = member?.Current;
+        var phraseId = phraseKey & PhraseMask;
+        if (generation is null || generation.Number != phraseKey >> PhraseBits || !generation.SpeechEnds.TryGetValue(phraseId, out var end))
+        {
+            return;
+        }
+        var latency = _time.GetUtcNow() - end;
+        AddLatency(new TranslationLatency(speakerId, phraseId, null, language, latency));
+        Log.MixLatency(_logger, Room.Extension, speakerId, phraseId, language, latency.TotalMilliseconds);
+    }
+
+    // A restarted pipeline counts phrases from zero again: the queue key carries the generation.
+    private const int PhraseBits = 40;
+    private const long PhraseMask = (1L << PhraseBits) - 1;
+
+    private static long Key(Generation generation, long phraseId) => (generation.Number << PhraseBits) | (phraseId & PhraseMask);
+
+    /// <summary>One run of a speaker's pipeline (a new one starts when a new language joins the room).</summary>
+    private sealed class Generation(long number)
+    {
+        public long Number { get; } = number;
+
+        public CancellationTokenSource Stopping { get; } = new();
+
+        public ISpeakerPipeline? Pipeline { get; set; }
+
+        public TimeSpan PendingTrailingSilence { get; set; }
+
+        public System.Collections.Concurrent.ConcurrentDictionary<long, DateTimeOffset> SpeechEnds { get; } = new();
+    }
+
+    /// <summary>A participant: listener of its language, speaker with its own pipeline (fed by this tap).</summary>
+    private sealed class Member(RoomTranslation owner, MixerParticipant participant, string language, SpeechContext context) : IAudioTap
+    {
+        private readonly HashSet<string> _unavailableTargets = new(StringComparer.OrdinalIgnoreCase);
+        private volatile Generation? _current;
+        private long _generations;
+
+        public MixerParticipant Participant { get; } = participant;
+
+        public string Language { get; } = language;
+
+        public SpeechContext Context { get; } = context;
+
+        public IDisposable? Tap { get; set; }
+
+        public IReadOnlyList<string>? Targets { get; private set; }
+
+        public volatile bool HasForeignListeners;
+
+        public Generation? Current => _current;
+
+        public ISpeakerPipeline? Pipeline => _current?.Pipeline;
+
+        public string? UnavailableReason { get; private set; }
+
+        public Generation BeginGeneration(IReadOnlyList<string> targets)
+        {
+            var g = new Generation(Interlocked.Increment(ref _generations));
+            Generation? old;
+            lock (_unavailableTargets)
+            {
+                old = _current;
+                _current = g;
+                Targets = targets;
+                UnavailableReason = null;
+                _unavailableTargets.Clear();
+            }
+            if (old is not null)
+            {
+                _ = StopGenerationAsync(old);
+            }
+            return g;
+        }
+
+        public bool Attach(Generation g, ISpeakerPipeline pipeline)
+        {
+            lock (_unavailableTargets)
+            {
+                if (_current != g || g.Stopping.IsCancellationRequested)
+                {
+                    return false;
+                }
+                g.Pipeline = pipeline;
+                return true;
+            }
+        }
+
+        public void SetUnavailable(Generation g, string reason)
+        {
+            lock (_unavailableTargets)
+            {
+                if (_current == g)
+                {
+                    UnavailableReason = reason;
+                }
+            }
+        }
+
+        public void SetTargetAvailable(Generation g, string target, bool available)
+        {
+            lock (_unavailableTargets)
+            {
+                if (_current != g)
+                {
+                    return;
+                }
+                if (available)
+                {
+                    _unavailableTargets.Remove(target);
+                }
+                else
+                {
+                    _unavailableTargets.Add(target);
+                }
+            }
+        }
+
+        /// <summary>True when the listeners of <paramref name="target"/> get this speaker translated (so its original is ducked for them).</summary>
+        public bool TranslatesTo(string target)
+        {
+            lock (_unavailableTargets)
+            {
+                return _current?.Pipeline is not null
+                    && UnavailableReason is null
+                    && !_unavailableTargets.Contains(target)
+                    && (Targets?.Contains(target, StringComparer.OrdinalIgnoreCase) ?? false);
+            }
+        }
+
+        private long _framesSeen;
+        private ITimer? _silenceTimer;
+
+        public long FramesSeen => Interlocked.Read(ref _framesSeen);
+
+        public void ReplaceSilenceTimer(ITimer timer) => Interlocked.Exchange(ref _silenceTimer, timer)?.Dispose();
+
+        public void OnFrame(MixerParticipant participant, ReadOnlySpan<short> frame, long tick)
+        {
+            Interlocked.Increment(ref _framesSeen);
+            // Only speech someone else needs translated is worth recognising.
+            if (HasForeignListeners && _current?.Pipeline is { } p)
+            {
+                p.TryPushFrame(frame);
+            }
+        }
+
+        public async Task StopAsync()
+        {
+            Interlocked.Exchange(ref _silenceTimer, null)?.Dispose();
+            Generation? g;
+            lock (_unavailableTargets)
+            {
+                g = _current;
+                _current = null;
+            }
+            if (g is not null)
+            {
+                await StopGenerationAsync(g).ConfigureAwait(false);
+            }
+        }
+
+        private static async Task StopGenerationAsync(Generation g)
+        {
+            await g.Stopping.CancelAsync().ConfigureAwait(false);
+            if (g.Pipeline is { } p)
+            {
+                try
+                {
+                    await p.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // A failing engine must not break leaving the room.
+                }
+            }
+        }
+
+        public override string ToString() => owner.Room.Extension + "/" + Participant.Id;
+    }
+}

@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tolk.Conferencing.Tenancy;
+using Tolk.Conferencing.Translation;
+using Tolk.Media.Mixing;
+using Tolk.Speech.Pipeline;
+using Tolk.Testing;
+
+namespace Tolk.Conferencing.Tests.Translation;
+
+/// <summary>A speaker pipeline whose events the test emits by hand; it records the frames pushed into it.</summary>
+internal sealed class FakeSpeakerPipeline(TranslationPipelineOptions options, string? unavailableReason) : ISpeakerPipeline
+{
+    private readonly Channel<PipelineEvent> _events = Channel.CreateUnbounded<PipelineEvent>();
+
+    public TranslationPipelineOptions Options { get; } = options;
+
+    public string? UnavailableReason { get; } = unavailableReason;
+
+    public ConcurrentQueue<short[]> Frames { get; } = new();
+
+    public bool Disposed { get; private set; }
+
+    public bool TryPushFrame(ReadOnlySpan<short> frame)
+    {
+        Frames.Enqueue(frame.ToArray());
+        return true;
+    }
+
+    public void Emit(PipelineEvent e) => _events.Writer.TryWrite(e);
+
+    public void End() => _events.Writer.TryComplete();
+
+    public IAsyncEnumerable<PipelineEvent> ReadEventsAsync(CancellationToken cancellationToken = default) => _events.Reader.ReadAllAsync(cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        Disposed = true;
+        _events.Writer.TryComplete();
+        return ValueTask.CompletedTask;
+    }
+}
+
+internal sealed class FakeSpeakerPipelineFactory : ISpeakerPipelineFactory
+{
+    public ConcurrentQueue<FakeSpeakerPipeline> Started { get; } = new();
+
+    /// <summary>Languages without a recogniser (like every language but English locally).</summary>
+    public HashSet<string> Unrecognised { get; } = ["es"];
+
+    public bool Throw { get; set; }
+
+    public Task<ISpeakerPipeline> StartAsync(TranslationPipelineOptions options, CancellationToken cancellationToken = default)
+    {
+        if (Throw)
+        {
+            throw new InvalidOperationException("engine exploded");
+        }
+        var p = new FakeSpeakerPipeline(options, Unrecognised.Contains(options.SourceLanguage) ? $"No speech recogniser is configured for '{options.SourceLanguage}'." : null);
+        Started.Enqueue(p);
+        return Task.FromResult<ISpeakerPipeline>(p);
+    }
+
+    public FakeSpeakerPipeline For(string participantId) => Started.Last(p => p.Options.Context.ParticipantId == participantId);
+}
+
+/// <summary>A participant's input: frames queued by the test, nothing (false) otherwise.</summary>
+internal sealed class ScriptedSource : IAudioFrameSource
+{
+    public ConcurrentQueue<short[]> Frames { get; } = new();
+
+    public bool TryRead(Span<short> frame)
+    {
+        if (!Frames.TryDequeue(out var f))
+        {
+            return false;
+        }
+        f.CopyTo(frame);
+        return true;
+    }
+}
+
+/// <summary>Keeps every mix a participant hears.</summary>
+internal sealed class CaptureSink : IAudioFrameSink
+{
+    public List<short[]> Frames { get; } = [];
+
+    public void Write(MixedFrame frame) => Frames.Add(frame.Samples.ToArray());
+}
+
+/// <summary>A mixer room ticked by hand with a translation on top.</summary>
+internal sealed class TranslationHarness : IAsyncDisposable
+{
+    public TranslationHarness(int originalMixPercent = 20, params string[] languages)
+    {
+        Clock = new MixerClock(Time);
+        Mixer = Clock.CreateRoom("room", new MixerRoomOptions { JoinLeaveTones = false });
+        Room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [.. (languages.Length == 0 ? ["en", "es"] : languages).Select(l => new RoomLanguage(l))], OriginalMixPercent: originalMixPercent);
+        Translation = new RoomTranslation(Mixer, Room, "tenant", Factory, new ConferenceTranslationOptions(), NullLogger.Instance, Time);
+    }
+
+    /// <summary>Drives the translation's timers (the mixer is ticked by hand with <see cref="Tick"/>).</summary>
+    public ManualTimeProvider Time { get; } = new();
+
+    public MixerClock Clock { get; }
+
+    public MixerRoom Mixer { get; }
+
+    public RoomInfo Room { get; }
+
+    public FakeSpeakerPipelineFactory Factory { get; } = new();
+
+    public RoomTranslation Translation { get; }
+
+    public Dictionary<string, (MixerParticipant Participant, ScriptedSource Input, CaptureSink Output)> People { get; } = [];
+
+    public MixerParticipant Join(string id, string language)
+    {
+        var input = new ScriptedSource();
+        var output = new CaptureSink();
+        var p = Mixer.AddParticipant(id, input, output);
+        People[id] = (p, input, output);
+        Translation.Join(p, language, "call-" + id);
+        return p;
+    }
+
+    public MixerParticipant this[string id] => People[id].Participant;
+
+    /// <summary>Waits until the room's background work satisfies <paramref name="condition"/>.</summary>
+    public static async Task WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Timed out waiting for " + what);
+            }
+            await Task.Delay(5);
+        }
+    }
+
+    public void Tick(int count = 1)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            Clock.TickNow();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Translation.DisposeAsync();
+        await Clock.DisposeAsync();
+    }
+}

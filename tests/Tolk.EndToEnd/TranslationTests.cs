@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Tolk.EndToEnd.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Tolk.EndToEnd;
+
+/// <summary>
+/// Live translation with two real softphones in demo room 5000 (English + Spanish): Alice (an English account)
+/// speaks a sentence; Bob (a Spanish account) must hear Spanish speech after her phrase ends; Alice must not
+/// hear her own translation; the server's transcript has the English text and its Spanish translation.
+/// </summary>
+public sealed class TranslationTests(TolkServerFixture fixture, ITestOutputHelper output) : IClassFixture<TolkServerFixture>
+{
+    private const double Lead = 2.5;
+    private const double Total = 12;
+    private readonly TolkServerProcess _server = fixture.Server;
+
+    [Fact]
+    public async Task English_speaker_is_heard_in_Spanish_by_the_Spanish_listener_and_not_by_herself()
+    {
+        var dir = Directory.CreateTempSubdirectory("translate-").FullName;
+        var sentence = Path.Combine(dir, "sentence.wav");
+        var narrow = Path.Combine(dir, "sentence16k.wav");
+        var alicePlays = Path.Combine(dir, "alice.wav");
+        await RunAsync("flite", "-voice", "slt", "-t", "the weather is nice today", "-o", sentence);
+        // A wideband (G.722) phone: pocketsphinx's only English model is wideband; on the same sentence sent
+        // as 8 kHz G.711 it recognises a single wrong word (see the report in the speech README).
+        await RunAsync("sox", sentence, "-r", "16000", "-c", "1", "-b", "16", narrow);
+        var speechSeconds = WavAnalysis.Read(narrow).Samples.Length / 16000.0;
+        // Silence before (both callers join) and after (the translation plays; aufile hangs up at the end).
+        await RunAsync("sox", narrow, alicePlays, "pad", Lead.ToString(System.Globalization.CultureInfo.InvariantCulture), (Total - Lead - speechSeconds).ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+        var bobPlays = WavAnalysis.WriteTone(Path.Combine(dir, "bob.wav"), 440, Total, amplitude: 0);
+        // Bob keeps G.711: his line carries the translation as a telephone would.
+
+        var alice = Baresip.Create($"<sip:alice@demo.tolk.test>;auth_pass={TolkServerProcess.Passwords["alice"]};outbound=\"sip:127.0.0.1:{_server.TlsPort};transport=tls\";regint=0;audio_codecs=G722/16000/1;mediaenc=srtp-mand", alicePlays);
+        var bob = Baresip.Create($"<sip:bob@demo.tolk.test>;auth_pass={TolkServerProcess.Passwords["bob"]};outbound=\"sip:127.0.0.1:{_server.TlsPort};transport=tls\";regint=0;audio_codecs=PCMA;mediaenc=srtp-mand", bobPlays);
+        try
+        {
+            var outputs = await Task.WhenAll(alice.RunAsync("sip:5000@demo.tolk.test", seconds: (int)Total), bob.RunAsync("sip:5000@demo.tolk.test", seconds: (int)Total));
+            Assert.True(outputs.All(o => o.Contains("Call established", StringComparison.Ordinal)), string.Join("\n---\n", outputs) + "\nserver:\n" + _server.Output);
+            var bobHeard = WavAnalysis.Read(bob.HeardWav ?? throw new InvalidOperationException("bob recorded nothing"));
+            var aliceHeard = WavAnalysis.Read(alice.HeardWav ?? throw new InvalidOperationException("alice recorded nothing"));
+            var log = string.Join('\n', _server.Output.Split('\n').Where(l => l.Contains("Room 5000", StringComparison.Ordinal)));
+            output.WriteLine(log);
+
+            // After Alice's phrase (+0.4 s for the offset between the two calls' recordings), only the translation
+            // can make Bob's line loud: Alice sends silence and Bob's own voice never comes back to him.
+            var afterPhrase = Lead + speechSeconds + 0.4;
+            var bobActive = ActiveSeconds(bobHeard, afterPhrase, Total - 1);
+            var aliceActive = ActiveSeconds(aliceHeard, afterPhrase, Total - 1);
+            output.WriteLine($"speech {speechSeconds:F2} s; after the phrase bob heard {bobActive:F2} s of speech, alice {aliceActive:F2} s");
+            Assert.True(bobActive > 0.5, $"Bob heard no translation ({bobActive:F2} s active)\n{log}");
+            Assert.True(aliceActive < 0.1, $"Alice heard {aliceActive:F2} s of audio after her phrase (her own translation?)\n{log}");
+
+            // No Spanish recogniser here: align what Bob heard against the expected phrase spoken by espeak-ng,
+            // and against other Spanish phrases from the same engine; the expected one must be the closest.
+            var heardSpanish = SpeechAlignment.TrimSilence(bobHeard.Samples[(int)(afterPhrase * bobHeard.SampleRate)..], bobHeard.SampleRate);
+            var distances = new Dictionary<string, double>();
+            foreach (var phrase in new[] { "El tiempo es bueno hoy", "Gracias por su ayuda", "Por favor mándame el informe el viernes" })
+            {
+                var reference = Path.Combine(dir, $"ref{distances.Count}.wav");
+                var reference8k = Path.Combine(dir, $"ref{distances.Count}-8k.wav");
+                await RunAsync("espeak-ng", "-v", "es", "-w", reference, phrase);
+                await RunAsync("sox", reference, "-r", "8000", "-c", "1", "-b", "16", reference8k);
+                var pcm = SpeechAlignment.TrimSilence(WavAnalysis.Read(reference8k).Samples, 8000);
+                distances[phrase] = SpeechAlignment.Distance(heardSpanish, pcm, bobHeard.SampleRate);
+            }
+            output.WriteLine("MFCC+DTW distances: " + string.Join(", ", distances.Select(kv => $"'{kv.Key}' {kv.Value:F2}")));
+            var ranked = distances.OrderBy(kv => kv.Value).ToList();
+            Assert.Equal("El tiempo es bueno hoy", ranked[0].Key);
+            Assert.True(ranked[0].Value < 0.85 * ranked[1].Value, "the expected phrase is not clearly the closest");
+
+            Assert.Matches("Room 5000 transcript: .*\\[en\\] \".*weather.*\" → es: .*tiempo", log);
+            Assert.Contains("speech end → first es frame in the mix", log, StringComparison.Ordinal);
+
+            // The same transcript through the management API.
+            var transcript = await GetTranscriptAsync();
+            output.WriteLine(transcript.ToString());
+            var line = Assert.Single(transcript.EnumerateArray());
+            Assert.Equal("en", line.GetProperty("language").GetString());
+            Assert.Contains("weather", line.GetProperty("text").GetString(), StringComparison.Ordinal);
+            Assert.Contains("tiempo", line.GetProperty("translations").GetProperty("es").GetString(), StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            await alice.DisposeAsync();
+            await bob.DisposeAsync();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private async Task<JsonElement> GetTranscriptAsync()
+    {
+        using var http = new HttpClient { BaseAddress = _server.HttpBase };
+        using var login = await http.PostAsJsonAsync("api/auth/token", new { email = TolkServerProcess.AdminEmail, password = TolkServerProcess.AdminPassword });
+        var token = JsonDocument.Parse(await login.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var tenant = Items(await GetJsonAsync(http, "api/tenants")).Single(t => t.GetProperty("domains").EnumerateArray().Any(d => d.GetString() == TolkServerProcess.Domain));
+        var tenantId = tenant.GetProperty("id").GetString();
+        var room = Items(await GetJsonAsync(http, $"api/tenants/{tenantId}/rooms")).Single(r => r.GetProperty("extension").GetString() == "5000");
+        output.WriteLine($"transcript of tenant {tenantId} room {room.GetProperty("id").GetString()}");
+        // The engines' work is metered for billing next to the call minutes.
+        var usage = (await GetJsonAsync(http, $"api/tenants/{tenantId}/usage")).ToString();
+        output.WriteLine(usage);
+        Assert.Contains("asr-seconds", usage, StringComparison.Ordinal);
+        Assert.Contains("mt-characters", usage, StringComparison.Ordinal);
+        Assert.Contains("tts-characters", usage, StringComparison.Ordinal);
+        return await GetJsonAsync(http, $"api/tenants/{tenantId}/rooms/{room.GetProperty("id").GetString()}/transcript");
+    }
+
+    private static IEnumerable<JsonElement> Items(JsonElement list) =>
+        list.ValueKind == JsonValueKind.Array ? list.EnumerateArray() : list.GetProperty("items").EnumerateArray();
+
+    private static async Task<JsonElement> GetJsonAsync(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} → {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Seconds of 20 ms frames louder than −40 dBFS between two times of a recording.</summary>
+    private static double ActiveSeconds(WavAnalysis.Pcm pcm, double from, double to)
+    {
+        var frame = pcm.SampleRate / 50;
+        var active = 0;
+        for (var start = (int)(from * pcm.SampleRate); start + frame <= Math.Min(pcm.Samples.Length, (int)(to * pcm.SampleRate)); start += frame)
+        {
+            double sum = 0;
+            for (var i = start; i < start + frame; i++)
+            {
+                sum += (double)pcm.Samples[i] * pcm.Samples[i];
+            }
+            if (Math.Sqrt(sum / frame) / 32768.0 > 0.01)
+            {
+                active++;
+            }
+        }
+        return active * 0.02;
+    }
+
+    private static async Task RunAsync(string file, params string[] args)
+    {
+        using var p = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false, RedirectStandardError = true })!;
+        var err = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"{file} failed: {err}");
+    }
+}
