@@ -102,7 +102,8 @@ internal sealed class SipTestNetwork : ISipMessageSender, IExtensionCallEventSin
     public static async Task<T> EventuallyAsync<T>(Func<T?> probe)
         where T : class
     {
-        for (var i = 0; i < 200; i++)
+        // Up to 10 s: generous for a loaded CI machine, instant when things work.
+        for (var i = 0; i < 1000; i++)
         {
             if (probe() is { } found)
             {
