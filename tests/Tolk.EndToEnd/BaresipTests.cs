@@ -44,10 +44,11 @@ public sealed class BaresipTests(TolkServerFixture fixture) : IClassFixture<Tolk
         await using var phone = Baresip.Create(
             $"<sip:carol@demo.tolk.test>;auth_pass=wrong;outbound=\"sip:127.0.0.1:{_server.TlsPort};transport=tls\";regint=0;audio_codecs=PCMA",
             wav);
-        var output = await phone.RunAsync("sip:5001@demo.tolk.test", seconds: 4);
+        var output = await phone.RunAsync("sip:5001@demo.tolk.test", seconds: 8);
 
         Assert.DoesNotContain("Call established", output, StringComparison.Ordinal);
         Assert.Contains("401", output, StringComparison.Ordinal);
+        await WaitForServerAsync("Authentication of carol at demo.tolk.test failed: WrongPassword");
     }
 
     private async Task WaitForServerAsync(string text)
