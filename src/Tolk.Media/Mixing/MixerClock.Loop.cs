@@ -97,6 +97,18 @@ public sealed partial class MixerClock
         }
     }
 
+    private bool AnyRoomAwake()
+    {
+        foreach (var room in _rooms)
+        {
+            if (!room.IsIdle)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void HighResolutionLoop(CancellationToken stop)
     {
         long spinWindow = ToTimestamp(Options.SpinWindow);
@@ -104,10 +116,14 @@ public sealed partial class MixerClock
         {
             long deadline = _startTimestamp + ((_scheduled + 1) * _periodTimestamp);
             long remaining = deadline - _time.GetTimestamp();
-            if (remaining > spinWindow)
+
+            // Spin the last stretch only while something is mixing; an idle server just sleeps.
+            // Thread.Sleep rounds down to whole milliseconds (0 is a busy yield), so never ask for < 1 ms.
+            long spin = AnyRoomAwake() ? spinWindow : 0;
+            if (remaining > spin)
             {
-                var sleep = _time.GetElapsedTime(0, remaining - spinWindow);
-                Thread.Sleep(sleep);
+                var sleepMs = Math.Max(1, (int)_time.GetElapsedTime(0, remaining - spin).TotalMilliseconds);
+                Thread.Sleep(sleepMs);
                 continue;
             }
             while (_time.GetTimestamp() < deadline)
