@@ -475,6 +475,7 @@ def main():
             c["loop"] = payload_loop(c["n"] % 48)
         c["slot"] = c["n"] % 4  # spread sends over 4 × 5 ms slots
     sel.register(sip.sock, selectors.EVENT_READ, None)
+    by_slot = [[c for c in live if c["slot"] == k] for k in range(4)]
 
     ts_step = 960 if a.codec == "opus" else 160
     pt = 111 if a.codec == "opus" else 0
@@ -562,9 +563,7 @@ def main():
             late_max = max(late_max, lateness)
             if measuring:
                 lates.append(lateness)
-            for c in live:
-                if c["slot"] != slot:
-                    continue
+            for c in by_slot[slot]:
                 c["seq"] = (c["seq"] + 1) & 0xFFFF
                 c["ts"] = (c["ts"] + ts_step) & 0xFFFFFFFF
                 marker = 0

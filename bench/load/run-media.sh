@@ -18,7 +18,7 @@ gen() {
     echo "server_died_before,$*" >> "$out.crashes"
     start s$((restarts + 1)); sleep 3
   fi
-  python3 bench/load/media-load.py --sip 127.0.0.1:27000 --pid "$pid" --server-log "$log" --csv "$out" "$@" 2>&1 | grep -v '^setup: [0-9]* calls'; sleep 2
+  python3 bench/load/media-load.py --sip 127.0.0.1:27000 --pid "$pid" --server-log "$log" --csv "$out" --warmup ${WARMUP:-6} --window ${WINDOW:-20} "$@" 2>&1 | grep -v '^setup: [0-9]* calls'; sleep 2
 }
 sleep 5
 gen --idle --label idle_fresh
@@ -31,6 +31,14 @@ for codec in pcmu opus; do
   for m in $sizes; do gen --codec $codec --participants $m --label all_talk; done
   gen --codec $codec --participants 100 --talkers 1 --label one_talker
   gen --codec $codec --participants 12 --talkers 0 --probe 4 --label delay_probe
+  # Delay under load: probes in room 5001 (digest) while 100 participants talk in room 5000 (same mixer clock).
+  python3 bench/load/media-load.py --sip 127.0.0.1:27000 --pid "$pid" --codec $codec --participants ${LOAD_M:-100} \
+      --warmup 4 --window $(( ${WINDOW:-20} + ${WARMUP:-6} + 2 )) --label load_for_probe --csv "$out" > /dev/null 2>&1 &
+  bg=$!
+  sleep 3
+  gen --codec $codec --ext 5001 --user alice --password x --participants 12 --talkers 0 --probe 4 --base-port 24000 --label delay_probe_under_load
+  wait $bg
+  if [ $codec = pcmu ]; then sleep 3; gen --idle --label idle_after_pcmu_calls; fi
 done
 sleep 3
 gen --idle --label idle_after_calls

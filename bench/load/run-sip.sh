@@ -9,13 +9,16 @@ rates=${*:-200 500 1000 1500}
 secs=${SECONDS_PER_RATE:-20}
 log() { echo "$*" | tee -a "$out"; }
 log "# $(date -u +%FT%TZ) $(uptime)"
-for pause in 500 0; do
-  for t in udp tcp; do
-    for r in $rates; do
-      log "tolk pause_ms=$pause $(PAUSE_MS=$pause SKIP_BUILD=1 bench/load/sip-load.sh $t $r $secs 2>/dev/null | tail -1)"
-      sleep 2
-    done
+for t in udp tcp; do
+  for r in $rates; do
+    log "tolk pause_ms=500 $(SKIP_BUILD=1 bench/load/sip-load.sh $t $r $secs 2>/dev/null | tail -1)"
+    sleep 2
   done
+done
+# As the Kamailio anchor's scenario: BYE right after ACK (few calls up at once).
+for r in $rates; do
+  log "tolk pause_ms=0 $(PAUSE_MS=0 SKIP_BUILD=1 bench/load/sip-load.sh udp $r $secs 2>/dev/null | tail -1)"
+  sleep 2
 done
 work=$(mktemp -d)
 pid=$(bench/load/start-tolk.sh 28000 "$work") || exit 1
