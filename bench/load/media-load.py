@@ -386,6 +386,7 @@ def main():
     ap.add_argument("--warmup", type=float, default=6.0)
     ap.add_argument("--window", type=float, default=20.0)
     ap.add_argument("--idle", action="store_true", help="no calls: measure the idle server over the window")
+    ap.add_argument("--no-rtp", action="store_true", help="participants join but send no RTP (a room nobody talks in; < 30 s RTP timeout)")
     ap.add_argument("--local-ip", default="127.0.0.1")
     ap.add_argument("--base-port", type=int, default=20000)
     ap.add_argument("--label", default="")
@@ -563,7 +564,7 @@ def main():
             late_max = max(late_max, lateness)
             if measuring:
                 lates.append(lateness)
-            for c in by_slot[slot]:
+            for c in (by_slot[slot] if not a.no_rtp else ()):
                 c["seq"] = (c["seq"] + 1) & 0xFFFF
                 c["ts"] = (c["ts"] + ts_step) & 0xFFFFFFFF
                 marker = 0

@@ -27,6 +27,9 @@ gen --participants 20 --codec opus --warmup 2 --window 3 --label warm_opus
 gen --participants 20 --codec pcmu --warmup 2 --window 3 --label warm_pcmu
 sleep 3
 gen --idle --label idle_after_warm
+# Rooms nobody talks in: 100 participants sending silence; 100 participants sending nothing.
+gen --codec pcmu --participants 100 --talkers 0 --label silent_room
+gen --codec pcmu --participants 100 --no-rtp --label no_rtp_room
 for codec in pcmu opus; do
   for m in $sizes; do gen --codec $codec --participants $m --label all_talk; done
   gen --codec $codec --participants 100 --talkers 1 --label one_talker
