@@ -32,6 +32,11 @@ sed "s|<pause milliseconds=\"500\"/>|<pause milliseconds=\"${PAUSE_MS:-500}\"/>|
 ( cd "$work" && sipp 127.0.0.1:$port -sf scenario.xml -s 5000 \
     -t $t -i 127.0.0.1 -p $((port + 2)) -r "$rate" -m "$calls" -l $((rate * 2)) -nostdin \
     -trace_stat -stf stat.csv -fd 1 -trace_err -error_file errors.log -timeout $((seconds + 60))s >/dev/null 2>&1 ) || true
+if ! kill -0 $server 2>/dev/null; then
+  wait $server; rc=$?
+  echo "$transport offered=$rate/s SERVER DIED (exit status $rc) during the run; log: $work/server.log" 
+  KEEP=1; exit 1
+fi
 cpu_after=$(awk '{print $14 + $15}' /proc/$server/stat)
 ticks=$(getconf CLK_TCK)
 rss=$(awk '/VmHWM/ {print $2}' /proc/$server/status)
