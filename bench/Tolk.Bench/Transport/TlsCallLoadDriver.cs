@@ -166,7 +166,9 @@ public static class TlsCallLoadDriver
     {
         var sentBy = local.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{local.Address}]:{local.Port}" : local.ToString();
         var branch = "z9hG4bK" + callId + "i";
-        const string Sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/SAVP 8\r\na=rtpmap:8 PCMA/8000\r\n";
+        // SDES-keyed SRTP offer (RFC 4568), as a TLS phone would send; a RTP/SAVP offer without a=crypto is refused with 488.
+        const string Sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/SAVP 8\r\na=rtpmap:8 PCMA/8000\r\n" +
+            "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n";
         await WriteAsync(ssl, Message($"INVITE {o.Uri} SIP/2.0", sentBy, branch, callId, 1, "INVITE", null, o.Uri,
             $"Contact: <sip:load@{sentBy};transport=tls>\r\nContent-Type: application/sdp\r\n", Sdp), token);
 
