@@ -17,7 +17,7 @@ trap 'kill $server 2>/dev/null || true; if [ -n "${KEEP:-}" ]; then echo "kept $
 
 [ -n "${SKIP_BUILD:-}" ] || dotnet build src/Tolk.Server -c Release -v q -nologo >/dev/null
 port=$((25000 + RANDOM % 5000))
-TOLK_Sip__RateLimitEnabled=false TOLK_Demo__Passwords__alice=x TOLK_Demo__Passwords__bob=x TOLK_Demo__Passwords__carol=x \
+TOLK_Translation__Enabled=false TOLK_Sip__RateLimitEnabled=false TOLK_Demo__Passwords__alice=x TOLK_Demo__Passwords__bob=x TOLK_Demo__Passwords__carol=x \
   dotnet src/Tolk.Server/bin/Release/net10.0/tolk.dll serve \
   --sip-udp 127.0.0.1:$port --sip-tcp 127.0.0.1:$port --http 127.0.0.1:$((port + 1)) --data "$work/data" \
   > "$work/server.log" 2>&1 &
@@ -28,7 +28,7 @@ cpu_before=$(awk '{print $14 + $15}' /proc/$server/stat)
 t=u1; [ "$transport" = tcp ] && t=t1
 # PAUSE_MS (default 500, as the scenario) is the time between ACK and BYE: with 500 ms about
 # RATE/2 calls (RTP ports, mixer participants) are up at any moment; 0 matches the Kamailio anchor.
-sed "s|<pause milliseconds=\"500\"/>|<pause milliseconds=\"${PAUSE_MS:-500}\"/>|" tests/Tolk.EndToEnd/Scenarios/invite_ack_bye.xml > "$work/scenario.xml"
+sed -e "s|<pause milliseconds=\"500\"/>|<pause milliseconds=\"${PAUSE_MS:-500}\"/>|" -e "s|{{DOMAIN}}|demo.tolk.test|g" tests/Tolk.EndToEnd/Scenarios/invite_ack_bye.xml > "$work/scenario.xml"
 ( cd "$work" && sipp 127.0.0.1:$port -sf scenario.xml -s 5000 \
     -t $t -i 127.0.0.1 -p $((port + 2)) -r "$rate" -m "$calls" -l $((rate * 2)) -nostdin \
     -trace_stat -stf stat.csv -fd 1 -trace_err -error_file errors.log -timeout $((seconds + 60))s >/dev/null 2>&1 ) || true

@@ -141,7 +141,16 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
     {
         if (packet.PayloadType == pipeline.Media.Codec.PayloadType)
         {
-            pipeline.Jitter.Push(packet.SequenceNumber, packet.Timestamp, packet.Payload);
+            // A packet may still be in flight while the call is torn down: never touch a pipeline
+            // that has been replaced or released.
+            lock (_pipelineGate)
+            {
+                if (_pipeline != pipeline)
+                {
+                    return;
+                }
+                pipeline.Jitter.Push(packet.SequenceNumber, packet.Timestamp, packet.Payload);
+            }
             _participant?.NotifyInputAvailable();
         }
         else if (packet.PayloadType == pipeline.Media.TelephoneEventPayloadType)
@@ -152,7 +161,7 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
 
     public void Start()
     {
-        if (_participant is not null)
+        if (_participant is not null || Volatile.Read(ref _disposed) != 0)
         {
             return;
         }
