@@ -23,7 +23,7 @@ public sealed class Baresip : IAsyncDisposable
         var dir = Directory.CreateTempSubdirectory("baresip-").FullName;
         Directory.CreateDirectory(Path.Combine(dir, "rec"));
         var sipPort = FreePorts.Next();
-        var rtpLow = 20000 + (sipPort % 2000) * 10;
+        var rtpLow = 61000 + (sipPort % 400) * 10; // above the ephemeral range, apart from Tolk's 30000–39999
         var config = string.Join('\n',
             "poll_method epoll",
             $"sip_listen 127.0.0.1:{sipPort.ToString(CultureInfo.InvariantCulture)}",

@@ -9,25 +9,18 @@ public static class FreePorts
     private static readonly Lock Gate = new();
     private static readonly HashSet<int> Handed = [];
 
+    /// <summary>
+    /// A port in 10000–19999: below Linux's ephemeral range (32768–60999), so an outgoing connection
+    /// of another process cannot take it between this check and the test's own bind.
+    /// </summary>
     public static int Next()
     {
         lock (Gate)
         {
-            for (var attempt = 0; attempt < 200; attempt++)
+            for (var attempt = 0; attempt < 500; attempt++)
             {
-                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-                var port = ((IPEndPoint)tcp.LocalEndPoint!).Port;
-                if (port > 60000 || Handed.Contains(port))
-                {
-                    continue;
-                }
-                try
-                {
-                    using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                    udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                }
-                catch (SocketException)
+                var port = Random.Shared.Next(10000, 20000);
+                if (Handed.Contains(port) || !IsFree(port))
                 {
                     continue;
                 }
@@ -36,5 +29,21 @@ public static class FreePorts
             }
         }
         throw new InvalidOperationException("No free loopback port found.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 }
