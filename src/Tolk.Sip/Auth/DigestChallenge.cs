@@ -43,13 +43,8 @@ public sealed class DigestChallenge
     public static bool TryParse(string? value, out DigestChallenge? challenge, out string? error)
     {
         challenge = null;
-        if (!DigestParameters.TryParse(value, out var scheme, out var parameters, out error))
+        if (!DigestParameters.TryParseDigest(value, out var parameters, out error))
         {
-            return false;
-        }
-        if (!string.Equals(scheme, "Digest", StringComparison.OrdinalIgnoreCase))
-        {
-            error = $"unsupported scheme '{scheme}'";
             return false;
         }
         string? realm = null, nonce = null, opaque = null, domain = null, algorithm = null;

@@ -52,13 +52,8 @@ public sealed class DigestCredentials
     public static bool TryParse(string? value, out DigestCredentials? credentials, out string? error)
     {
         credentials = null;
-        if (!DigestParameters.TryParse(value, out var scheme, out var parameters, out error))
+        if (!DigestParameters.TryParseDigest(value, out var parameters, out error))
         {
-            return false;
-        }
-        if (!string.Equals(scheme, "Digest", StringComparison.OrdinalIgnoreCase))
-        {
-            error = $"unsupported scheme '{scheme}'";
             return false;
         }
         string? username = null, realm = null, nonce = null, uri = null, response = null;

@@ -9,6 +9,21 @@ namespace Tolk.Sip.Auth;
 /// </summary>
 internal static class DigestParameters
 {
+    /// <summary>Parses a challenge or credentials value whose scheme must be Digest.</summary>
+    public static bool TryParseDigest(string? value, out List<KeyValuePair<string, string>> parameters, out string? error)
+    {
+        if (!TryParse(value, out var scheme, out parameters, out error))
+        {
+            return false;
+        }
+        if (!string.Equals(scheme, "Digest", StringComparison.OrdinalIgnoreCase))
+        {
+            error = $"unsupported scheme '{scheme}'";
+            return false;
+        }
+        return true;
+    }
+
     public static bool TryParse(string? value, out string scheme, out List<KeyValuePair<string, string>> parameters, out string? error)
     {
         scheme = string.Empty;
