@@ -7,7 +7,7 @@ PACKAGES=(
   # native media libraries
   libsrtp2-1 libopus0 libspandsp2 libspeexdsp1 libwebrtc-audio-processing1
   # local speech engines
-  espeak-ng libespeak-ng1 flite libflite1 pocketsphinx pocketsphinx-en-us libpocketsphinx3
+  espeak-ng libespeak-ng1 flite libflite1 pocketsphinx pocketsphinx-en-us libpocketsphinx3 libsphinxbase3
   apertium apertium-eng-spa apertium-fr-es apertium-eng-cat sox
   # real peers and servers for tests
   sip-tester baresip baresip-core
