@@ -35,6 +35,26 @@ public sealed class UsageLedger(IServiceScopeFactory scopes, RateCard rates, Tim
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Appends records in one transaction (the <see cref="UsageRecorder"/>'s batches).</summary>
+    public async Task RecordBatchAsync(IReadOnlyCollection<UsageEntry> entries, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
+        foreach (var e in entries)
+        {
+            db.Usage.Add(new UsageRecord
+            {
+                TenantId = e.TenantId,
+                Kind = e.Kind,
+                Quantity = e.Quantity,
+                Unit = UsageKinds.UnitOf(e.Kind),
+                CallId = e.CallId,
+                TimestampUtc = e.TimestampUtc,
+            });
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>Sums and rates a tenant's usage in [from, to).</summary>
     public async Task<UsageSummary> SummarizeAsync(TolkDbContext db, Guid tenantId, DateTime fromUtc, DateTime toUtc, CancellationToken ct = default)
     {

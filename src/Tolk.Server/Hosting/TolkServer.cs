@@ -70,6 +70,8 @@ public static class TolkServer
         builder.WebHost.ConfigureKestrel(k => k.Listen(ParseEndPoint(options.Http.Listen)));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
+        // Before the SIP host: hosted services stop in reverse order, and usage must be drained after the calls end.
+        builder.Services.AddHostedService<UsageRecorderService>();
         builder.Services.AddTolkSip(options);
         builder.Services.AddSingleton<ITenantLiveStatus, SipLiveStatus>();
         builder.Services.AddSingleton<IRoomTranscripts, ConferenceRoomTranscripts>();

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Tolk.Billing;
 using Tolk.Conferencing.Calls;
 using Tolk.Conferencing.Signaling.Bridging;
@@ -9,7 +8,7 @@ namespace Tolk.Server.Hosting;
 /// Meters every ended call into the usage ledger: room participants from answer to end, and answered
 /// extension-to-extension calls from answer to end.
 /// </summary>
-public sealed partial class UsageCallEventSink(UsageLedger ledger, ILogger<UsageCallEventSink> logger) : ICallEventSink, IExtensionCallEventSink
+public sealed class UsageCallEventSink(UsageRecorder recorder) : ICallEventSink, IExtensionCallEventSink
 {
     public void CallStarted(CallSession call)
     {
@@ -20,7 +19,7 @@ public sealed partial class UsageCallEventSink(UsageLedger ledger, ILogger<Usage
         var start = call.ConnectedAt ?? call.StartedAt;
         var end = call.EndedAt ?? start;
         var minutes = (decimal)Math.Max(0, (end - start).TotalMinutes);
-        _ = RecordAsync(call.Tenant.Id, call.Id, minutes);
+        Record(call.Tenant.Id, call.Id, minutes);
     }
 
     public void ExtensionCallAnswered(ExtensionCall call)
@@ -34,22 +33,9 @@ public sealed partial class UsageCallEventSink(UsageLedger ledger, ILogger<Usage
             return;
         }
         var minutes = (decimal)Math.Max(0, ((call.EndedAt ?? answered) - answered).TotalMinutes);
-        _ = RecordAsync(call.Tenant.Id, call.Id, minutes);
+        Record(call.Tenant.Id, call.Id, minutes);
     }
 
-    private async Task RecordAsync(Guid tenantId, Guid callId, decimal minutes)
-    {
-        try
-        {
-            await ledger.RecordAsync(tenantId, UsageKinds.CallMinutes, Math.Round(minutes, 4), callId.ToString("N"));
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Losing usage is a billing error: log loudly, never crash the call path.
-            LogUsageLost(logger, ex, callId, minutes);
-        }
-    }
-
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Could not record {Minutes} call minutes of call {CallId}")]
-    private static partial void LogUsageLost(ILogger logger, Exception ex, Guid callId, decimal minutes);
+    private void Record(Guid tenantId, Guid callId, decimal minutes) =>
+        recorder.Record(tenantId, UsageKinds.CallMinutes, Math.Round(minutes, 4), callId.ToString("N"));
 }
