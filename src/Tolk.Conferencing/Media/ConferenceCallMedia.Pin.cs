@@ -44,11 +44,17 @@ internal sealed partial class ConferenceCallMedia
         var expected = Encoding.ASCII.GetBytes(_call.Room.Pin ?? "");
         if (CryptographicOperations.FixedTimeEquals(entered, expected))
         {
-            _inLobby = false;
-            var lobby = _participant!;
-            _owner.Rooms.Leave(lobby);
-            _participant = _owner.Rooms.Join(RoomKey(_call.Room), _call.Id.ToString("N"), this, this);
-            JoinTranslation(_call.Room);
+            lock (_membership)
+            {
+                if (_participant is not { } lobby || Volatile.Read(ref _disposed) != 0)
+                {
+                    return;
+                }
+                _inLobby = false;
+                _owner.Rooms.Leave(lobby);
+                _participant = _owner.Rooms.Join(RoomKey(_call.Room), _call.Id.ToString("N"), this, this);
+                JoinTranslation(_call.Room);
+            }
             return;
         }
         if (++_pinFailures >= MaxPinAttempts)

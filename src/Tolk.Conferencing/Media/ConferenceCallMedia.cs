@@ -31,6 +31,11 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
     // The mixer thread may still be inside TryRead/Write for one tick after the participant left;
     // native codec state must not be freed under it (libopus asserts on a destroyed encoder).
     private readonly Lock _pipelineGate = new();
+
+    // Joining and leaving rooms (start, PIN admission, transfer, hang-up) arrive from different SIP
+    // transactions and can race — a BYE right behind the ACK. One lock orders them so a hang-up never
+    // leaves a participant behind in a room.
+    private readonly Lock _membership = new();
     private MixerParticipant? _participant;
     private int _disposed;
 
@@ -55,6 +60,10 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         await _negotiation.WaitAsync();
         try
         {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return MediaOfferResult.Reject(500, "The call's media has been released");
+            }
             var result = SdpAnswerer.Answer(offer, _owner.Policy(_call, _local), _sdpSession);
             if (!result.IsAccepted)
             {
@@ -78,10 +87,13 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
                     await old.DisposeAsync();
                 }
                 var pipeline = BuildPipeline(media);
-                _pipeline = pipeline;
-                if (_participant is not null)
+                lock (_membership)
                 {
-                    pipeline.Session.Start();
+                    _pipeline = pipeline;
+                    if (_participant is not null)
+                    {
+                        pipeline.Session.Start();
+                    }
                 }
             }
             LocalDescription = result.Answer!;
@@ -112,7 +124,7 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
             inbound = SrtpContext.CreateInbound(profile, srtp.RemoteMasterKeySalt);
             outbound = SrtpContext.CreateOutbound(profile, srtp.LocalMasterKeySalt);
         }
-        var pipeline = new Pipeline(media, new JitterBuffer(decoder!, _owner.Time), new AudioFrameEncoder(encoder!), new TelephoneEventReceiver(8000));
+        var pipeline = new Pipeline(media, decoder!, new JitterBuffer(decoder!, _owner.Time), new AudioFrameEncoder(encoder!), new TelephoneEventReceiver(8000), inbound, outbound);
         var options = new RtpSessionOptions
         {
             LocalEndPoint = _local,
@@ -161,33 +173,39 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
 
     public void Start()
     {
-        if (_participant is not null || Volatile.Read(ref _disposed) != 0)
+        lock (_membership)
         {
-            return;
+            if (_participant is not null || Volatile.Read(ref _disposed) != 0)
+            {
+                return;
+            }
+            if (!string.IsNullOrEmpty(_call.Room.Pin))
+            {
+                EnterLobby();
+            }
+            else
+            {
+                _participant = _owner.Rooms.Join(RoomKey(_call.Room), _call.Id.ToString("N"), this, this);
+                JoinTranslation(_call.Room);
+            }
+            _pipeline?.Session.Start();
         }
-        if (!string.IsNullOrEmpty(_call.Room.Pin))
-        {
-            EnterLobby();
-        }
-        else
-        {
-            _participant = _owner.Rooms.Join(RoomKey(_call.Room), _call.Id.ToString("N"), this, this);
-            JoinTranslation(_call.Room);
-        }
-        _pipeline?.Session.Start();
     }
 
     private string RoomKey(RoomInfo room) => ConferenceRooms.Key(_call.Tenant.Id, room.Id);
 
     public void MoveTo(RoomInfo room)
     {
-        if (_participant is null)
+        lock (_membership)
         {
-            return;
+            if (_participant is null || Volatile.Read(ref _disposed) != 0)
+            {
+                return;
+            }
+            LeaveRoom(_participant);
+            _participant = _owner.Rooms.Join(RoomKey(room), _call.Id.ToString("N"), this, this);
+            JoinTranslation(room);
         }
-        LeaveRoom(_participant);
-        _participant = _owner.Rooms.Join(RoomKey(room), _call.Id.ToString("N"), this, this);
-        JoinTranslation(room);
     }
 
     private void JoinTranslation(RoomInfo room)
@@ -285,24 +303,37 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         {
             return;
         }
-        if (_participant is not null)
+        lock (_membership)
         {
-            LeaveRoom(_participant);
+            if (_participant is not null)
+            {
+                LeaveRoom(_participant);
+                _participant = null;
+            }
         }
+        // A re-offer in progress finishes first (it may be building a new pipeline); later ones see _disposed.
+        // The semaphore is never disposed: it has no wait handle, and a late re-offer may still wait on it.
+        await _negotiation.WaitAsync();
         Pipeline? p;
-        lock (_pipelineGate)
+        try
         {
-            p = _pipeline;
-            _pipeline = null;
+            lock (_pipelineGate)
+            {
+                p = _pipeline;
+                _pipeline = null;
+            }
+        }
+        finally
+        {
+            _negotiation.Release();
         }
         if (p is not null)
         {
             await p.DisposeAsync();
         }
-        _negotiation.Dispose();
     }
 
-    private sealed class Pipeline(NegotiatedMedia media, JitterBuffer jitter, AudioFrameEncoder encoder, TelephoneEventReceiver dtmf) : IAsyncDisposable
+    private sealed class Pipeline(NegotiatedMedia media, IAudioDecoder decoder, JitterBuffer jitter, AudioFrameEncoder encoder, TelephoneEventReceiver dtmf, SrtpContext? srtpIn, SrtpContext? srtpOut) : IAsyncDisposable
     {
         public NegotiatedMedia Media { get; set; } = media;
 
@@ -316,9 +347,13 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
 
         public async ValueTask DisposeAsync()
         {
+            // The session first: once it is disposed no receive loop or RTCP timer can reach the SRTP contexts.
             await Session.DisposeAsync();
             Jitter.Dispose();
+            decoder.Dispose();
             Encoder.Dispose();
+            srtpIn?.Dispose();
+            srtpOut?.Dispose();
         }
     }
 }

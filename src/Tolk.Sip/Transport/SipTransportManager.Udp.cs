@@ -15,6 +15,7 @@ public sealed partial class SipTransportManager
         try
         {
             socket.Bind(new IPEndPoint(listener.Address, listener.Port));
+            TrySetReceiveBuffer(socket, _options.UdpReceiveBufferBytes);
         }
         catch
         {
@@ -87,6 +88,18 @@ public sealed partial class SipTransportManager
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void TrySetReceiveBuffer(Socket socket, int bytes)
+    {
+        try
+        {
+            socket.ReceiveBufferSize = bytes;
+        }
+        catch (SocketException)
+        {
+            // The kernel's default stays; the listener still works.
         }
     }
 

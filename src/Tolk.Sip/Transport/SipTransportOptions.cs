@@ -19,6 +19,13 @@ public sealed class SipTransportOptions
 
     public SipParserLimits ParserLimits { get; set; } = SipParserLimits.Default;
 
+    /// <summary>
+    /// Kernel receive buffer of each UDP listener (SO_RCVBUF; Linux caps it at net.core.rmem_max). The default
+    /// 208 KiB overflows in bursts of a few hundred calls per second on a busy host, and a dropped ACK or BYE
+    /// leaves a call running (and billed) until a timer ends it.
+    /// </summary>
+    public int UdpReceiveBufferBytes { get; set; } = 8 * 1024 * 1024;
+
     /// <summary>Capacity of the inbound queue. A full queue drops datagrams (counted) and slows stream readers.</summary>
     public int InboundQueueCapacity { get; set; } = 10_000;
 
