@@ -119,11 +119,13 @@ public sealed partial class SipServerCore
         };
         tx.AckTimedOut += t => { _ = EndCallAsync(call, "no ACK for 200 OK", sendBye: true); };
         result.Media!.Failed += (m, reason) => { _ = EndCallAsync(call, reason, sendBye: true); };
-        tx.Respond(ok);
-        result.Media.Start();
+        // Everything that marks the call as started happens before the 200 leaves: a BYE right behind the ACK
+        // may end the call on another thread at once, and must find it started (a later start would revive it).
         ArmSessionTimer(call);
         _events?.CallStarted(call);
         LogCallStarted(_logger, call.Id, call.CallerUri, room.Extension, tenant.Name);
+        tx.Respond(ok);
+        result.Media.Start();
     }
 
     /// <summary>Closes media that a provider opened for an INVITE cancelled in the meantime.</summary>
