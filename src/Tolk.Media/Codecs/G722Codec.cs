@@ -6,13 +6,13 @@ namespace Tolk.Media.Codecs;
 /// </summary>
 public sealed class G722Encoder : IAudioEncoder
 {
-    private nint _state;
+    private readonly G722EncodeHandle _state;
 
     /// <summary>Creates a 64 kbit/s encoder.</summary>
     public G722Encoder()
     {
         _state = SpanDspNative.G722EncodeInit(0, 64000, 0);
-        if (_state == 0)
+        if (_state.IsInvalid)
         {
             throw new InvalidOperationException("g722_encode_init failed");
         }
@@ -24,7 +24,7 @@ public sealed class G722Encoder : IAudioEncoder
     /// <inheritdoc />
     public unsafe int Encode(ReadOnlySpan<short> pcm, Span<byte> destination)
     {
-        ObjectDisposedException.ThrowIf(_state == 0, this);
+        ObjectDisposedException.ThrowIf(_state.IsClosed, this);
         // Two samples per octet at 64 kbit/s.
         if (pcm.Length % 2 != 0 || destination.Length < pcm.Length / 2)
         {
@@ -39,27 +39,20 @@ public sealed class G722Encoder : IAudioEncoder
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_state != 0)
-        {
-            _ = SpanDspNative.G722EncodeFree(_state);
-            _state = 0;
-        }
-    }
+    public void Dispose() => _state.Dispose();
 }
 
 /// <summary>G.722 64 kbit/s decoder through spandsp, with spandsp PLC on loss.</summary>
 public sealed class G722Decoder : IAudioDecoder
 {
     private readonly PacketLossConcealer _plc = new();
-    private nint _state;
+    private readonly G722DecodeHandle _state;
 
     /// <summary>Creates a 64 kbit/s decoder.</summary>
     public G722Decoder()
     {
         _state = SpanDspNative.G722DecodeInit(0, 64000, 0);
-        if (_state == 0)
+        if (_state.IsInvalid)
         {
             throw new InvalidOperationException("g722_decode_init failed");
         }
@@ -71,7 +64,7 @@ public sealed class G722Decoder : IAudioDecoder
     /// <inheritdoc />
     public unsafe int Decode(ReadOnlySpan<byte> payload, Span<short> pcm)
     {
-        ObjectDisposedException.ThrowIf(_state == 0, this);
+        ObjectDisposedException.ThrowIf(_state.IsClosed, this);
         if (pcm.Length < payload.Length * 2)
         {
             return -1;
@@ -99,10 +92,6 @@ public sealed class G722Decoder : IAudioDecoder
     public void Dispose()
     {
         _plc.Dispose();
-        if (_state != 0)
-        {
-            _ = SpanDspNative.G722DecodeFree(_state);
-            _state = 0;
-        }
+        _state.Dispose();
     }
 }

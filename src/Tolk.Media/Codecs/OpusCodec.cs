@@ -30,7 +30,7 @@ public sealed record OpusOptions(int SampleRate = AudioFormat.SampleRate, int Bi
 /// </summary>
 public sealed class OpusEncoder : IAudioEncoder
 {
-    private nint _encoder;
+    private readonly OpusEncoderHandle _encoder;
 
     /// <summary>Creates an encoder with <paramref name="options"/> (or <see cref="OpusOptions.Default"/>).</summary>
     public OpusEncoder(OpusOptions? options = null)
@@ -38,8 +38,9 @@ public sealed class OpusEncoder : IAudioEncoder
         options ??= OpusOptions.Default;
         options.Validate();
         _encoder = OpusNative.EncoderCreate(options.SampleRate, 1, OpusNative.ApplicationVoip, out var error);
-        if (_encoder == 0 || error != OpusNative.Ok)
+        if (_encoder.IsInvalid || error != OpusNative.Ok)
         {
+            _encoder.Dispose();
             throw new InvalidOperationException($"opus_encoder_create failed with {error}");
         }
 
@@ -59,7 +60,7 @@ public sealed class OpusEncoder : IAudioEncoder
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_encoder == 0, this);
+            ObjectDisposedException.ThrowIf(_encoder.IsClosed, this);
             _ = OpusNative.EncoderCtlGet(_encoder, OpusNative.GetBitrateRequest, out var value);
             return value;
         }
@@ -69,7 +70,7 @@ public sealed class OpusEncoder : IAudioEncoder
     /// <inheritdoc />
     public unsafe int Encode(ReadOnlySpan<short> pcm, Span<byte> destination)
     {
-        ObjectDisposedException.ThrowIf(_encoder == 0, this);
+        ObjectDisposedException.ThrowIf(_encoder.IsClosed, this);
         if (pcm.Length != Info.FrameSamples || destination.IsEmpty)
         {
             return -1;
@@ -85,7 +86,7 @@ public sealed class OpusEncoder : IAudioEncoder
 
     private void Ctl(int request, int value)
     {
-        ObjectDisposedException.ThrowIf(_encoder == 0, this);
+        ObjectDisposedException.ThrowIf(_encoder.IsClosed, this);
         var status = OpusNative.EncoderCtl(_encoder, request, value);
         if (status != OpusNative.Ok)
         {
@@ -94,28 +95,22 @@ public sealed class OpusEncoder : IAudioEncoder
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_encoder != 0)
-        {
-            OpusNative.EncoderDestroy(_encoder);
-            _encoder = 0;
-        }
-    }
+    public void Dispose() => _encoder.Dispose();
 }
 
 /// <summary>Opus decoder through libopus with its built-in PLC and in-band FEC recovery.</summary>
 public sealed class OpusDecoder : IAudioDecoder
 {
-    private nint _decoder;
+    private readonly OpusDecoderHandle _decoder;
 
     /// <summary>Creates a mono decoder producing PCM at <paramref name="sampleRate"/>.</summary>
     public OpusDecoder(int sampleRate = AudioFormat.SampleRate)
     {
         new OpusOptions(sampleRate).Validate();
         _decoder = OpusNative.DecoderCreate(sampleRate, 1, out var error);
-        if (_decoder == 0 || error != OpusNative.Ok)
+        if (_decoder.IsInvalid || error != OpusNative.Ok)
         {
+            _decoder.Dispose();
             throw new InvalidOperationException($"opus_decoder_create failed with {error}");
         }
 
@@ -128,7 +123,7 @@ public sealed class OpusDecoder : IAudioDecoder
     /// <inheritdoc />
     public unsafe int Decode(ReadOnlySpan<byte> payload, Span<short> pcm)
     {
-        ObjectDisposedException.ThrowIf(_decoder == 0, this);
+        ObjectDisposedException.ThrowIf(_decoder.IsClosed, this);
         if (payload.IsEmpty)
         {
             return -1;
@@ -145,7 +140,7 @@ public sealed class OpusDecoder : IAudioDecoder
     /// <inheritdoc />
     public unsafe int Conceal(Span<short> pcm, ReadOnlySpan<byte> nextPayload = default)
     {
-        ObjectDisposedException.ThrowIf(_decoder == 0, this);
+        ObjectDisposedException.ThrowIf(_decoder.IsClosed, this);
         // libopus needs a multiple of 2.5 ms for PLC/FEC.
         var frame = pcm.Length - (pcm.Length % (Info.SampleRate / 400));
         fixed (byte* d = nextPayload)
@@ -176,12 +171,5 @@ public sealed class OpusDecoder : IAudioDecoder
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_decoder != 0)
-        {
-            OpusNative.DecoderDestroy(_decoder);
-            _decoder = 0;
-        }
-    }
+    public void Dispose() => _decoder.Dispose();
 }

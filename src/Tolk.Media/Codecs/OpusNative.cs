@@ -19,30 +19,30 @@ internal static partial class OpusNative
     internal const int Ok = 0;
 
     [LibraryImport(Library, EntryPoint = "opus_encoder_create")]
-    internal static partial nint EncoderCreate(int sampleRate, int channels, int application, out int error);
+    internal static partial OpusEncoderHandle EncoderCreate(int sampleRate, int channels, int application, out int error);
 
     [LibraryImport(Library, EntryPoint = "opus_encoder_destroy")]
     internal static partial void EncoderDestroy(nint encoder);
 
     [LibraryImport(Library, EntryPoint = "opus_encode")]
-    internal static unsafe partial int Encode(nint encoder, short* pcm, int frameSize, byte* data, int maxDataBytes);
+    internal static unsafe partial int Encode(OpusEncoderHandle encoder, short* pcm, int frameSize, byte* data, int maxDataBytes);
 
     // opus_encoder_ctl is variadic; on the System V x86-64 and AArch64 Linux ABIs an int vararg is
     // passed exactly like a fixed int argument, so a fixed signature per request type is sound.
     [LibraryImport(Library, EntryPoint = "opus_encoder_ctl")]
-    internal static partial int EncoderCtl(nint encoder, int request, int value);
+    internal static partial int EncoderCtl(OpusEncoderHandle encoder, int request, int value);
 
     [LibraryImport(Library, EntryPoint = "opus_encoder_ctl")]
-    internal static partial int EncoderCtlGet(nint encoder, int request, out int value);
+    internal static partial int EncoderCtlGet(OpusEncoderHandle encoder, int request, out int value);
 
     [LibraryImport(Library, EntryPoint = "opus_decoder_create")]
-    internal static partial nint DecoderCreate(int sampleRate, int channels, out int error);
+    internal static partial OpusDecoderHandle DecoderCreate(int sampleRate, int channels, out int error);
 
     [LibraryImport(Library, EntryPoint = "opus_decoder_destroy")]
     internal static partial void DecoderDestroy(nint decoder);
 
     [LibraryImport(Library, EntryPoint = "opus_decode")]
-    internal static unsafe partial int Decode(nint decoder, byte* data, int length, short* pcm, int frameSize, int decodeFec);
+    internal static unsafe partial int Decode(OpusDecoderHandle decoder, byte* data, int length, short* pcm, int frameSize, int decodeFec);
 
     [LibraryImport(Library, EntryPoint = "opus_packet_get_nb_samples")]
     internal static unsafe partial int PacketGetSamples(byte* packet, int length, int sampleRate);

@@ -8,13 +8,13 @@ namespace Tolk.Media.Codecs;
 /// </summary>
 public sealed class PacketLossConcealer : IDisposable
 {
-    private nint _state;
+    private readonly PlcHandle _state;
 
     /// <summary>Allocates the spandsp state.</summary>
     public PacketLossConcealer()
     {
         _state = SpanDspNative.PlcInit(0);
-        if (_state == 0)
+        if (_state.IsInvalid)
         {
             throw new InvalidOperationException("plc_init failed");
         }
@@ -23,7 +23,7 @@ public sealed class PacketLossConcealer : IDisposable
     /// <summary>Feeds good audio (modified in place when it follows a concealed gap, to smooth the join).</summary>
     public unsafe void Received(Span<short> pcm)
     {
-        ObjectDisposedException.ThrowIf(_state == 0, this);
+        ObjectDisposedException.ThrowIf(_state.IsClosed, this);
         fixed (short* p = pcm)
         {
             _ = SpanDspNative.PlcRx(_state, p, pcm.Length);
@@ -33,7 +33,7 @@ public sealed class PacketLossConcealer : IDisposable
     /// <summary>Synthesises <paramref name="pcm"/>.Length samples for lost audio; returns the count.</summary>
     public unsafe int FillIn(Span<short> pcm)
     {
-        ObjectDisposedException.ThrowIf(_state == 0, this);
+        ObjectDisposedException.ThrowIf(_state.IsClosed, this);
         fixed (short* p = pcm)
         {
             return SpanDspNative.PlcFillIn(_state, p, pcm.Length);
@@ -41,12 +41,5 @@ public sealed class PacketLossConcealer : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_state != 0)
-        {
-            _ = SpanDspNative.PlcFree(_state);
-            _state = 0;
-        }
-    }
+    public void Dispose() => _state.Dispose();
 }

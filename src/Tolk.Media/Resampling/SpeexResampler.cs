@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Tolk.Media.Resampling;
 
@@ -10,7 +11,7 @@ public sealed partial class SpeexResampler : IDisposable
 {
     private const string Library = "libspeexdsp.so.1";
 
-    private nint _state;
+    private readonly StateHandle _state;
 
     /// <param name="inputRate">Input rate in Hz.</param>
     /// <param name="outputRate">Output rate in Hz.</param>
@@ -22,8 +23,9 @@ public sealed partial class SpeexResampler : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(quality);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quality, 10);
         _state = Init(1, (uint)inputRate, (uint)outputRate, quality, out var error);
-        if (_state == 0 || error != 0)
+        if (_state.IsInvalid || error != 0)
         {
+            _state.Dispose();
             throw new InvalidOperationException($"speex_resampler_init failed with {error}");
         }
 
@@ -50,7 +52,7 @@ public sealed partial class SpeexResampler : IDisposable
     /// </summary>
     public unsafe int Process(ReadOnlySpan<short> input, Span<short> output)
     {
-        ObjectDisposedException.ThrowIf(_state == 0, this);
+        ObjectDisposedException.ThrowIf(_state.IsClosed, this);
         var inLength = (uint)input.Length;
         var outLength = (uint)output.Length;
         fixed (short* i = input)
@@ -69,32 +71,43 @@ public sealed partial class SpeexResampler : IDisposable
     /// <summary>Clears the filter memory (after a stream restart).</summary>
     public void Reset()
     {
-        ObjectDisposedException.ThrowIf(_state == 0, this);
+        ObjectDisposedException.ThrowIf(_state.IsClosed, this);
         _ = ResetMem(_state);
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_state != 0)
-        {
-            Destroy(_state);
-            _state = 0;
-        }
-    }
+    public void Dispose() => _state.Dispose();
 
     [LibraryImport(Library, EntryPoint = "speex_resampler_init")]
-    private static partial nint Init(uint channels, uint inRate, uint outRate, int quality, out int error);
+    private static partial StateHandle Init(uint channels, uint inRate, uint outRate, int quality, out int error);
 
     [LibraryImport(Library, EntryPoint = "speex_resampler_process_int")]
-    private static unsafe partial int ProcessInt(nint state, uint channel, short* input, ref uint inLength, short* output, ref uint outLength);
+    private static unsafe partial int ProcessInt(StateHandle state, uint channel, short* input, ref uint inLength, short* output, ref uint outLength);
 
     [LibraryImport(Library, EntryPoint = "speex_resampler_get_input_latency")]
-    private static partial int GetInputLatency(nint state);
+    private static partial int GetInputLatency(StateHandle state);
 
     [LibraryImport(Library, EntryPoint = "speex_resampler_reset_mem")]
-    private static partial int ResetMem(nint state);
+    private static partial int ResetMem(StateHandle state);
 
     [LibraryImport(Library, EntryPoint = "speex_resampler_destroy")]
     private static partial void Destroy(nint state);
+
+    /// <summary>
+    /// Owns the <c>SpeexResamplerState*</c>: a P/Invoke holds a reference for its duration, so a dispose on another
+    /// thread defers the free until the call returns instead of freeing memory speexdsp is still using.
+    /// </summary>
+    private sealed class StateHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        public StateHandle()
+            : base(ownsHandle: true)
+        {
+        }
+
+        protected override bool ReleaseHandle()
+        {
+            Destroy(handle);
+            return true;
+        }
+    }
 }

@@ -18,7 +18,8 @@ namespace Tolk.Conferencing.Tests.Media;
 /// </summary>
 public sealed class ConferenceChurnTests
 {
-    private const int PortBase = 44000;
+    // A range no other test allocates from: the spray would otherwise reach their sessions.
+    private const int PortBase = 46000;
     private const int PortCount = 400;
 
     [Theory]
