@@ -53,5 +53,23 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, unsupported.Exit);
     }
 
+    [Fact]
+    public async Task Demo_translate_places_two_calls_and_the_listener_hears_spanish()
+    {
+        var output = Path.Combine(_data, "demo");
+        var demo = await TolkAsync("demo", "translate", "--out", output, "--text", "I would like a cup of coffee.");
+        Assert.True(demo.Exit == 0, demo.Output);
+        var transcript = await File.ReadAllTextAsync(Path.Combine(output, "transcript.json"));
+        Assert.Contains("coffee", transcript, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("café", transcript, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("first frame in bob's mix es", demo.Output, StringComparison.Ordinal);
+
+        // bob's recording holds the Spanish speech; alice's holds none of it (only join cues).
+        var bob = WavAnalysis.Read(Path.Combine(output, "bob-heard-es.wav"));
+        var alice = WavAnalysis.Read(Path.Combine(output, "alice-heard.wav"));
+        Assert.True(WavAnalysis.ActiveSeconds(bob, 0.015) > 1.0, $"bob heard {WavAnalysis.ActiveSeconds(bob, 0.015):F2} s of speech");
+        Assert.True(WavAnalysis.ActiveSeconds(alice, 0.015) < 0.7, $"alice heard {WavAnalysis.ActiveSeconds(alice, 0.015):F2} s");
+    }
+
     public void Dispose() => Directory.Delete(_data, recursive: true);
 }

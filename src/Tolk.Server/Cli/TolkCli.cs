@@ -10,6 +10,7 @@ public static class TolkCli
         var root = new RootCommand("Tolk: multilingual voice conferencing over SIP.");
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(SpeechCommands.Create());
+        root.Subcommands.Add(Demo.DemoTranslateCommand.Create());
         foreach (var command in AdminCommands.Create())
         {
             root.Subcommands.Add(command);
