@@ -134,7 +134,8 @@ public sealed class TolkAuthenticationHandler(
         }
 
         var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
+        // TryWrite: a client that accepts only text/event-stream (EventSource) gets the bare status code.
+        await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
             ProblemDetails = { Status = status, Title = title, Detail = detail },

@@ -3,7 +3,9 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Tolk.Api.Auth;
 using Tolk.Api.Infrastructure;
@@ -32,13 +34,36 @@ internal static class LiveFeedEndpoints
             .WithDescription("text/event-stream of participant, interim, transcript, emotion-alert and translation-state events; " +
                 "each has an id, and Last-Event-ID replays recent events. A slow client gets a 'dropped' event with the count it missed. " +
                 "Browsers may pass the token as the access_token query parameter.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .AddOpenApiOperationTransformer(DescribeQuery);
         tenant.MapGet("/rooms/{id:guid}/live/ws", WebSocketAsync)
             .RequireAuthorization(Policies.TenantAdmin).WithTags("Rooms").WithName("GetRoomLiveFeedWebSocket")
             .WithMetadata(new QueryAccessTokenAttribute(), new StreamingEndpointAttribute())
             .WithSummary("Live feed of a room (WebSocket)")
             .WithDescription("The same JSON messages as the SSE feed, one per text frame. Resume with the lastEventId query parameter. " +
-                "Browsers may pass the token as the access_token query parameter.");
+                "Browsers may pass the token as the access_token query parameter.")
+            .AddOpenApiOperationTransformer(DescribeQuery);
+    }
+
+    // The two query parameters are read by hand (they are alternatives to headers), so describe them here.
+    private static Task DescribeQuery(OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = "access_token",
+            In = ParameterLocation.Query,
+            Description = "A bearer token or API key, for clients that cannot set headers (browsers' EventSource and WebSocket). Live feeds only.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        });
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = "lastEventId",
+            In = ParameterLocation.Query,
+            Description = "Replay the room's buffered events after this id (the Last-Event-ID header does the same for SSE).",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" },
+        });
+        return Task.CompletedTask;
     }
 
     private static async Task<IResult> ServerSentEventsAsync(HttpContext http, Guid tenantId, Guid id, ITenantDirectory directory,
