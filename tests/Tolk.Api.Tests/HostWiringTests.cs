@@ -28,7 +28,10 @@ public sealed class HostWiringTests
             app.Services.GetRequiredService<Tolk.Data.Security.SecretProtector>();
             var key = Path.Combine(dir, "secrets.key");
             Assert.True(File.Exists(key));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+            }
         }
         finally
         {
