@@ -37,6 +37,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton(Bind<RoomFeedOptions>(configuration, "LiveFeed"));
         services.AddSingleton(Bind<TranscriptWriterOptions>(configuration, "Transcripts"));
         services.AddSingleton(Bind<WebhookOptions>(configuration, "Webhooks"));
+        services.AddMetrics();
+        services.AddSingleton<ApiMetrics>();
         services.AddSingleton<RoomFeedHub>();
         services.AddSingleton<TranscriptWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<TranscriptWriter>());

@@ -109,10 +109,22 @@ public sealed class TranscriptWriterTests
     [Fact]
     public void A_full_queue_drops_and_counts_instead_of_blocking()
     {
-        var services = new ServiceCollection().BuildServiceProvider();
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new Tolk.Api.Infrastructure.ApiMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        long measured = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "tolk.transcripts.dropped")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref measured, value));
+        listener.Start();
         // Not started: nothing drains the queue.
         using var writer = new TranscriptWriter(services.GetRequiredService<IServiceScopeFactory>(),
-            new TranscriptWriterOptions { QueueCapacity = 2 }, NullLogger<TranscriptWriter>.Instance);
+            new TranscriptWriterOptions { QueueCapacity = 2 }, NullLogger<TranscriptWriter>.Instance, metrics);
         var results = Enumerable.Range(0, 5).Select(i => writer.TryEnqueue(new TranscriptUtterance
         {
             TenantId = Guid.NewGuid(), RoomId = Guid.NewGuid(), ParticipantId = "p", Language = "en", Text = $"t{i}",
@@ -120,5 +132,6 @@ public sealed class TranscriptWriterTests
         Assert.Equal([true, true, false, false, false], results);
         Assert.Equal(3, writer.Dropped);
         Assert.Equal(2, writer.Pending);
+        Assert.Equal(3, Interlocked.Read(ref measured));
     }
 }

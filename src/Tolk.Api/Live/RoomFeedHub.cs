@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
+using Tolk.Api.Infrastructure;
 
 namespace Tolk.Api.Live;
 
@@ -36,12 +37,14 @@ public sealed class RoomFeedHub
     private readonly ConcurrentDictionary<(Guid Tenant, Guid Room), RoomFeed> _rooms = new();
     private readonly RoomFeedOptions _options;
     private readonly TimeProvider _time;
+    private readonly ApiMetrics? _metrics;
     private long _nextId;
     private long _published;
 
     /// <summary>Creates the hub.</summary>
-    public RoomFeedHub(RoomFeedOptions options, TimeProvider time)
+    public RoomFeedHub(RoomFeedOptions options, TimeProvider time, ApiMetrics? metrics = null)
     {
+        _metrics = metrics;
         _options = options;
         _time = time;
         // Ids continue to grow across restarts (milliseconds since the epoch × 1000), so a client's
@@ -78,8 +81,9 @@ public sealed class RoomFeedHub
     public RoomFeedSubscription Subscribe(Guid tenantId, Guid roomId, long? lastEventId)
     {
         var feed = _rooms.GetOrAdd((tenantId, roomId), _ => new RoomFeed(_options.ReplayCapacity));
-        var subscription = new RoomFeedSubscription(feed, _options.SubscriberCapacity);
+        var subscription = new RoomFeedSubscription(feed, _options.SubscriberCapacity, _metrics);
         subscription.Replay = feed.Attach(subscription, lastEventId);
+        _metrics?.LiveSubscriber(1);
         return subscription;
     }
 
@@ -185,11 +189,14 @@ public sealed class RoomFeedSubscription : IDisposable
 {
     private readonly RoomFeedHub.RoomFeed _feed;
     private readonly Channel<RoomFeedMessage> _queue;
+    private readonly ApiMetrics? _metrics;
     private long _dropped;
+    private int _disposed;
 
-    internal RoomFeedSubscription(RoomFeedHub.RoomFeed feed, int capacity)
+    internal RoomFeedSubscription(RoomFeedHub.RoomFeed feed, int capacity, ApiMetrics? metrics)
     {
         _feed = feed;
+        _metrics = metrics;
         _queue = Channel.CreateBounded<RoomFeedMessage>(
             new BoundedChannelOptions(Math.Max(1, capacity)) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Interlocked.Increment(ref _dropped));
@@ -202,13 +209,28 @@ public sealed class RoomFeedSubscription : IDisposable
     public ChannelReader<RoomFeedMessage> Reader => _queue.Reader;
 
     /// <summary>Events dropped since the last call (this subscriber was too slow); resets the count.</summary>
-    public long TakeDropped() => Interlocked.Exchange(ref _dropped, 0);
+    public long TakeDropped()
+    {
+        var dropped = Interlocked.Exchange(ref _dropped, 0);
+        if (dropped > 0)
+        {
+            _metrics?.LiveDropped(dropped);
+        }
+
+        return dropped;
+    }
 
     internal void Offer(RoomFeedMessage message) => _queue.Writer.TryWrite(message);
 
     /// <inheritdoc />
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _metrics?.LiveSubscriber(-1);
         _feed.Detach(this);
         _queue.Writer.TryComplete();
     }

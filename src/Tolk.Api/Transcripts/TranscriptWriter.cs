@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tolk.Api.Infrastructure;
 using Tolk.Data;
 using Tolk.Data.Entities;
 
@@ -33,13 +34,15 @@ public sealed partial class TranscriptWriter : BackgroundService
     private readonly IServiceScopeFactory _scopes;
     private readonly TranscriptWriterOptions _options;
     private readonly ILogger<TranscriptWriter> _logger;
+    private readonly ApiMetrics? _metrics;
     private long _dropped;
     private long _written;
     private long _failed;
 
     /// <summary>Creates the writer.</summary>
-    public TranscriptWriter(IServiceScopeFactory scopes, TranscriptWriterOptions options, ILogger<TranscriptWriter> logger)
+    public TranscriptWriter(IServiceScopeFactory scopes, TranscriptWriterOptions options, ILogger<TranscriptWriter> logger, ApiMetrics? metrics = null)
     {
+        _metrics = metrics;
         _scopes = scopes;
         _options = options;
         _logger = logger;
@@ -71,6 +74,7 @@ public sealed partial class TranscriptWriter : BackgroundService
         }
 
         var dropped = Interlocked.Increment(ref _dropped);
+        _metrics?.TranscriptDropped();
         // Power-of-two counts only: a flood of drops must not become a flood of log lines.
         if ((dropped & (dropped - 1)) == 0)
         {
@@ -134,6 +138,7 @@ public sealed partial class TranscriptWriter : BackgroundService
             {
                 await InsertAsync(batch, ct);
                 Interlocked.Add(ref _written, batch.Count);
+                _metrics?.TranscriptsWritten(batch.Count);
                 return;
             }
             catch (DbUpdateException) when (batch.Count > 1)
@@ -149,6 +154,7 @@ public sealed partial class TranscriptWriter : BackgroundService
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 Interlocked.Add(ref _failed, batch.Count);
+                _metrics?.TranscriptsFailed(batch.Count);
                 LogLost(_logger, ex, batch.Count);
                 return;
             }
@@ -160,10 +166,12 @@ public sealed partial class TranscriptWriter : BackgroundService
             {
                 await InsertAsync([one], ct);
                 Interlocked.Increment(ref _written);
+                _metrics?.TranscriptsWritten(1);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 Interlocked.Increment(ref _failed);
+                _metrics?.TranscriptsFailed(1);
                 LogLost(_logger, ex, 1);
             }
         }

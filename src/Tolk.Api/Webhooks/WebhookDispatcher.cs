@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tolk.Api.Infrastructure;
 using Tolk.Api.Live;
 using Tolk.Data;
 using Tolk.Data.Entities;
@@ -32,6 +33,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private readonly WebhookOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookDispatcher> _logger;
+    private readonly ApiMetrics? _metrics;
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
@@ -39,8 +41,10 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private long _events;
 
     /// <summary>Creates the dispatcher.</summary>
-    public WebhookDispatcher(IServiceScopeFactory scopes, SecretProtector secrets, WebhookOptions options, TimeProvider time, ILogger<WebhookDispatcher> logger)
+    public WebhookDispatcher(IServiceScopeFactory scopes, SecretProtector secrets, WebhookOptions options, TimeProvider time, ILogger<WebhookDispatcher> logger,
+        ApiMetrics? metrics = null)
     {
+        _metrics = metrics;
         _scopes = scopes;
         _secrets = secrets;
         _options = options;
@@ -76,6 +80,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
         }
 
         var dropped = Interlocked.Increment(ref _dropped);
+        _metrics?.WebhookDropped();
         if ((dropped & (dropped - 1)) == 0)
         {
             LogDropped(_logger, dropped);
@@ -180,6 +185,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
                 var (status, error, retry) = await AttemptAsync(hook, e, body, secret, ct);
                 var delivered = error is null;
                 var final = delivered || !retry || attempt == attempts;
+                _metrics?.WebhookAttempt(delivered ? "delivered" : final ? "failed" : "retry");
                 await RecordAsync(deliveryId,
                     delivered ? WebhookDeliveryStatus.Delivered : final ? WebhookDeliveryStatus.Failed : WebhookDeliveryStatus.Pending,
                     attempt, status, error, ct);
