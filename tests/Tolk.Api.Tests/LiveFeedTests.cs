@@ -175,6 +175,41 @@ public abstract class LiveFeedTests(ApiFixture f)
         await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
     }
 
+    [Fact]
+    public async Task A_feed_ends_when_the_api_key_it_was_opened_with_is_revoked()
+    {
+        using var a = f.AdminA;
+        var created = await a.PostJsonAsync($"/api/tenants/{f.TenantA}/api-keys", new { name = "wallboard" });
+        using var anonymous = f.Host.Client();
+        anonymous.Timeout = Timeout.InfiniteTimeSpan;
+        using var response = await OpenAsync(anonymous, $"{LivePath(f.TenantA)}?access_token={Uri.EscapeDataString(created.Json.GetProperty("key").GetString()!)}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var sse = new SseReader(await response.Content.ReadAsStreamAsync());
+        var events = new RoomEvents(f.Host, f.TenantA, Room);
+        events.Publish(events.Joined(DateTimeOffset.UtcNow));
+        Assert.Equal("participant", (await sse.NextAsync()).Type);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await a.SendAsync(HttpMethod.Delete, $"/api/tenants/{f.TenantA}/api-keys/{created.Id}")).Status);
+        // The credential is re-checked at the next keep-alive tick (15 s on the host's clock).
+        for (var i = 0; ; i++)
+        {
+            f.Host.Clock.Advance(TimeSpan.FromSeconds(16));
+            try
+            {
+                await sse.NextAsync(TimeSpan.FromMilliseconds(500));
+                Assert.Fail("an event arrived after the key was revoked");
+            }
+            catch (EndOfStreamException)
+            {
+                break;
+            }
+            catch (OperationCanceledException) when (i < 5)
+            {
+                // The stream had not reached its wait yet when the clock moved.
+            }
+        }
+    }
+
     private Uri WsUri(string path) => new(new Uri(f.Host.BaseAddress.ToString().Replace("http://", "ws://", StringComparison.Ordinal)), path);
 
     private static async Task<string> ReceiveTextAsync(ClientWebSocket ws)

@@ -66,7 +66,7 @@ internal static class LiveFeedEndpoints
         return Task.CompletedTask;
     }
 
-    private static async Task<IResult> ServerSentEventsAsync(HttpContext http, Guid tenantId, Guid id, ITenantDirectory directory,
+    private static async Task<IResult> ServerSentEventsAsync(HttpContext http, Guid tenantId, Guid id, TenantDirectory directory,
         RoomFeedHub hub, RoomFeedOptions options, TimeProvider time, CancellationToken ct)
     {
         if (directory.FindRoom(tenantId, id) is null)
@@ -85,7 +85,7 @@ internal static class LiveFeedEndpoints
         await response.Body.FlushAsync(ct);
         try
         {
-            await PumpAsync(subscription, id, tenantId, directory, options, time, ct, async (message, token) =>
+            await PumpAsync(subscription, id, tenantId, directory, StreamCredential.From(http, directory, time), options, time, ct, async (message, token) =>
             {
                 var sb = new StringBuilder(message.Json.Length + 48);
                 if (message.Id > 0)
@@ -112,7 +112,7 @@ internal static class LiveFeedEndpoints
         return TypedResults.Empty;
     }
 
-    private static async Task<IResult> WebSocketAsync(HttpContext http, Guid tenantId, Guid id, ITenantDirectory directory,
+    private static async Task<IResult> WebSocketAsync(HttpContext http, Guid tenantId, Guid id, TenantDirectory directory,
         RoomFeedHub hub, RoomFeedOptions options, TimeProvider time, CancellationToken ct)
     {
         if (directory.FindRoom(tenantId, id) is null)
@@ -156,7 +156,7 @@ internal static class LiveFeedEndpoints
 
         try
         {
-            await PumpAsync(subscription, id, tenantId, directory, options, time, closed.Token, (message, token) =>
+            await PumpAsync(subscription, id, tenantId, directory, StreamCredential.From(http, directory, time), options, time, closed.Token, (message, token) =>
                 socket.SendAsync(Encoding.UTF8.GetBytes(message.Json), WebSocketMessageType.Text, true, token), _ => ValueTask.CompletedTask);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
@@ -184,10 +184,11 @@ internal static class LiveFeedEndpoints
 
     /// <summary>
     /// Sends the replay, then live events as they come, a <c>dropped</c> notice whenever this subscriber fell
-    /// behind, and a keep-alive every few seconds; ends when the room or its tenant is gone or disabled.
+    /// behind, and a keep-alive every few seconds; ends when the room or its tenant is gone or disabled, or the
+    /// credential it was opened with has expired or been revoked.
     /// </summary>
     private static async Task PumpAsync(RoomFeedSubscription subscription, Guid roomId, Guid tenantId, ITenantDirectory directory,
-        RoomFeedOptions options, TimeProvider time, CancellationToken ct,
+        StreamCredential credential, RoomFeedOptions options, TimeProvider time, CancellationToken ct,
         Func<RoomFeedMessage, CancellationToken, Task> send, Func<CancellationToken, ValueTask> keepAlive)
     {
         foreach (var message in subscription.Replay)
@@ -207,8 +208,8 @@ internal static class LiveFeedEndpoints
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                // Keep-alive tick: the tenant may have been disabled or the room deleted meanwhile.
-                if (directory.FindTenant(tenantId) is not { Enabled: true } || directory.FindRoom(tenantId, roomId) is null)
+                // Keep-alive tick: the tenant may have been disabled, the room deleted, the token expired meanwhile.
+                if (directory.FindTenant(tenantId) is not { Enabled: true } || directory.FindRoom(tenantId, roomId) is null || !credential.IsValid())
                 {
                     return;
                 }
