@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tolk.Api.Auth;
 using Tolk.Api.Infrastructure;
+using Tolk.Api.Live;
 using Tolk.Api.Resources;
 
 namespace Tolk.Api;
@@ -21,6 +22,7 @@ public static class ApiEndpointRouteBuilderExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -37,7 +39,9 @@ public static class ApiEndpointRouteBuilderExtensions
         ResourceEndpoints.Map(tenant, SipAccounts.Spec);
         ResourceEndpoints.Map(tenant, Trunks.Spec);
         ResourceEndpoints.Map(tenant, ApiKeys.Spec);
-        ResourceEndpoints.Map(tenant, Webhooks.Spec);
+        ResourceEndpoints.Map(tenant, Resources.Webhooks.Spec);
+        WebhookDeliveries.Map(tenant);
+        LiveFeedEndpoints.Map(tenant);
         VoiceEndpoints.Map(tenant);
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

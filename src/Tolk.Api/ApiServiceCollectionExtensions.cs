@@ -8,7 +8,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tolk.Api.Auth;
 using Tolk.Api.Infrastructure;
 using Tolk.Api.Live;
+using Tolk.Api.Transcripts;
 using Tolk.Api.Voices;
+using Tolk.Api.Webhooks;
 using Tolk.Billing;
 using Tolk.Data.Entities;
 
@@ -19,7 +21,8 @@ public static class ApiServiceCollectionExtensions
 {
     /// <summary>
     /// Adds authentication (bearer JWT + X-Api-Key), authorization policies, ProblemDetails, OpenAPI,
-    /// the usage ledger, the voice-training job, and defaults for <see cref="ITenantLiveStatus"/> and
+    /// the usage ledger, the voice-training job, the live feed (<see cref="RoomFeedHub"/>), the transcript writer,
+    /// the webhook dispatcher and <see cref="RoomActivityPublisher"/> (what the conferencing host feeds), and defaults for <see cref="ITenantLiveStatus"/> and
     /// <see cref="ICallDialer"/> (register your own before or after to replace them).
     /// </summary>
     public static IServiceCollection AddTolkApi(this IServiceCollection services, IConfiguration configuration)
@@ -31,7 +34,17 @@ public static class ApiServiceCollectionExtensions
         services.AddTolkBilling();
         services.AddSingleton<TokenService>();
         services.TryAddSingleton<ITenantLiveStatus, IdleTenantLiveStatus>();
-        services.TryAddSingleton<IRoomTranscripts, EmptyRoomTranscripts>();
+        services.AddSingleton(Bind<RoomFeedOptions>(configuration, "LiveFeed"));
+        services.AddSingleton(Bind<TranscriptWriterOptions>(configuration, "Transcripts"));
+        services.AddSingleton(Bind<WebhookOptions>(configuration, "Webhooks"));
+        services.AddMetrics();
+        services.AddSingleton<ApiMetrics>();
+        services.AddSingleton<RoomFeedHub>();
+        services.AddSingleton<TranscriptWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<TranscriptWriter>());
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddSingleton<RoomActivityPublisher>();
         services.TryAddSingleton<ICallDialer, UnavailableCallDialer>();
         services.AddSingleton<VoiceTrainingQueue>();
         services.AddHostedService<VoiceTrainingService>();
@@ -61,5 +74,13 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<IAuthorizationHandler, RoleHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, TenantAwareResultHandler>();
         return services;
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string name)
+        where T : new()
+    {
+        var options = new T();
+        configuration.GetSection($"{TolkApiOptions.Section}:{name}").Bind(options);
+        return options;
     }
 }

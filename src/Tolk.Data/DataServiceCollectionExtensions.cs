@@ -26,6 +26,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<IDataChangeSink>(sp => sp.GetRequiredService<TenantDirectory>());
         services.AddScoped<TenantAdminService>();
         services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton(_ => Security.SecretProtector.FromOptions(options));
 
         if (options.IsPostgres)
         {

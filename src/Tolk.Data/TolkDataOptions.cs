@@ -18,6 +18,13 @@ public sealed class TolkDataOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// Base64 of 32 random bytes: the AES-256 key that encrypts stored secrets (webhook signing secrets).
+    /// Unset: a key file <c>secrets.key</c> is created in <see cref="Directory"/>. Set it when several
+    /// hosts share one PostgreSQL database, and keep it out of the database's backups.
+    /// </summary>
+    public string? SecretKey { get; set; }
+
     /// <summary>True when PostgreSQL is selected.</summary>
     public bool IsPostgres => string.Equals(Provider, "postgresql", StringComparison.OrdinalIgnoreCase)
         || string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase)

@@ -41,7 +41,8 @@ public abstract partial class TolkDbContext
                 continue;
             }
 
-            if (entry.Entity is AuditEntry or UsageRecord or IdempotencyRecord or RefreshToken)
+            // Appended records (usage, transcripts, delivery log) are not configuration: no audit, no directory reload.
+            if (entry.Entity is AuditEntry or UsageRecord or IdempotencyRecord or RefreshToken or TranscriptUtterance or WebhookDelivery)
             {
                 continue;
             }

@@ -39,6 +39,8 @@ public abstract partial class TolkDbContext : DbContext
     public DbSet<UsageRecord> Usage => Set<UsageRecord>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SystemSetting> Settings => Set<SystemSetting>();
+    public DbSet<TranscriptUtterance> Transcripts => Set<TranscriptUtterance>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     /// <summary>The scope's tenant context (read by the global query filters).</summary>
     public TenantContext Scope => _tenant;
@@ -168,6 +170,25 @@ public abstract partial class TolkDbContext : DbContext
             b.HasKey(s => s.Key);
             b.Property(s => s.Key).HasMaxLength(Limits.Short);
         });
+        modelBuilder.Entity<TranscriptUtterance>(b =>
+        {
+            b.Property(t => t.ParticipantId).HasMaxLength(Limits.Short);
+            b.Property(t => t.Language).HasMaxLength(Limits.Short);
+            b.Property(t => t.Emotion).HasMaxLength(Limits.Short);
+            JsonColumn(b.Property(t => t.Translations));
+            // The transcript endpoint reads one room in time order, optionally from/to a time.
+            b.HasIndex(t => new { t.TenantId, t.RoomId, t.TimestampUtc });
+            b.HasOne<Tenant>().WithMany().HasForeignKey(t => t.TenantId).OnDelete(DeleteBehavior.Cascade);
+            b.HasQueryFilter(t => !IsScoped || t.TenantId == ScopedTenantId);
+        });
+        modelBuilder.Entity<WebhookDelivery>(b =>
+        {
+            b.Property(d => d.Event).HasMaxLength(Limits.Short);
+            b.Property(d => d.LastError).HasMaxLength(Limits.Long);
+            b.HasIndex(d => new { d.WebhookId, d.Id });
+            b.HasOne<Webhook>().WithMany().HasForeignKey(d => d.WebhookId).OnDelete(DeleteBehavior.Cascade);
+            b.HasQueryFilter(d => !IsScoped || d.TenantId == ScopedTenantId);
+        });
     }
 
     private void Owned<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> b)
@@ -179,6 +200,19 @@ public abstract partial class TolkDbContext : DbContext
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    // A string map as a JSON text column, like the lists below.
+    private static void JsonColumn(Microsoft.EntityFrameworkCore.Metadata.Builders.PropertyBuilder<Dictionary<string, string>> property)
+    {
+        property.HasConversion(
+            new ValueConverter<Dictionary<string, string>, string>(
+                v => JsonSerializer.Serialize(v, JsonOptions),
+                s => JsonSerializer.Deserialize<Dictionary<string, string>>(s, JsonOptions) ?? new Dictionary<string, string>()),
+            new ValueComparer<Dictionary<string, string>>(
+                (a, b) => JsonSerializer.Serialize(a, JsonOptions) == JsonSerializer.Serialize(b, JsonOptions),
+                v => JsonSerializer.Serialize(v, JsonOptions).GetHashCode(StringComparison.Ordinal),
+                v => new Dictionary<string, string>(v)));
+    }
 
     // Lists are stored as a JSON text column on both providers: one schema shape, no provider-specific types.
     private static void JsonColumn<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.PropertyBuilder<List<T>> property)

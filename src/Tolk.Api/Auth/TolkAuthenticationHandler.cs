@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tolk.Api.Live;
 using Tolk.Data;
 using Tolk.Data.Directory;
 using Tolk.Data.Security;
@@ -33,24 +34,33 @@ public sealed class TolkAuthenticationHandler(
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        var queryToken = QueryAccessToken();
+        if (queryToken is not null && queryToken.StartsWith(SecretTokens.ApiKeyPrefix, StringComparison.Ordinal))
+        {
+            return AuthenticateApiKey(queryToken);
+        }
+
         if (Request.Headers.TryGetValue(ApiKeyHeader, out var apiKey) && apiKey.ToString() is { Length: > 0 } key)
         {
-            var entry = directory.FindApiKeyByHash(SecretTokens.Hash(key));
-            if (entry is null)
-            {
-                return AuthenticateResult.Fail("Unknown or revoked API key.");
-            }
-
-            return Success($"apikey:{entry.Id}", entry.Id, entry.TenantId, entry.Role, "apikey");
+            return AuthenticateApiKey(key);
         }
 
         var authorization = Request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        string token;
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            token = authorization["Bearer ".Length..].Trim();
+        }
+        else if (queryToken is not null)
+        {
+            token = queryToken;
+        }
+        else
         {
             return AuthenticateResult.NoResult();
         }
 
-        var identity = await tokens.ValidateAsync(authorization["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var identity = await tokens.ValidateAsync(token, Context.RequestAborted);
         if (identity is null || !Guid.TryParse(identity.FindFirst(TolkClaims.Subject)?.Value, out var userId))
         {
             return AuthenticateResult.Fail("Invalid token.");
@@ -63,6 +73,30 @@ public sealed class TolkAuthenticationHandler(
         }
 
         return Success($"user:{user.Id}", user.Id, user.TenantId, user.Role, "password");
+    }
+
+    /// <summary>
+    /// The <c>access_token</c> query parameter (RFC 6750 §2.3), honoured only on endpoints marked with
+    /// <see cref="QueryAccessTokenAttribute"/> (the live feeds: EventSource and browser WebSockets cannot set
+    /// headers) and only when no header credential is present.
+    /// </summary>
+    private string? QueryAccessToken()
+    {
+        if (Request.Headers.ContainsKey(ApiKeyHeader) || Request.Headers.Authorization.Count > 0
+            || Context.GetEndpoint()?.Metadata.GetMetadata<QueryAccessTokenAttribute>() is null)
+        {
+            return null;
+        }
+
+        return Request.Query["access_token"].ToString() is { Length: > 0 } value ? value : null;
+    }
+
+    private AuthenticateResult AuthenticateApiKey(string key)
+    {
+        var entry = directory.FindApiKeyByHash(SecretTokens.Hash(key));
+        return entry is null
+            ? AuthenticateResult.Fail("Unknown or revoked API key.")
+            : Success($"apikey:{entry.Id}", entry.Id, entry.TenantId, entry.Role, "apikey");
     }
 
     private AuthenticateResult Success(string actor, Guid subject, Guid? tenantId, string role, string method)
@@ -100,7 +134,8 @@ public sealed class TolkAuthenticationHandler(
         }
 
         var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
+        // TryWrite: a client that accepts only text/event-stream (EventSource) gets the bare status code.
+        await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
             ProblemDetails = { Status = status, Title = title, Detail = detail },

@@ -55,7 +55,9 @@ internal static partial class TenantEndpoints
         tenant.MapPut("", UpdateTenantAsync).RequireAuthorization(Policies.MasterAdmin).WithTags("Tenants").WithName("UpdateTenant");
         tenant.MapDelete("", DeleteTenantAsync).RequireAuthorization(Policies.MasterAdmin).WithTags("Tenants").WithName("DeleteTenant");
         tenant.MapGet("/status", GetStatus).WithTags("Tenants").WithName("GetTenantStatus");
-        tenant.MapGet("/rooms/{id:guid}/transcript", GetRoomTranscript).RequireAuthorization(Policies.TenantAdmin).WithTags("Rooms").WithName("GetRoomTranscript");
+        tenant.MapGet("/rooms/{id:guid}/transcript", GetRoomTranscriptAsync).RequireAuthorization(Policies.TenantAdmin).WithTags("Rooms").WithName("GetRoomTranscript")
+            .WithSummary("Stored transcript of a room")
+            .WithDescription("Final utterances oldest first, with translations and emotion; paged (page, pageSize) and filtered by time (from inclusive, to exclusive).");
         tenant.MapGet("/usage", GetUsageAsync).RequireAuthorization(Policies.TenantAdmin).WithTags("Usage").WithName("GetUsage");
         tenant.MapGet("/audit", GetAuditAsync).RequireAuthorization(Policies.TenantAdmin).WithTags("Audit").WithName("GetAudit");
         tenant.MapGet("/routes/{did}", GetRoute).WithTags("Numbers").WithName("GetRoute");

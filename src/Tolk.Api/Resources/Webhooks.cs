@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Tolk.Api.Infrastructure;
 using Tolk.Data;
 using Tolk.Data.Entities;
@@ -15,7 +16,8 @@ internal static class Webhooks
 {
     /// <summary>Events a webhook can subscribe to; "*" means all.</summary>
     public static readonly string[] KnownEvents =
-        ["*", "call.started", "call.ended", "room.transcript", "emotion.alert", "voice.ready", "usage.recorded"];
+        ["*", "call.started", "call.ended", "transcript.final", "emotion.alert", "translation.unavailable", "translation.recovered",
+         "room.transcript", "voice.ready", "usage.recorded"];
 
     private static WebhookDto ToDto(Webhook w) => new(w.Id, w.Url, w.Events, w.Disabled, w.Version);
 
@@ -52,19 +54,32 @@ internal static class Webhooks
 
             return Task.CompletedTask;
         },
-        Create = (r, ctx) => Apply(r, new Webhook { Id = Guid.NewGuid(), TenantId = ctx.TenantId, Url = "" }),
-        CreatedDto = (w, _) => ToDto(w) with { Secret = w.Secret },
+        Create = (r, ctx) => Apply(r, new Webhook { Id = Guid.NewGuid(), TenantId = ctx.TenantId, Url = "" }, ctx),
+        // The secret is shown once, in the create response; it is stored encrypted (SecretProtector).
+        CreatedDto = (w, ctx) => ToDto(w) with { Secret = ctx.Extra.GetValueOrDefault("secret") },
         ReplayDto = ToDto,
-        Update = (r, e, _) => Apply(r, e),
+        Update = (r, e, ctx) => Apply(r, e, ctx),
         Search = (q, s) => q.Where(w => w.Url.Contains(s)),
         Order = q => q.OrderBy(w => w.Url),
     };
 
-    private static Webhook Apply(WebhookRequest r, Webhook e)
+    private static Webhook Apply(WebhookRequest r, Webhook e, RequestContext ctx)
     {
+        var protector = ctx.Http.RequestServices.GetRequiredService<SecretProtector>();
         e.Url = r.Url!;
         e.Events = r.Events!.Distinct().ToList();
-        e.Secret = r.Secret ?? e.Secret ?? SecretTokens.New("whsec_");
+        if (r.Secret is not null || e.Secret is null)
+        {
+            var secret = r.Secret ?? SecretTokens.New("whsec_");
+            ctx.Extra["secret"] = secret;
+            e.Secret = protector.Protect(secret);
+        }
+        else if (!SecretProtector.IsProtected(e.Secret))
+        {
+            // Written before secrets were encrypted: encrypt it now.
+            e.Secret = protector.Protect(e.Secret);
+        }
+
         e.Disabled = r.Disabled ?? false;
         return e;
     }

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tolk.Conferencing.Calls;
+using Tolk.Conferencing.Events;
 using Tolk.Conferencing.Media;
 using Tolk.Media.Mixing;
 using Tolk.Conferencing.Signaling;
@@ -35,7 +36,11 @@ public static class SipServiceCollectionExtensions
         services.AddSingleton(sp => new DigestAuthenticator(DigestOptions(options), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DigestAuthenticator>>()));
         services.AddSingleton(sp => new SipRegistrar(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ITenantCatalog, DirectoryTenantCatalog>();
-        services.AddSingleton<ICallEventSink, UsageCallEventSink>();
+        services.AddSingleton<UsageCallEventSink>();
+        services.AddSingleton<ICallEventSink, CallEventFanOut>();
+        // Room events (live feed, stored transcripts, webhooks). Needs AddTolkApi's RoomActivityPublisher.
+        services.AddSingleton<RoomEventFanOut>();
+        services.AddSingleton<IRoomEventSink>(sp => sp.GetRequiredService<RoomEventFanOut>());
         services.AddSingleton(sp =>
         {
             var clock = new MixerClock(sp.GetRequiredService<TimeProvider>(), new MixerClockOptions(), sp.GetRequiredService<ILogger<MixerClock>>(), sp.GetService<IMeterFactory>());

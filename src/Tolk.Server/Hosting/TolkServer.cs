@@ -74,7 +74,6 @@ public static class TolkServer
         builder.Services.AddHostedService<UsageRecorderService>();
         builder.Services.AddTolkSip(options);
         builder.Services.AddSingleton<ITenantLiveStatus, SipLiveStatus>();
-        builder.Services.AddSingleton<IRoomTranscripts, ConferenceRoomTranscripts>();
         builder.Services.AddTolkData(builder.Configuration);
         builder.Services.AddTolkApi(builder.Configuration);
 

@@ -31,7 +31,12 @@ public abstract class ApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Host = await TestHost.StartAsync(Provider);
+        // Webhook tests post to listeners on loopback, and retry on the manual clock.
+        Host = await TestHost.StartAsync(Provider, new Dictionary<string, string?>
+        {
+            ["Tolk:Api:Webhooks:AllowPrivateNetworks"] = "true",
+            ["Tolk:Api:Webhooks:RetryBaseSeconds"] = "2",
+        });
         MasterToken = await Host.TokenAsync(TestHost.AdminEmail, TestHost.AdminPassword);
         using var master = Master;
         TenantA = await CreateTenantAsync(master, "Tenant A", "a.tenants.test");

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection;
+using Tolk.Conferencing.Calls;
+using Tolk.Conferencing.Events;
+using Tolk.Server.Hosting;
+
+namespace Tolk.Api.Tests;
+
+/// <summary>The `tolk serve` host wires the room-event sink and the call fan-out (built, not started).</summary>
+public sealed class HostWiringTests
+{
+    [Fact]
+    public async Task The_server_host_resolves_the_room_event_sink_and_the_call_event_fan_out()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"tolk-wiring-{Guid.NewGuid():N}");
+        try
+        {
+            await using var app = TolkServer.Build(null, new Dictionary<string, string?>
+            {
+                ["DataDirectory"] = dir,
+                ["Http:Listen"] = "127.0.0.1:0",
+                ["Sip:Udp:0"] = "127.0.0.1:0",
+            });
+            var sink = app.Services.GetRequiredService<IRoomEventSink>();
+            Assert.IsType<RoomEventFanOut>(sink);
+            Assert.Same(sink, app.Services.GetRequiredService<RoomEventFanOut>());
+            Assert.IsType<CallEventFanOut>(app.Services.GetRequiredService<ICallEventSink>());
+            // The key that encrypts webhook secrets lives in the data directory, readable by the owner only.
+            app.Services.GetRequiredService<Tolk.Data.Security.SecretProtector>();
+            var key = Path.Combine(dir, "secrets.key");
+            Assert.True(File.Exists(key));
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
