@@ -78,9 +78,11 @@ public sealed partial class JitterBuffer
         }
 
         UpdateTarget();
-        // The window minimum is the depth the worst-timed packet left us with: if even that exceeds the
-        // target by a whole packet, the buffer holds needless delay (sender faster than us, or a burst).
-        if (_minBufferedInWindow >= _targetMs + PacketMs && _highestSeq > _nextSeq)
+        // The window minimum is the depth left after a pull when the worst-timed packet was due. The
+        // target (jitter spread + one packet) is the depth needed *before* a pull, so after the pull
+        // only the spread must remain: anything above the target after a pull is needless delay
+        // (sender faster than us, a burst, or the initial depth on a clean path).
+        if (_minBufferedInWindow > _targetMs && _highestSeq > _nextSeq)
         {
             // Drain about half the excess, spread over the next window (one frame every other pull).
             var excess = (int)((_minBufferedInWindow - _targetMs) / PacketMs);

@@ -173,6 +173,12 @@ public sealed class MixerParticipant
 
     internal bool IsHeard;
 
+    /// <summary>Stage 1 of the tick produced an input frame in <see cref="InputBuffer"/>.</summary>
+    internal bool HasInput;
+
+    /// <summary>Sum of squares of this tick's input frame (after input processing).</summary>
+    internal long InputEnergy;
+
     internal MixedFrame? CurrentFrame;
 
     internal int GroupIndex;
