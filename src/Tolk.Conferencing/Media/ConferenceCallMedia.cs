@@ -257,24 +257,25 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
             return;
         }
         var codec = p.Media.Codec;
-        var stateless = codec.Name is "PCMU" or "PCMA";
         int length;
         uint timestamp;
-        if (stateless && frame.IsShared && _owner.SharedEncodes.TryGet(frame, codec.Name, out var shared))
+        if (frame.IsShared)
         {
-            timestamp = p.Encoder.Timestamp;
-            p.Encoder.Skip();
-            p.Session.Send((byte)codec.PayloadType, timestamp, shared);
-            return;
+            // Everyone in this listener's group hears the same mix: one encode for all of them
+            // (SharedEncoders). The RTP stream (SSRC, sequence, timestamp) stays this call's own.
+            length = _owner.SharedEncodes.Encode(frame, codec.Name, codec.ClockRate, _payload);
+            if (length > 0)
+            {
+                timestamp = p.Encoder.Timestamp;
+                p.Encoder.Skip();
+                p.Session.Send((byte)codec.PayloadType, timestamp, _payload.AsSpan(0, length));
+                return;
+            }
         }
         length = p.Encoder.Encode(frame.Samples, _payload, out timestamp);
         if (length <= 0)
         {
             return;
-        }
-        if (stateless && frame.IsShared)
-        {
-            _owner.SharedEncodes.Put(frame, codec.Name, _payload.AsSpan(0, length));
         }
         p.Session.Send((byte)codec.PayloadType, timestamp, _payload.AsSpan(0, length));
     }

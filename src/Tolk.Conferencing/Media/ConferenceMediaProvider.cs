@@ -35,6 +35,7 @@ public sealed class ConferenceMediaProvider : ICallMediaProvider
         Time = time;
         Options = options ?? new ConferenceMediaOptions();
         _loggers = loggers ?? NullLoggerFactory.Instance;
+        SharedEncodes = new SharedEncoders(Codecs);
         CryptoSuites = new[] { SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.AesCm128HmacSha1_32, SrtpProfile.AeadAes128Gcm }
             .Where(SrtpContext.IsSupported)
             .Select(SrtpProfiles.SdpName)
@@ -56,8 +57,8 @@ public sealed class ConferenceMediaProvider : ICallMediaProvider
 
     internal IReadOnlyList<string> CryptoSuites { get; }
 
-    /// <summary>Encoded G.711 payloads shared by listeners who hear the same mix in the same tick.</summary>
-    internal SharedEncodeCache SharedEncodes { get; } = new();
+    /// <summary>One encoder per shared mix and codec: listeners who hear the same mix in a tick share its encode.</summary>
+    internal SharedEncoders SharedEncodes { get; }
 
     internal ILogger<T> Logger<T>() => _loggers.CreateLogger<T>();
 
