@@ -112,7 +112,11 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
             inbound = SrtpContext.CreateInbound(profile, srtp.RemoteMasterKeySalt);
             outbound = SrtpContext.CreateOutbound(profile, srtp.LocalMasterKeySalt);
         }
-        var pipeline = new Pipeline(media, new JitterBuffer(decoder!, _owner.Time), new AudioFrameEncoder(encoder!), new TelephoneEventReceiver(8000));
+        var pipeline = new Pipeline(
+            media,
+            new JitterBuffer(decoder!, _owner.Time, resamplerQuality: _owner.Options.ResamplerQuality),
+            new AudioFrameEncoder(encoder!, resamplerQuality: _owner.Options.ResamplerQuality),
+            new TelephoneEventReceiver(8000));
         var options = new RtpSessionOptions
         {
             LocalEndPoint = _local,

@@ -38,9 +38,14 @@ internal sealed class SharedEncoders : IDisposable
     private readonly ConditionalWeakTable<MixedFrame, FrameEncoders> _byFrame = new();
     private readonly ConcurrentDictionary<Entry, FrameEncoders> _live = new();
     private readonly CodecRegistry _codecs;
+    private readonly int _resamplerQuality;
     private long _lastSweep;
 
-    public SharedEncoders(CodecRegistry codecs) => _codecs = codecs;
+    public SharedEncoders(CodecRegistry codecs, int resamplerQuality = 3)
+    {
+        _codecs = codecs;
+        _resamplerQuality = resamplerQuality;
+    }
 
     /// <summary>Encoders currently kept (for tests and diagnostics).</summary>
     public int Count => _live.Count;
@@ -63,7 +68,7 @@ internal sealed class SharedEncoders : IDisposable
                 {
                     return -1;
                 }
-                entry = new Entry(codec, clockRate, new AudioFrameEncoder(encoder, initialTimestamp: 0));
+                entry = new Entry(codec, clockRate, new AudioFrameEncoder(encoder, initialTimestamp: 0, _resamplerQuality));
                 encoders.Add(entry);
                 _live[entry] = encoders;
             }
