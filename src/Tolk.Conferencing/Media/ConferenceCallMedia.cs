@@ -128,8 +128,12 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
             InactivityTimeout = _owner.Options.RtpInactivityTimeout,
             SrtpInbound = inbound,
             SrtpOutbound = outbound,
+            // The mixer drains the socket right before it needs the caller's frame (TryRead): no async
+            // completion per packet. An idle socket is watched so that a dormant room wakes up.
+            ReceiveMode = RtpReceiveMode.Polled,
         };
         pipeline.Session = new RtpSession(options, (s, p) => OnRtp(pipeline, p), _owner.Time, _owner.Logger<RtpSession>());
+        pipeline.Session.DataAvailable += (_, _) => _participant?.NotifyInputAvailable();
         pipeline.Session.InactivityTimeout += (_, _) =>
         {
             // A held call may legitimately send nothing.
@@ -235,7 +239,13 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         lock (_pipelineGate)
         {
             var p = _pipeline;
-            return p is not null && p.Jitter.Pull(frame) != JitterFrameKind.Silence;
+            if (p is null)
+            {
+                return false;
+            }
+            // Packets that arrived since the last tick go into the jitter buffer first (OnRtp, this thread).
+            p.Session.Poll();
+            return _pipeline == p && p.Jitter.Pull(frame) != JitterFrameKind.Silence;
         }
     }
 
