@@ -199,7 +199,7 @@ public sealed class MixerParticipant
         Processor?.Dispose();
     }
 
-    /// <summary>Applies <see cref="InputProcessing"/> changes; clock thread only.</summary>
+    /// <summary>Applies <see cref="InputProcessing"/> changes; from the worker reading this participant only.</summary>
     internal void UpdateProcessor()
     {
         var wanted = _inputProcessing;
