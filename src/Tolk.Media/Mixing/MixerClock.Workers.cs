@@ -24,7 +24,8 @@ public sealed partial class MixerClock
     private int _generation;
     private Stage _stage;
     private long _stageTick;
-    private readonly ManualResetEventSlim _stageDone = new(false);
+    // No spinning before blocking: on a busy host a spinning waiter only takes CPU from the worker it waits for.
+    private readonly ManualResetEventSlim _stageDone = new(false, spinCount: 1);
 
     private enum Stage
     {
@@ -239,15 +240,17 @@ public sealed partial class MixerClock
     private sealed class WorkerSet
     {
         private readonly MixerClock _clock;
-        private readonly SemaphoreSlim _wake = new(0);
+        private readonly ManualResetEventSlim[] _wake;
         private volatile bool _stopping;
 
         public WorkerSet(MixerClock clock, int count)
         {
             _clock = clock;
+            _wake = new ManualResetEventSlim[count];
             for (int i = 0; i < count; i++)
             {
-                var thread = new Thread(Run)
+                var wake = _wake[i] = new ManualResetEventSlim(false, spinCount: 1);
+                var thread = new Thread(() => Run(wake))
                 {
                     IsBackground = true,
                     Name = "tolk-mixer-worker",
@@ -257,19 +260,30 @@ public sealed partial class MixerClock
             }
         }
 
-        public void Wake(int count) => _wake.Release(count);
+        public void Wake(int count)
+        {
+            for (int i = 0; i < count && i < _wake.Length; i++)
+            {
+                _wake[i].Set();
+            }
+        }
 
         public void Stop()
         {
             _stopping = true;
-            _wake.Release(64);
+            foreach (var wake in _wake)
+            {
+                wake.Set();
+            }
         }
 
-        private void Run()
+        private void Run(ManualResetEventSlim wake)
         {
             while (true)
             {
-                _wake.Wait();
+                wake.Wait();
+                // Reset before draining: a stage published meanwhile leaves it set, so it is not missed.
+                wake.Reset();
                 if (_stopping)
                 {
                     return;

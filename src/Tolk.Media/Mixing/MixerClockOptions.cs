@@ -20,9 +20,12 @@ public sealed record MixerClockOptions
 
     /// <summary>
     /// High-resolution mode only: the loop sleeps until this long before a deadline, then yields the
-    /// CPU until it (Thread.Sleep is only about 1 ms accurate). Larger = more precise, more CPU.
+    /// CPU until it (Thread.Sleep is only about 1 ms accurate). Larger = more precise, more CPU. Zero
+    /// (the default) sleeps only: a tick then starts up to about 1 ms after its deadline, which the
+    /// jitter buffers absorb, while yielding in a loop costs a few % of a core and, on a busy host,
+    /// thousands of sched_yield calls per second.
     /// </summary>
-    public TimeSpan SpinWindow { get; init; } = TimeSpan.FromMilliseconds(1);
+    public TimeSpan SpinWindow { get; init; } = TimeSpan.Zero;
 
     /// <summary>
     /// Threads that share the work of a tick, the clock thread included (null: one per processor).
