@@ -7,6 +7,8 @@ internal sealed partial class ConferenceCallMedia
     private readonly DtmfDigit[] _digits = new DtmfDigit[4];
     private char _lastDigit;
     private long _lastDigitAt;
+    private readonly Lock _digitGate = new();
+    private Task _digitChain = Task.CompletedTask;
 
     /// <summary>Raised for every DTMF digit the caller presses (RFC 4733).</summary>
     public event Action<char>? DigitReceived;
@@ -16,7 +18,31 @@ internal sealed partial class ConferenceCallMedia
         var n = pipeline.Dtmf.Process(timestamp, payload, _digits);
         for (var i = 0; i < n; i++)
         {
-            OnDigit(_digits[i].Digit);
+            QueueDigit(_digits[i].Digit);
+        }
+    }
+
+    /// <summary>
+    /// Digits arrive on the mixer's tick (the RTP socket is drained there), but acting on one can move
+    /// the call between rooms or end it: that runs off the tick, in arrival order.
+    /// </summary>
+    private void QueueDigit(char digit)
+    {
+        lock (_digitGate)
+        {
+            _digitChain = _digitChain.ContinueWith(
+                static (_, state) =>
+                {
+                    var (media, d) = ((ConferenceCallMedia, char))state!;
+                    if (Volatile.Read(ref media._disposed) == 0)
+                    {
+                        media.OnDigit(d);
+                    }
+                },
+                (this, digit),
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
         }
     }
 

@@ -124,7 +124,14 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
             inbound = SrtpContext.CreateInbound(profile, srtp.RemoteMasterKeySalt);
             outbound = SrtpContext.CreateOutbound(profile, srtp.LocalMasterKeySalt);
         }
-        var pipeline = new Pipeline(media, decoder!, new JitterBuffer(decoder!, _owner.Time), new AudioFrameEncoder(encoder!), new TelephoneEventReceiver(8000), inbound, outbound);
+        var pipeline = new Pipeline(
+            media,
+            decoder!,
+            new JitterBuffer(decoder!, _owner.Time, resamplerQuality: _owner.Options.ResamplerQuality),
+            new AudioFrameEncoder(encoder!, resamplerQuality: _owner.Options.ResamplerQuality),
+            new TelephoneEventReceiver(8000),
+            inbound,
+            outbound);
         var options = new RtpSessionOptions
         {
             LocalEndPoint = _local,
@@ -136,8 +143,12 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
             InactivityTimeout = _owner.Options.RtpInactivityTimeout,
             SrtpInbound = inbound,
             SrtpOutbound = outbound,
+            // The mixer drains the socket right before it needs the caller's frame (TryRead): no async
+            // completion per packet. An idle socket is watched so that a dormant room wakes up.
+            ReceiveMode = RtpReceiveMode.Polled,
         };
         pipeline.Session = new RtpSession(options, (s, p) => OnRtp(pipeline, p), _owner.Time, _owner.Logger<RtpSession>());
+        pipeline.Session.DataAvailable += (_, _) => _participant?.NotifyInputAvailable();
         pipeline.Session.InactivityTimeout += (_, _) =>
         {
             // A held call may legitimately send nothing.
@@ -249,7 +260,13 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         lock (_pipelineGate)
         {
             var p = _pipeline;
-            return p is not null && p.Jitter.Pull(frame) != JitterFrameKind.Silence;
+            if (p is null)
+            {
+                return false;
+            }
+            // Packets that arrived since the last tick go into the jitter buffer first (OnRtp, this thread).
+            p.Session.Poll();
+            return _pipeline == p && p.Jitter.Pull(frame) != JitterFrameKind.Silence;
         }
     }
 
@@ -275,24 +292,25 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
             return;
         }
         var codec = p.Media.Codec;
-        var stateless = codec.Name is "PCMU" or "PCMA";
         int length;
         uint timestamp;
-        if (stateless && frame.IsShared && _owner.SharedEncodes.TryGet(frame, codec.Name, out var shared))
+        if (frame.IsShared)
         {
-            timestamp = p.Encoder.Timestamp;
-            p.Encoder.Skip();
-            p.Session.Send((byte)codec.PayloadType, timestamp, shared);
-            return;
+            // Everyone in this listener's group hears the same mix: one encode for all of them
+            // (SharedEncoders). The RTP stream (SSRC, sequence, timestamp) stays this call's own.
+            length = _owner.SharedEncodes.Encode(frame, codec.Name, codec.ClockRate, _payload);
+            if (length > 0)
+            {
+                timestamp = p.Encoder.Timestamp;
+                p.Encoder.Skip();
+                p.Session.Send((byte)codec.PayloadType, timestamp, _payload.AsSpan(0, length));
+                return;
+            }
         }
         length = p.Encoder.Encode(frame.Samples, _payload, out timestamp);
         if (length <= 0)
         {
             return;
-        }
-        if (stateless && frame.IsShared)
-        {
-            _owner.SharedEncodes.Put(frame, codec.Name, _payload.AsSpan(0, length));
         }
         p.Session.Send((byte)codec.PayloadType, timestamp, _payload.AsSpan(0, length));
     }

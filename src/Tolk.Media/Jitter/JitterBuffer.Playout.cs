@@ -10,6 +10,15 @@ public sealed partial class JitterBuffer
         ref var slot = ref _slots[_nextSeq & (Capacity - 1)];
         if (slot.Used && slot.Sequence == _nextSeq)
         {
+            if (SkipSilent(slot.Payload.AsSpan(0, slot.Length)))
+            {
+                Release(ref slot);
+                _nextSeq++;
+                _concealRun = 0;
+                AppendSilence(_packetSamples * AudioFormat.SampleRate / _decoder.Info.SampleRate);
+                return JitterFrameKind.Audio;
+            }
+
             var n = _decoder.Decode(slot.Payload.AsSpan(0, slot.Length), _decodeBuffer);
             Release(ref slot);
             _nextSeq++;
@@ -51,10 +60,34 @@ public sealed partial class JitterBuffer
         return JitterFrameKind.Concealed;
     }
 
+    /// <summary>
+    /// A silent payload after at least <see cref="DecodedSilentPackets"/> decoded silent ones is not
+    /// decoded: by then the decoder's and the PLC's history hold silence, so skipping leaves them as
+    /// they would be, and the frame is plain zeros at 16 kHz (no resampling either).
+    /// </summary>
+    private bool SkipSilent(ReadOnlySpan<byte> payload)
+    {
+        if (_silence == SilentPayloads.Kind.None || !SilentPayloads.IsSilent(_silence, payload))
+        {
+            _silentRun = 0;
+            return false;
+        }
+
+        return ++_silentRun > DecodedSilentPackets;
+    }
+
     private void ConcealOne(ReadOnlySpan<byte> nextPayload)
     {
         _concealed++;
         _concealRun++;
+        if (_silentRun > DecodedSilentPackets && nextPayload.IsEmpty)
+        {
+            // A loss inside a skipped silent run: silence is the right concealment, and the decoder
+            // has not seen the skipped packets, so its PLC would replay older audio.
+            AppendSilence(_packetSamples * AudioFormat.SampleRate / _decoder.Info.SampleRate);
+            return;
+        }
+
         var samples = Math.Min(_packetSamples, _decodeBuffer.Length);
         var n = _decoder.Conceal(_decodeBuffer.AsSpan(0, samples), nextPayload);
         if (n <= 0)
@@ -78,9 +111,11 @@ public sealed partial class JitterBuffer
         }
 
         UpdateTarget();
-        // The window minimum is the depth the worst-timed packet left us with: if even that exceeds the
-        // target by a whole packet, the buffer holds needless delay (sender faster than us, or a burst).
-        if (_minBufferedInWindow >= _targetMs + PacketMs && _highestSeq > _nextSeq)
+        // The window minimum is the depth left after a pull when the worst-timed packet was due. The
+        // target (jitter spread + one packet) is the depth needed *before* a pull, so after the pull
+        // only the spread must remain: anything above the target after a pull is needless delay
+        // (sender faster than us, a burst, or the initial depth on a clean path).
+        if (_minBufferedInWindow > _targetMs && _highestSeq > _nextSeq)
         {
             // Drain about half the excess, spread over the next window (one frame every other pull).
             var excess = (int)((_minBufferedInWindow - _targetMs) / PacketMs);
@@ -226,6 +261,21 @@ public sealed partial class JitterBuffer
             }
 
             _fifo[(_fifoStart + _fifoCount) % _fifo.Length] = sample;
+            _fifoCount++;
+        }
+    }
+
+    private void AppendSilence(int samples)
+    {
+        for (var i = 0; i < samples; i++)
+        {
+            if (_fifoCount == _fifo.Length)
+            {
+                _fifoStart = (_fifoStart + 1) % _fifo.Length;
+                _fifoCount--;
+            }
+
+            _fifo[(_fifoStart + _fifoCount) % _fifo.Length] = 0;
             _fifoCount++;
         }
     }

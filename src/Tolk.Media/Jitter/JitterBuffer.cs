@@ -18,6 +18,7 @@ public sealed partial class JitterBuffer : IDisposable
 {
     private const int Capacity = 256; // slots, power of two: 5 s of 20 ms packets
     private const int DelayHistory = 128;
+    private const int DecodedSilentPackets = 2; // 40 ms: more than spandsp's PLC history (35 ms at 8 kHz)
 
     private readonly Lock _gate = new();
     private readonly IAudioDecoder _decoder;
@@ -42,6 +43,8 @@ public sealed partial class JitterBuffer : IDisposable
     private int _packetSamples; // samples per packet at the codec rate
     private uint _packetTimestampStep;
     private int _concealRun;
+    private int _silentRun;
+    private readonly SilentPayloads.Kind _silence;
     private int _pullsInWindow;
     private int _minBufferedInWindow = int.MaxValue;
     private int _maxBufferedInWindow;
@@ -72,6 +75,7 @@ public sealed partial class JitterBuffer : IDisposable
         }
 
         var info = decoder.Info;
+        _silence = SilentPayloads.For(info);
         _packetSamples = info.FrameSamples;
         _packetTimestampStep = (uint)info.TimestampIncrement;
         // Room for the longest Opus packet (120 ms at 48 kHz).
@@ -251,6 +255,7 @@ public sealed partial class JitterBuffer : IDisposable
             _fifoCount = 0;
             _fifoStart = 0;
             _concealRun = 0;
+            _silentRun = 0;
             _delayCount = 0;
             _resampler?.Reset();
         }

@@ -13,9 +13,12 @@ public sealed record JitterBufferOptions(
     TimeSpan AdaptationWindow,
     TimeSpan IdleAfter)
 {
-    /// <summary>20–200 ms, starting at 60 ms, adapting every 500 ms, idle after 200 ms without audio.</summary>
+    /// <summary>
+    /// 20–200 ms, starting at 40 ms (two packets: one played, one of margin until jitter is measured),
+    /// adapting every 500 ms, idle after 200 ms without audio.
+    /// </summary>
     public static JitterBufferOptions Default { get; } = new(
-        TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(60),
+        TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(40),
         TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(200));
 }
 

@@ -5,7 +5,8 @@ namespace Tolk.Media.Mixing;
 /// exactly 320 samples (e.g. a participant's jitter buffer + decoder, or a TTS stream).
 /// </summary>
 /// <remarks>
-/// Called from the mixer clock thread; must not block. Returning <see langword="false"/> means
+/// Called from a mixer worker thread (participants' sources in parallel, one call per source at a
+/// time); must not block. Returning <see langword="false"/> means
 /// "nothing this tick" (no packet, DTX, end of stream); the frame contents are then ignored.
 /// Prefer false over frames of generated silence: a room whose sources all return false for a while
 /// goes dormant and costs nothing until one calls <see cref="MixerParticipant.NotifyInputAvailable"/>.

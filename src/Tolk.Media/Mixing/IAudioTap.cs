@@ -4,7 +4,7 @@ namespace Tolk.Media.Mixing;
 /// Observes a participant's own decoded input before mixing (speech recognition, recording).
 /// </summary>
 /// <remarks>
-/// Called on the mixer clock thread once per tick in which the participant's source produced a frame
+/// Called on a mixer thread (one thread per room and tick) once per tick in which the participant's source produced a frame
 /// and the participant is not muted. The span is only valid during the call: copy what you keep.
 /// Must not block (hand the copy to a bounded channel).
 /// </remarks>

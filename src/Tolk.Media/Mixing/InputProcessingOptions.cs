@@ -2,7 +2,7 @@ namespace Tolk.Media.Mixing;
 
 /// <summary>
 /// Optional per-participant input clean-up by the speexdsp preprocessor (noise suppression, AGC),
-/// applied on the clock thread before talk detection, taps and mixing.
+/// applied on a mixer worker before talk detection, taps and mixing.
 /// </summary>
 /// <remarks>
 /// Costs several microseconds per participant per tick (an FFT per frame), an order of magnitude more

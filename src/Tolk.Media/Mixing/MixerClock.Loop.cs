@@ -47,6 +47,7 @@ public sealed partial class MixerClock
     {
         if (Interlocked.Exchange(ref _running, 0) == 0)
         {
+            StopWorkers(); // TickNow may have started them without Start
             return;
         }
         if (_timer is not null)
@@ -66,6 +67,7 @@ public sealed partial class MixerClock
             _stop = null;
             _thread = null;
         }
+        StopWorkers();
     }
 
     /// <inheritdoc />

@@ -164,19 +164,7 @@ public sealed partial class MixerClock : IDisposable, IAsyncDisposable
         }
 
         long started = _time.GetTimestamp();
-        var rooms = _rooms;
-        for (int i = 0; i < rooms.Length; i++)
-        {
-            try
-            {
-                rooms[i].Tick(tick);
-            }
-            catch (Exception ex)
-            {
-                // A room's own callbacks are guarded; this is a mixer bug. Keep the other rooms going.
-                MixerLog.RoomTickFailed(_logger, ex, rooms[i].Id);
-            }
-        }
+        RunRooms(_rooms, tick);
         long duration = _time.GetTimestamp() - started;
         Interlocked.Exchange(ref _lastDuration, duration);
         if (duration > Interlocked.Read(ref _maxDuration))

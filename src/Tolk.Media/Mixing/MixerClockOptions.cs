@@ -20,9 +20,25 @@ public sealed record MixerClockOptions
 
     /// <summary>
     /// High-resolution mode only: the loop sleeps until this long before a deadline, then yields the
-    /// CPU until it (Thread.Sleep is only about 1 ms accurate). Larger = more precise, more CPU.
+    /// CPU until it (Thread.Sleep is only about 1 ms accurate). Larger = more precise, more CPU. Zero
+    /// (the default) sleeps only: a tick then starts up to about 1 ms after its deadline, which the
+    /// jitter buffers absorb, while yielding in a loop costs a few % of a core and, on a busy host,
+    /// thousands of sched_yield calls per second.
     /// </summary>
-    public TimeSpan SpinWindow { get; init; } = TimeSpan.FromMilliseconds(1);
+    public TimeSpan SpinWindow { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Threads that share the work of a tick, the clock thread included (null: one per processor).
+    /// Decoding inputs and encoding mixes of all awake rooms is spread over them; 1 keeps every tick
+    /// on the clock thread.
+    /// </summary>
+    public int? Workers { get; init; }
+
+    /// <summary>
+    /// A tick whose awake rooms have fewer members than this runs on the clock thread alone: waking
+    /// workers costs more than it saves for a few participants.
+    /// </summary>
+    public int ParallelMinParticipants { get; init; } = 16;
 }
 
 /// <summary>How the <see cref="MixerClock"/> waits for the next tick.</summary>

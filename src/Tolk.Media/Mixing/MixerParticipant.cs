@@ -173,6 +173,12 @@ public sealed class MixerParticipant
 
     internal bool IsHeard;
 
+    /// <summary>Stage 1 of the tick produced an input frame in <see cref="InputBuffer"/>.</summary>
+    internal bool HasInput;
+
+    /// <summary>Sum of squares of this tick's input frame (after input processing).</summary>
+    internal long InputEnergy;
+
     internal MixedFrame? CurrentFrame;
 
     internal int GroupIndex;
@@ -193,7 +199,7 @@ public sealed class MixerParticipant
         Processor?.Dispose();
     }
 
-    /// <summary>Applies <see cref="InputProcessing"/> changes; clock thread only.</summary>
+    /// <summary>Applies <see cref="InputProcessing"/> changes; from the worker reading this participant only.</summary>
     internal void UpdateProcessor()
     {
         var wanted = _inputProcessing;

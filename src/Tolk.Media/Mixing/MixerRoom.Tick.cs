@@ -21,11 +21,39 @@ public sealed partial class MixerRoom
     private short[]? _tone;
     private int _tonePosition;
 
+    private MixerParticipant[] _tickParticipants = [];
+    private bool _tickWakeRequested;
+
     /// <summary>
-    /// Runs one 20 ms tick. Called by the owning <see cref="MixerClock"/>; never concurrently for the same room
-    /// (a re-entrant call returns false without mixing).
+    /// Runs one 20 ms tick on the calling thread. Called by the owning <see cref="MixerClock"/> when
+    /// it does not fan the tick out to its workers; never concurrently for the same room (a re-entrant
+    /// call returns false without mixing).
     /// </summary>
     internal bool Tick(long tick)
+    {
+        if (!BeginTick())
+        {
+            return false;
+        }
+        try
+        {
+            ReadRange(0, _tickParticipants.Length);
+            MixStage(tick);
+            DeliverRange(0, _tickParticipants.Length);
+        }
+        finally
+        {
+            EndTick(tick);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Stage 0 (clock thread): decides whether the room mixes in this tick and takes the membership
+    /// snapshot every later stage of the tick uses. False when the room is dormant or already ticking;
+    /// when true, <see cref="EndTick"/> must follow.
+    /// </summary>
+    internal bool BeginTick()
     {
         if (!_awake && Volatile.Read(ref _wakeRequested) == 0)
         {
@@ -37,34 +65,99 @@ public sealed partial class MixerRoom
         {
             return false;
         }
+        // Consume the wake-up atomically: one arriving later in this tick stays set for the next.
+        _tickWakeRequested = Interlocked.Exchange(ref _wakeRequested, 0) != 0;
+        if (!_awake)
+        {
+            _awake = true;
+            _quietTicks = 0;
+        }
+        _tickParticipants = _participants;
+        return true;
+    }
+
+    /// <summary>Participants in this tick's snapshot (valid between <see cref="BeginTick"/> and <see cref="EndTick"/>).</summary>
+    internal int TickParticipantCount => _tickParticipants.Length;
+
+    /// <summary>
+    /// Stage 1 (any worker, disjoint ranges in parallel): pull each participant's input frame (the
+    /// decode), run its input processing and measure its energy. Touches only the participants' own state.
+    /// </summary>
+    internal void ReadRange(int start, int end)
+    {
+        var participants = _tickParticipants;
+        for (int i = start; i < end; i++)
+        {
+            var p = participants[i];
+            p.HasInput = false;
+            p.InputEnergy = 0;
+            if (p.HasLeft)
+            {
+                continue;
+            }
+            var input = p.Input;
+            bool has = false;
+            if (input is not null)
+            {
+                try
+                {
+                    has = input.TryRead(p.InputBuffer);
+                }
+                catch (Exception ex)
+                {
+                    CallbackFailed(ex, p.Id, "source");
+                }
+            }
+            if (!has)
+            {
+                continue;
+            }
+            p.HasInput = true;
+            if (!p.IsMuted)
+            {
+                Preprocess(p);
+            }
+            p.InputEnergy = PcmKernels.SumOfSquares(p.InputBuffer);
+        }
+    }
+
+    /// <summary>
+    /// Stage 2 (one worker per room): talk detection, taps, the talkers' total, extra sources, cues
+    /// and every personal mix.
+    /// </summary>
+    internal void MixStage(long tick)
+    {
+        var participants = _tickParticipants;
+        bool anyAudio = ReadInputs(participants, tick, out bool anySpeaking);
+        anyAudio |= ReadSources();
+        anyAudio |= MixTones();
+        _quietTicks = anyAudio || anySpeaking || _tickWakeRequested ? 0 : _quietTicks + 1;
+        BuildMixes(participants, tick);
+    }
+
+    /// <summary>Stage 3 (any worker, disjoint ranges in parallel): hand each listener its mix (the encode and send).</summary>
+    internal void DeliverRange(int start, int end)
+    {
+        var participants = _tickParticipants;
+        for (int i = start; i < end; i++)
+        {
+            Deliver(participants[i]);
+        }
+    }
+
+    /// <summary>Stage 4 (clock thread): speaking events, dormancy, and release of the tick.</summary>
+    internal void EndTick(long tick)
+    {
         try
         {
-            // Consume the wake-up atomically: one arriving later in this tick stays set for the next.
-            bool wakeRequested = Interlocked.Exchange(ref _wakeRequested, 0) != 0;
-            if (!_awake)
-            {
-                _awake = true;
-                _quietTicks = 0;
-            }
-            var participants = _participants;
-            bool anyAudio = ReadInputs(participants, tick, out bool anySpeaking);
-            anyAudio |= ReadSources();
-            anyAudio |= MixTones();
-
-            _quietTicks = anyAudio || anySpeaking || wakeRequested ? 0 : _quietTicks + 1;
-
-            BuildMixes(participants, tick);
-            Deliver(participants);
             RaiseSpeakingEvents(tick);
             _ticksProcessed++;
-
             if (_quietTicks >= Options.IdleAfterTicks)
             {
                 // Nothing produced audio for a while: sleep until a source calls Wake().
                 _awake = false;
                 MixerLog.RoomIdle(_logger, Id, tick);
             }
-            return true;
         }
         finally
         {
@@ -87,28 +180,12 @@ public sealed partial class MixerRoom
             {
                 continue;
             }
-            var input = p.Input;
-            bool has = false;
-            if (input is not null)
-            {
-                try
-                {
-                    has = input.TryRead(p.InputBuffer);
-                }
-                catch (Exception ex)
-                {
-                    CallbackFailed(ex, p.Id, "source");
-                }
-            }
+            bool has = p.HasInput;
             bool muted = p.IsMuted;
-            if (has && !muted)
-            {
-                Preprocess(p);
-            }
             // A muted participant stops talking at once: it cannot hold the floor or be summed.
             bool changed = muted
                 ? p.Detector.ForceSilent()
-                : p.Detector.Update(has ? PcmKernels.SumOfSquares(p.InputBuffer) : 0, N, has);
+                : p.Detector.Update(has ? p.InputEnergy : 0, N, has);
             if (changed)
             {
                 (p.Detector.IsSpeaking ? _started : _stopped).Add(p);
@@ -261,31 +338,28 @@ public sealed partial class MixerRoom
         return true;
     }
 
-    private void Deliver(MixerParticipant[] participants)
+    private void Deliver(MixerParticipant p)
     {
-        foreach (var p in participants)
+        var frame = p.CurrentFrame;
+        if (frame is null)
         {
-            var frame = p.CurrentFrame;
-            if (frame is null)
-            {
-                continue;
-            }
-            p.CurrentFrame = null;
-            // Each listener continues from its group's limiter state, so moving between groups is smooth.
-            p.LimiterGain = ReferenceEquals(frame, _commonFrame) ? _commonLimiterGain : _groups[p.GroupIndex].LimiterGain;
-            var output = p.Output;
-            if (output is null || p.HasLeft)
-            {
-                continue;
-            }
-            try
-            {
-                output.Write(frame);
-            }
-            catch (Exception ex)
-            {
-                CallbackFailed(ex, p.Id, "sink");
-            }
+            return;
+        }
+        p.CurrentFrame = null;
+        // Each listener continues from its group's limiter state, so moving between groups is smooth.
+        p.LimiterGain = ReferenceEquals(frame, _commonFrame) ? _commonLimiterGain : _groups[p.GroupIndex].LimiterGain;
+        var output = p.Output;
+        if (output is null || p.HasLeft)
+        {
+            return;
+        }
+        try
+        {
+            output.Write(frame);
+        }
+        catch (Exception ex)
+        {
+            CallbackFailed(ex, p.Id, "sink");
         }
     }
 
@@ -322,7 +396,8 @@ public sealed partial class MixerRoom
 
     private void CallbackFailed(Exception ex, string who, string what)
     {
-        long n = ++_callbackErrors;
+        // Stages 1 and 3 run on several workers at once.
+        long n = Interlocked.Increment(ref _callbackErrors);
         // Log the 1st, 2nd, 4th, 8th… failure: a sink that throws every tick must not flood the log.
         if ((n & (n - 1)) == 0)
         {

@@ -1,6 +1,6 @@
 namespace Tolk.Media.Mixing;
 
-/// <summary>A participant started or stopped talking (raised on the mixer clock thread: do not block).</summary>
+/// <summary>A participant started or stopped talking (raised on the mixer clock thread at the end of the tick: do not block).</summary>
 public sealed class SpeakingChangedEventArgs(MixerParticipant participant, bool isSpeaking, long tick) : EventArgs
 {
     /// <summary>The participant whose talk state changed.</summary>

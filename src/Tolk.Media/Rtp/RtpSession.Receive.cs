@@ -62,23 +62,7 @@ public sealed partial class RtpSession
                 continue;
             }
 
-            try
-            {
-                if (isRtcpSocket || (_options.RtcpMux && RtpPacket.LooksLikeRtcp(buffer.AsSpan(0, length))))
-                {
-                    OnRtcpDatagram(buffer, length, from);
-                }
-                else
-                {
-                    OnRtpDatagram(buffer, length, from);
-                }
-            }
-#pragma warning disable CA1031 // A consumer's exception must not kill the receive loop of a live call.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogHandlerFailed(ex);
-            }
+            Dispatch(buffer, length, from, isRtcpSocket);
         }
     }
 

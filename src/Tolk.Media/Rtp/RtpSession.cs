@@ -17,8 +17,8 @@ public delegate void RtpPacketHandler(RtpSession session, RtpPacket packet);
 /// One RTP stream pair over UDP: binds a local socket (and port+1 for RTCP unless rtcp-mux), sends
 /// payloads given to it, and delivers validated received packets to a handler. It applies symmetric
 /// RTP latching, source filtering, an SSRC lock with re-lock, SRTP, RTCP reports, an inactivity
-/// timeout and counters. It never chooses codecs. Receiving uses async socket operations: no thread
-/// per session.
+/// timeout and counters. It never chooses codecs. Receiving uses async socket operations, or (in
+/// <see cref="RtpReceiveMode.Polled"/> mode) synchronous drains by the owner: no thread per session.
 /// </summary>
 public sealed partial class RtpSession : IAsyncDisposable
 {
@@ -122,7 +122,16 @@ public sealed partial class RtpSession : IAsyncDisposable
             return;
         }
 
-        _rtpLoop = ReceiveLoopAsync(_rtpSocket, isRtcpSocket: false);
+        if (_options.ReceiveMode == RtpReceiveMode.Polled)
+        {
+            _rtpLoop = Task.CompletedTask;
+            StartPolled();
+        }
+        else
+        {
+            _rtpLoop = ReceiveLoopAsync(_rtpSocket, isRtcpSocket: false);
+        }
+
         if (_rtcpSocket is not null)
         {
             _rtcpLoop = ReceiveLoopAsync(_rtcpSocket, isRtcpSocket: true);

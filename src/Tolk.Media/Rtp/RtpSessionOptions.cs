@@ -49,6 +49,9 @@ public sealed record RtpSessionOptions
     /// <summary>Encrypts sent RTP/RTCP when set (not owned by the session).</summary>
     public SrtpContext? SrtpOutbound { get; init; }
 
+    /// <summary>How received datagrams are taken off the RTP socket (async loop, or drained by the owner's <see cref="RtpSession.Poll"/>).</summary>
+    public RtpReceiveMode ReceiveMode { get; init; } = RtpReceiveMode.Async;
+
     /// <summary>Process-wide metrics to report into; none when null.</summary>
     public RtpMetrics? Metrics { get; init; }
 }

@@ -18,6 +18,7 @@ public sealed class ConferenceDtmfTests
     public async Task Star_six_toggles_the_callers_mute()
     {
         await using var clock = new MixerClock(TimeProvider.System);
+        clock.Start(); // the mixer's tick drains the callers' RTP sockets, as in the host
         await using var rooms = new ConferenceRooms(clock);
         var provider = new ConferenceMediaProvider(rooms, new RtpPortAllocator(42000, 42999), TimeProvider.System);
         var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);
@@ -62,6 +63,7 @@ public sealed class ConferenceDtmfTests
     public async Task A_room_with_a_pin_admits_only_after_the_right_pin_and_ends_the_call_after_three_wrong_ones()
     {
         await using var clock = new MixerClock(TimeProvider.System);
+        clock.Start(); // the mixer's tick drains the callers' RTP sockets, as in the host
         await using var rooms = new ConferenceRooms(clock);
         var provider = new ConferenceMediaProvider(rooms, new RtpPortAllocator(44000, 44999), TimeProvider.System);
         var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);

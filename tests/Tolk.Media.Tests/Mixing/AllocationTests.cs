@@ -14,10 +14,12 @@ public sealed class AllocationTests
         public void OnFrame(MixerParticipant participant, ReadOnlySpan<short> frame, long tick) => Sum += frame[0];
     }
 
-    [Fact]
-    public void Steady_state_tick_allocates_nothing()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)] // fanned out: the clock thread's share (orchestration and the items it takes) is measured
+    public void Steady_state_tick_allocates_nothing(int workers)
     {
-        var clock = new MixerClock(new ManualTimeProvider());
+        var clock = new MixerClock(new ManualTimeProvider(), new MixerClockOptions { Workers = workers, ParallelMinParticipants = 1 });
         var room = clock.CreateRoom("r", new MixerRoomOptions { JoinLeaveTones = true });
         var sink = new CountingSink();
         var people = new List<MixerParticipant>();

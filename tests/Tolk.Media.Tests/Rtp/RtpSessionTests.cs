@@ -8,9 +8,21 @@ using Tolk.Testing;
 
 namespace Tolk.Media.Tests.Rtp;
 
-/// <summary>Real UDP on loopback; protocol timers on a manual clock.</summary>
-public sealed class RtpSessionTests
+/// <summary>Real UDP on loopback; protocol timers on a manual clock. Receiving with the async loop.</summary>
+public class RtpSessionTests : IDisposable
 {
+    private readonly CancellationTokenSource _pollers = new();
+
+    /// <summary>How sessions made by <see cref="Create"/> receive.</summary>
+    protected virtual RtpReceiveMode Mode => RtpReceiveMode.Async;
+
+    public void Dispose()
+    {
+        _pollers.Cancel();
+        _pollers.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
     private sealed record Received(ushort Sequence, uint Timestamp, uint Ssrc, byte PayloadType, byte[] Payload);
@@ -31,9 +43,10 @@ public sealed class RtpSessionTests
         }
     }
 
-    private static RtpSession Create(Sink sink, IPEndPoint? remote = null, bool latching = true, bool mux = false,
-        TimeProvider? time = null, SrtpContext? inbound = null, SrtpContext? outbound = null, IPAddress? local = null) =>
-        new(new RtpSessionOptions
+    private RtpSession Create(Sink sink, IPEndPoint? remote = null, bool latching = true, bool mux = false,
+        TimeProvider? time = null, SrtpContext? inbound = null, SrtpContext? outbound = null, IPAddress? local = null)
+    {
+        var session = new RtpSession(new RtpSessionOptions
         {
             LocalEndPoint = new IPEndPoint(local ?? IPAddress.Loopback, 0),
             RemoteEndPoint = remote,
@@ -43,7 +56,23 @@ public sealed class RtpSessionTests
             SrtpOutbound = outbound,
             SsrcRelockPackets = 5,
             InactivityTimeout = TimeSpan.FromSeconds(10),
+            ReceiveMode = Mode,
         }, sink.Handle, time);
+        if (Mode == RtpReceiveMode.Polled)
+        {
+            // Stands in for the mixer: drains every 5 ms, as its tick would every 20 ms.
+            var token = _pollers.Token;
+            _ = Task.Run(async () =>
+            {
+                while (!token.IsCancellationRequested)
+                {
+                    session.Poll();
+                    await Task.Delay(5, CancellationToken.None);
+                }
+            }, CancellationToken.None);
+        }
+        return session;
+    }
 
     private static async Task EventuallyAsync(Func<bool> condition)
     {
@@ -348,5 +377,55 @@ public sealed class RtpSessionTests
         await peer.SendAsync(RawRtp(1, 3), a.LocalEndPoint);
         await peer.SendAsync(RawRtp(2, 3), a.LocalEndPoint);
         await EventuallyAsync(() => Volatile.Read(ref calls) == 2);
+    }
+}
+
+/// <summary>The same behaviour with the socket drained by the owner (the mixer) instead of an async loop.</summary>
+public sealed class PolledRtpSessionTests : RtpSessionTests
+{
+    protected override RtpReceiveMode Mode => RtpReceiveMode.Polled;
+
+    [Fact]
+    public async Task An_unpolled_session_reports_arrivals_and_a_poll_then_delivers_them()
+    {
+        var received = new List<ushort>();
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var session = new RtpSession(new RtpSessionOptions
+        {
+            LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            RemoteEndPoint = (IPEndPoint)peer.Client.LocalEndPoint!,
+            ReceiveMode = RtpReceiveMode.Polled,
+        }, (_, p) => received.Add(p.SequenceNumber));
+        var available = new SemaphoreSlim(0);
+        session.DataAvailable += (_, _) => available.Release();
+        session.Start();
+        Assert.Equal(0, session.Poll()); // nothing yet, and the watch owns the socket
+
+        // A dormant owner is woken by the first packet; the packet itself waits for the poll.
+        await peer.SendAsync(Packet(1), session.LocalEndPoint);
+        Assert.True(await available.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Empty(received);
+        await peer.SendAsync(Packet(2), session.LocalEndPoint);
+        await Task.Delay(50);
+        Assert.Equal(2, session.Poll());
+        Assert.Equal(new ushort[] { 1, 2 }, received);
+
+        // Polled regularly, nothing is reported; after a few empty polls the watch is back.
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(0, session.Poll());
+        }
+        await peer.SendAsync(Packet(3), session.LocalEndPoint);
+        Assert.True(await available.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(1, session.Poll());
+        Assert.Equal(new ushort[] { 1, 2, 3 }, received);
+        Assert.Equal(3, session.Counters.PacketsReceived);
+    }
+
+    private static byte[] Packet(ushort seq)
+    {
+        var buffer = new byte[200];
+        new RtpHeader(0, seq, seq * 160u, 0x5151).TryWrite(buffer, new byte[160], out var n);
+        return buffer[..n];
     }
 }
