@@ -1,3 +1,4 @@
+using Tolk.Conferencing.Events;
 using Tolk.Media.Mixing;
 using Tolk.Speech;
 using Tolk.Speech.Pipeline;
@@ -15,6 +16,8 @@ public sealed partial class RoomTranslation
             SourceLanguage = member.Language,
             TargetLanguages = targets,
             Context = member.Context,
+            HintPhrases = Room.HintPhrases is { Count: > 0 } hints ? hints : null,
+            VoiceProfile = member.VoiceProfile,
         };
         _ = Task.Run(() => RunPipelineAsync(member, generation, options));
     }
@@ -30,8 +33,7 @@ public sealed partial class RoomTranslation
         {
             if (!generation.Stopping.IsCancellationRequested)
             {
-                member.SetUnavailable(generation, $"The translation pipeline failed to start: {ex.Message}");
-                Log.SpeakerUnavailable(_logger, Room.Extension, member.Participant.Id, member.Language, member.UnavailableReason ?? "");
+                SpeakerUnavailable(member, generation, $"The translation pipeline failed to start: {ex.Message}");
                 UpdateRouting();
             }
             return;
@@ -43,8 +45,7 @@ public sealed partial class RoomTranslation
         }
         if (pipeline.UnavailableReason is { } reason)
         {
-            member.SetUnavailable(generation, reason);
-            Log.SpeakerUnavailable(_logger, Room.Extension, member.Participant.Id, member.Language, reason);
+            SpeakerUnavailable(member, generation, reason);
         }
         else
         {
@@ -64,8 +65,7 @@ public sealed partial class RoomTranslation
         }
         catch (Exception ex)
         {
-            member.SetUnavailable(generation, $"The translation pipeline failed: {ex.Message}");
-            Log.SpeakerUnavailable(_logger, Room.Extension, member.Participant.Id, member.Language, member.UnavailableReason ?? "");
+            SpeakerUnavailable(member, generation, $"The translation pipeline failed: {ex.Message}");
         }
         finally
         {
@@ -77,9 +77,22 @@ public sealed partial class RoomTranslation
         if (!generation.Stopping.IsCancellationRequested && member.UnavailableReason is null)
         {
             // The event stream ended on its own: nothing will be translated any more.
-            member.SetUnavailable(generation, "The translation pipeline stopped.");
+            SpeakerUnavailable(member, generation, "The translation pipeline stopped.");
         }
         UpdateRouting();
+    }
+
+    /// <summary>Nothing of the speaker can be translated any more: logged, published and announced.</summary>
+    private void SpeakerUnavailable(Member member, Generation generation, string reason)
+    {
+        if (!member.SetUnavailable(generation, reason))
+        {
+            return;
+        }
+        var speaker = member.Participant.Id;
+        Log.SpeakerUnavailable(_logger, Room.Extension, speaker, member.Language, reason);
+        Publish(new RoomTranslationStateEvent(_tenantId, Room.Id, Room.Extension, _time.GetUtcNow(), speaker, null, Available: false, reason));
+        Announce(member, member.Targets ?? TargetsFor(member.Language));
     }
 
     private void OnEvent(Member member, Generation generation, PipelineEvent e)
@@ -96,6 +109,11 @@ public sealed partial class RoomTranslation
             case TranscriptEntry t:
                 AddTranscript(t);
                 Log.Transcript(_logger, Room.Extension, speaker, t.Language, t.Text, string.Join(" | ", t.Translations.Select(kv => kv.Key + ": " + kv.Value)));
+                Publish(new RoomTranscriptEvent(_tenantId, Room.Id, Room.Extension, t.Timestamp, speaker, t));
+                CheckEmotion(speaker, t);
+                break;
+            case InterimTranscript i:
+                Publish(new RoomInterimEvent(_tenantId, Room.Id, Room.Extension, i.Timestamp, speaker, i.Language, i.Text));
                 break;
             case StageLatency l:
                 if (l.Stage == PipelineStage.Endpointing)
@@ -111,27 +129,52 @@ public sealed partial class RoomTranslation
                 Log.StageLatency(_logger, Room.Extension, speaker, l.PhraseId, l.Stage, l.TargetLanguage ?? "-", l.Duration.TotalMilliseconds);
                 break;
             case TranslationUnavailable u:
-                member.SetTargetAvailable(generation, u.TargetLanguage, available: false);
+                var lost = member.SetTargetAvailable(generation, u.TargetLanguage, available: false);
                 if (u.PhraseId is { } phrase)
                 {
                     QueueFor(u.TargetLanguage)?.Complete(speaker, Key(generation, phrase));
                 }
                 Log.TargetUnavailable(_logger, Room.Extension, speaker, u.TargetLanguage, u.Reason);
                 UpdateRouting();
+                if (lost)
+                {
+                    Publish(new RoomTranslationStateEvent(_tenantId, Room.Id, Room.Extension, u.Timestamp, speaker, u.TargetLanguage, Available: false, u.Reason));
+                    Announce(member, [u.TargetLanguage]);
+                }
                 break;
             case TranslationRecovered r:
-                member.SetTargetAvailable(generation, r.TargetLanguage, available: true);
+                var back = member.SetTargetAvailable(generation, r.TargetLanguage, available: true);
                 Log.TargetRecovered(_logger, Room.Extension, speaker, r.TargetLanguage);
                 UpdateRouting();
+                if (back)
+                {
+                    // A recovery is silent for the listeners: the translation simply comes back.
+                    Publish(new RoomTranslationStateEvent(_tenantId, Room.Id, Room.Extension, r.Timestamp, speaker, r.TargetLanguage, Available: true, null));
+                }
                 break;
             case RecognitionUnavailable ru:
                 if (member.UnavailableReason != ru.Reason)
                 {
-                    member.SetUnavailable(generation, ru.Reason);
-                    Log.SpeakerUnavailable(_logger, Room.Extension, speaker, ru.Language, ru.Reason);
+                    SpeakerUnavailable(member, generation, ru.Reason);
                     UpdateRouting();
                 }
                 break;
+        }
+    }
+
+    /// <summary>Raises an emotion alert when the utterance's label is one the room alerts on, scored at or above the threshold.</summary>
+    private void CheckEmotion(string speaker, TranscriptEntry t)
+    {
+        if (Room.EmotionAlerts is not { } alerts || t.Emotion is not { } emotion || !alerts.EffectiveLabels.Contains(emotion.Label))
+        {
+            return;
+        }
+        var score = emotion.Scores.TryGetValue(emotion.Label, out var s) ? s : emotion.Confidence;
+        var threshold = alerts.EffectiveThreshold;
+        if (score >= threshold)
+        {
+            Log.EmotionAlert(_logger, Room.Extension, speaker, emotion.Label, score, threshold);
+            Publish(new RoomEmotionAlertEvent(_tenantId, Room.Id, Room.Extension, t.Timestamp, speaker, emotion.Label, score, threshold, emotion, t.Text));
         }
     }
 
@@ -206,8 +249,10 @@ public sealed partial class RoomTranslation
     }
 
     /// <summary>A participant: listener of its language, speaker with its own pipeline (fed by this tap).</summary>
-    private sealed class Member(RoomTranslation owner, MixerParticipant participant, string language, SpeechContext context) : IAudioTap
+    private sealed class Member(RoomTranslation owner, MixerParticipant participant, string language, SpeechContext context, SpeakerVoiceProfile? voiceProfile) : IAudioTap
     {
+        private ITimer? _idleStop;
+
         private readonly HashSet<string> _unavailableTargets = new(StringComparer.OrdinalIgnoreCase);
         private volatile Generation? _current;
         private long _generations;
@@ -217,6 +262,34 @@ public sealed partial class RoomTranslation
         public string Language { get; } = language;
 
         public SpeechContext Context { get; } = context;
+
+        public SpeakerVoiceProfile? VoiceProfile { get; } = voiceProfile;
+
+        /// <summary>True while the pipeline waits out its idle grace period.</summary>
+        public bool IdleStopPending => Volatile.Read(ref _idleStop) is not null;
+
+        public void ScheduleIdleStop(ITimer timer) => Interlocked.Exchange(ref _idleStop, timer)?.Dispose();
+
+        public void CancelIdleStop() => Interlocked.Exchange(ref _idleStop, null)?.Dispose();
+
+        /// <summary>Stops the pipeline while the participant stays (no listener of another language is left).</summary>
+        public void StopPipeline()
+        {
+            CancelIdleStop();
+            Generation? g;
+            lock (_unavailableTargets)
+            {
+                g = _current;
+                _current = null;
+                Targets = null;
+                UnavailableReason = null;
+                _unavailableTargets.Clear();
+            }
+            if (g is not null)
+            {
+                _ = StopGenerationAsync(g);
+            }
+        }
 
         public IDisposable? Tap { get; set; }
 
@@ -262,33 +335,30 @@ public sealed partial class RoomTranslation
             }
         }
 
-        public void SetUnavailable(Generation g, string reason)
+        /// <summary>Marks the current generation unavailable; false when it is not current or already was for this reason.</summary>
+        public bool SetUnavailable(Generation g, string reason)
         {
             lock (_unavailableTargets)
             {
-                if (_current == g)
+                if (_current != g || UnavailableReason == reason)
                 {
-                    UnavailableReason = reason;
+                    return false;
                 }
+                UnavailableReason = reason;
+                return true;
             }
         }
 
-        public void SetTargetAvailable(Generation g, string target, bool available)
+        /// <summary>Marks a target (un)available; true when that changed it.</summary>
+        public bool SetTargetAvailable(Generation g, string target, bool available)
         {
             lock (_unavailableTargets)
             {
                 if (_current != g)
                 {
-                    return;
+                    return false;
                 }
-                if (available)
-                {
-                    _unavailableTargets.Remove(target);
-                }
-                else
-                {
-                    _unavailableTargets.Add(target);
-                }
+                return available ? _unavailableTargets.Remove(target) : _unavailableTargets.Add(target);
             }
         }
 
@@ -324,6 +394,7 @@ public sealed partial class RoomTranslation
         public async Task StopAsync()
         {
             Interlocked.Exchange(ref _silenceTimer, null)?.Dispose();
+            CancelIdleStop();
             Generation? g;
             lock (_unavailableTargets)
             {

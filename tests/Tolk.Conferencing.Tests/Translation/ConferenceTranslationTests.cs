@@ -16,14 +16,15 @@ public sealed class ConferenceTranslationTests
         await using var clock = new MixerClock(new ManualTimeProvider());
         var mixer = clock.CreateRoom("r");
         var tenant = Guid.NewGuid();
-        var room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [new RoomLanguage("en"), new RoomLanguage("es")]);
+        // Bob is mapped to Spanish by his number; Alice has no mapping and no catalog: the room's first language.
+        var room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [new RoomLanguage("en"), new RoomLanguage("es")], ParticipantLanguages: [new RoomParticipantLanguage(null, "1002", "es")]);
         var alice = mixer.AddParticipant("alice", null, null);
         var bob = mixer.AddParticipant("bob", null, null);
         service.Join(tenant, room, alice, "alice", "sip:alice@demo.tolk.test", "c1");
-        service.Join(tenant, room, bob, null, "sip:bob@demo.tolk.test", "c2");
+        service.Join(tenant, room, bob, null, "sip:1002@demo.tolk.test", "c2");
         await TranslationHarness.WaitUntil(() => service.Find(tenant, room.Id)?.IsTranslating(alice) == true, "pipeline");
-        // No catalog: both fall back to the room's first language.
-        Assert.Equal("en", service.Find(tenant, room.Id)!.LanguageOf(bob));
+        Assert.Equal("en", service.Find(tenant, room.Id)!.LanguageOf(alice));
+        Assert.Equal("es", service.Find(tenant, room.Id)!.LanguageOf(bob));
         var now = DateTimeOffset.UtcNow;
         factory.For("alice").Emit(new TranscriptEntry(now, 1, "alice", "en", "hello", new Dictionary<string, string> { ["es"] = "hola" }, null, now, now, [], 1));
         await TranslationHarness.WaitUntil(() => service.GetTranscript(tenant, room.Id).Count == 1, "transcript");
