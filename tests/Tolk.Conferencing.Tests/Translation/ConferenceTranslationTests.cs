@@ -38,3 +38,45 @@ public sealed class ConferenceTranslationTests
         Assert.Null(service.Find(tenant, single.Id));
     }
 }
+
+public sealed class VoiceProfileResolutionTests
+{
+    [Fact]
+    public async Task Mapping_voice_then_account_voice_reach_the_pipeline_as_a_profile()
+    {
+        var catalog = new InMemoryTenantCatalog();
+        var tenant = catalog.AddTenant("Demo", "demo.tolk.test");
+        var aliceVoice = new VoiceProfileInfo(Guid.NewGuid(), "en", 98, 5.1, "clone-a");
+        var bobVoice = new VoiceProfileInfo(Guid.NewGuid(), "es", 230, 3.5);
+        var accountVoice = new VoiceProfileInfo(Guid.NewGuid(), "es", 150, 4);
+        catalog.AddVoiceProfile(tenant, aliceVoice);
+        catalog.AddVoiceProfile(tenant, bobVoice);
+        catalog.AddVoiceProfile(tenant, accountVoice);
+        catalog.AddAccount(tenant, "alice", "pw", "en", aliceVoice.Id.ToString());
+        catalog.AddAccount(tenant, "bob", "pw", "es", accountVoice.Id.ToString());
+        catalog.AddAccount(tenant, "carol", "pw", "en", "espeak:en");
+        var room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [new RoomLanguage("en"), new RoomLanguage("es")],
+            ParticipantLanguages: [new RoomParticipantLanguage("bob", null, "es", bobVoice.Id.ToString())]);
+
+        var factory = new FakeSpeakerPipelineFactory();
+        await using var service = new ConferenceTranslation(factory, catalog: catalog);
+        await using var clock = new MixerClock(new ManualTimeProvider());
+        var mixer = clock.CreateRoom("r");
+        var alice = mixer.AddParticipant("alice", null, null);
+        var bob = mixer.AddParticipant("bob", null, null);
+        var carol = mixer.AddParticipant("carol", null, null);
+        service.Join(tenant.Id, room, alice, "alice", "sip:alice@demo.tolk.test", "c1");
+        service.Join(tenant.Id, room, bob, "bob", "sip:bob@demo.tolk.test", "c2");
+        service.Join(tenant.Id, room, carol, "carol", "sip:carol@demo.tolk.test", "c3");
+        await TranslationHarness.WaitUntil(() => factory.Started.Count == 3, "pipelines");
+
+        // Alice: her account's profile. Bob: the room mapping wins over his account. Carol: a built-in voice, no profile.
+        Assert.Equal(new SpeakerVoiceProfile(98, 5.1, "clone-a"), factory.For("alice").Options.VoiceProfile);
+        Assert.Equal(new SpeakerVoiceProfile(230, 3.5), factory.For("bob").Options.VoiceProfile);
+        Assert.Null(factory.For("carol").Options.VoiceProfile);
+
+        // A profile id of another tenant is not found.
+        var other = catalog.AddTenant("Other", "other.test");
+        Assert.Null(service.VoiceProfileFor(other.Id, room, "bob", "sip:bob@other.test"));
+    }
+}
