@@ -36,7 +36,7 @@ public sealed record ConferenceTranslationOptions
 /// more languages, created when its first participant joins. Transcripts of a room outlive its last call
 /// (until the host stops) so they can be read after the conference.
 /// </summary>
-public sealed class ConferenceTranslation : IAsyncDisposable
+public sealed partial class ConferenceTranslation : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<MixerRoom, RoomTranslation> _rooms = new();
     private readonly ConcurrentDictionary<(Guid Tenant, Guid Room), RoomTranslation> _byRoom = new();
@@ -138,6 +138,29 @@ public sealed class ConferenceTranslation : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A DTMF digit a participant pressed in its room: <c>*N</c> switches it to the room's Nth language
+    /// (<see cref="RoomTranslation.OnDigit"/>). Never throws: the call must not suffer from the menu.
+    /// </summary>
+    /// <returns>The language switched to, or null.</returns>
+    public string? OnDigit(MixerParticipant participant, char digit)
+    {
+        ArgumentNullException.ThrowIfNull(participant);
+        if (!_rooms.TryGetValue(participant.Room, out var translation))
+        {
+            return null;
+        }
+        try
+        {
+            return translation.OnDigit(participant, digit);
+        }
+        catch (Exception ex)
+        {
+            Log.MenuFailed(_loggers.CreateLogger<ConferenceTranslation>(), participant.Id, ex);
+            return null;
+        }
+    }
+
     /// <summary>The live (or last) translation of a room, or null.</summary>
     public RoomTranslation? Find(Guid tenantId, Guid roomId) => _byRoom.TryGetValue((tenantId, roomId), out var r) ? r : null;
 
@@ -152,5 +175,11 @@ public sealed class ConferenceTranslation : IAsyncDisposable
             await r.DisposeAsync().ConfigureAwait(false);
         }
         _rooms.Clear();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4114, Level = LogLevel.Error, Message = "The DTMF language menu failed for {Participant}")]
+        public static partial void MenuFailed(ILogger logger, string participant, Exception exception);
     }
 }

@@ -214,6 +214,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             UpdatePipelinesLocked();
         }
         member.Tap?.Dispose();
+        _starPressed.TryRemove(participant, out _);
         foreach (var o in Outputs())
         {
             o.Queue.CompleteAll(participant.Id);

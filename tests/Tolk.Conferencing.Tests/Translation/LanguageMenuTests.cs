@@ -1,0 +1,63 @@
+using Tolk.Conferencing.Events;
+
+namespace Tolk.Conferencing.Tests.Translation;
+
+/// <summary>The DTMF language menu: <c>*N</c> switches a participant to the room's Nth language, live.</summary>
+public sealed class LanguageMenuTests
+{
+    [Fact]
+    public async Task Star_digit_switches_language_and_audiences_ducking_and_pipelines_follow()
+    {
+        await using var h = new TranslationHarness(originalMixPercent: 0);
+        h.Join("alice", "en");
+        h.Join("bob", "es");
+        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]), "pipeline");
+        var aliceFirst = h.Factory.For("alice");
+        Assert.Equal(0f, h["bob"].GetGainFrom(h["alice"]));
+
+        Assert.Null(h.Translation.OnDigit(h["bob"], '*'));
+        Assert.Equal("en", h.Translation.OnDigit(h["bob"], '1'));
+
+        Assert.Equal("en", h.Translation.LanguageOf(h["bob"]));
+        Assert.Equal(["alice", "bob"], h.Translation.SourceFor("en")!.Audience.Select(p => p.Id).Order());
+        Assert.Empty(h.Translation.SourceFor("es")!.Audience);
+        Assert.Equal(1f, h["bob"].GetGainFrom(h["alice"]));
+        Assert.Equal(1f, h["alice"].GetGainFrom(h["bob"]));
+        Assert.Contains(h.Events.Of<RoomParticipantEvent>(), e => e.ParticipantId == "bob" && e.Language == "en" && e.Joined);
+
+        // Nobody needs a translation any more: Alice's pipeline winds down after the grace period.
+        h.Time.Advance(TimeSpan.FromSeconds(30));
+        await TranslationHarness.WaitUntil(() => aliceFirst.Disposed, "alice idle");
+
+        // Bob switches back with *2: both pipelines run again, Bob's from Spanish.
+        h.Translation.OnDigit(h["bob"], '*');
+        Assert.Equal("es", h.Translation.OnDigit(h["bob"], '2'));
+        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]) && h.Factory.For("bob").Options.SourceLanguage == "es", "pipelines again");
+        Assert.Equal(["es"], h.Factory.For("alice").Options.TargetLanguages);
+        Assert.Equal(0f, h["bob"].GetGainFrom(h["alice"]));
+        Assert.Equal(["bob"], h.Translation.SourceFor("es")!.Audience.Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task Other_sequences_do_not_switch()
+    {
+        await using var h = new TranslationHarness();
+        h.Join("alice", "en");
+        var alice = h["alice"];
+        Assert.Null(h.Translation.OnDigit(alice, '2')); // no star
+        h.Translation.OnDigit(alice, '*');
+        Assert.Null(h.Translation.OnDigit(alice, '6')); // mute, not the menu
+        h.Translation.OnDigit(alice, '*');
+        Assert.Null(h.Translation.OnDigit(alice, '3')); // the room has two languages
+        h.Translation.OnDigit(alice, '*');
+        Assert.Null(h.Translation.OnDigit(alice, '1')); // already English
+        h.Translation.OnDigit(alice, '*');
+        h.Time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Null(h.Translation.OnDigit(alice, '2')); // too late after the star
+        Assert.Equal("en", h.Translation.LanguageOf(alice));
+
+        h.Translation.OnDigit(alice, '*');
+        h.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal("es", h.Translation.OnDigit(alice, '2'));
+    }
+}
