@@ -101,6 +101,9 @@ internal sealed class HarnessOptions
     public ConferenceTranslationOptions Translation { get; init; } = new();
 
     public Tolk.Speech.ISpeechSynthesizer? NoticeSynthesizer { get; init; }
+
+    /// <summary>Real pipelines instead of <see cref="TranslationHarness.Factory"/>'s fakes.</summary>
+    public ISpeakerPipelineFactory? PipelineFactory { get; init; }
 }
 
 /// <summary>Keeps every room event.</summary>
@@ -157,7 +160,7 @@ internal sealed class TranslationHarness : IAsyncDisposable
         Clock = new MixerClock(Time);
         Mixer = Clock.CreateRoom("room", new MixerRoomOptions { JoinLeaveTones = false });
         Room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [.. options.Languages.Select(l => new RoomLanguage(l))], OriginalMixPercent: options.OriginalMixPercent, EmotionAlerts: options.EmotionAlerts);
-        Translation = new RoomTranslation(Mixer, Room, TenantId, Factory, options.Translation, NullLogger.Instance, Time, Events, options.NoticeSynthesizer is { } s ? new TranslationNotices(s) : null);
+        Translation = new RoomTranslation(Mixer, Room, TenantId, options.PipelineFactory ?? Factory, options.Translation, NullLogger.Instance, Time, Events, options.NoticeSynthesizer is { } s ? new TranslationNotices(s) : null);
     }
 
     public static Guid TenantId { get; } = Guid.Parse("6f1c1f43-6a0c-4d39-9a55-1d7f3bd0e001");
