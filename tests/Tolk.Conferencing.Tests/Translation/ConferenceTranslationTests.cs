@@ -80,3 +80,33 @@ public sealed class VoiceProfileResolutionTests
         Assert.Null(service.VoiceProfileFor(other.Id, room, "bob", "sip:bob@other.test"));
     }
 }
+
+public sealed class ConferenceTranslationWiringTests
+{
+    [Fact]
+    public async Task Host_sink_and_notice_synthesiser_reach_every_room_and_digits_switch_language()
+    {
+        var factory = new FakeSpeakerPipelineFactory();
+        var sink = new RecordingEventSink();
+        var synth = new LevelSynthesizer();
+        await using var service = new ConferenceTranslation(factory, events: sink, noticeSynthesizer: synth);
+        await using var clock = new MixerClock(new ManualTimeProvider());
+        var mixer = clock.CreateRoom("r");
+        var tenant = Guid.NewGuid();
+        var room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [new RoomLanguage("en"), new RoomLanguage("es")], ParticipantLanguages: [new RoomParticipantLanguage("bob", null, "es")]);
+        var alice = mixer.AddParticipant("alice", null, null);
+        var bob = mixer.AddParticipant("bob", null, null);
+        service.Join(tenant, room, alice, "alice", "sip:alice@demo.tolk.test", "c1");
+        service.Join(tenant, room, bob, "bob", "sip:bob@demo.tolk.test", "c2");
+        // Bob's Spanish has no recogniser (the fake factory's default): Alice is told, once.
+        await TranslationHarness.WaitUntil(() => service.Find(tenant, room.Id)!.NoticesQueued == 1, "notice");
+        Assert.Equal(["Translation is unavailable; you are hearing the original speaker."], synth.Texts);
+        Assert.Equal(2, sink.Of<Tolk.Conferencing.Events.RoomParticipantEvent>().Count);
+        Assert.All(sink.Events, e => Assert.Equal(tenant, e.TenantId));
+
+        Assert.Null(service.OnDigit(bob, '*'));
+        Assert.Equal("en", service.OnDigit(bob, '1'));
+        Assert.Equal("en", service.Find(tenant, room.Id)!.LanguageOf(bob));
+        Assert.Null(service.OnDigit(mixer.AddParticipant("stranger", null, null), '1'));
+    }
+}
