@@ -69,9 +69,10 @@ public sealed partial class RoomTranslation
         }
         finally
         {
+            // Only this run's phrases: a newer run of the same speaker (restart, language switch) may already queue.
             foreach (var o in Outputs())
             {
-                o.Queue.CompleteAll(member.Participant.Id);
+                o.Queue.CompleteAll(member.Participant.Id, key => key >> PhraseBits == generation.Number);
             }
         }
         if (!generation.Stopping.IsCancellationRequested && member.UnavailableReason is null)
@@ -255,7 +256,6 @@ public sealed partial class RoomTranslation
 
         private readonly HashSet<string> _unavailableTargets = new(StringComparer.OrdinalIgnoreCase);
         private volatile Generation? _current;
-        private long _generations;
 
         public MixerParticipant Participant { get; } = participant;
 
@@ -305,7 +305,8 @@ public sealed partial class RoomTranslation
 
         public Generation BeginGeneration(IReadOnlyList<string> targets)
         {
-            var g = new Generation(Interlocked.Increment(ref _generations));
+            // Numbered room-wide, so that runs of the same participant under two languages never share queue keys.
+            var g = new Generation(Interlocked.Increment(ref owner._generations));
             Generation? old;
             lock (_unavailableTargets)
             {

@@ -36,6 +36,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
     private readonly IRoomEventSink _events;
     private readonly TranslationNotices? _notices;
     private bool _disposed;
+    private long _generations;
 
     /// <summary>Translation for <paramref name="mixer"/>, whose profile is <paramref name="room"/>.</summary>
     /// <param name="mixer">The live mixer room.</param>
@@ -189,10 +190,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             UpdatePipelinesLocked();
         }
         old.Tap?.Dispose();
-        foreach (var o in Outputs())
-        {
-            o.Queue.CompleteAll(participant.Id);
-        }
+        // The old run's queued phrases are completed when it stops; the new run's must stay open.
         _ = old.StopAsync();
         Log.LanguageChanged(_logger, Room.Extension, participant.Id, old.Language, language);
         Publish(new RoomParticipantEvent(_tenantId, Room.Id, Room.Extension, _time.GetUtcNow(), participant.Id, language, Joined: true));

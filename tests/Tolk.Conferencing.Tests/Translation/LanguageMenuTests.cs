@@ -32,7 +32,8 @@ public sealed class LanguageMenuTests
         // Bob switches back with *2: both pipelines run again, Bob's from Spanish.
         h.Translation.OnDigit(h["bob"], '*');
         Assert.Equal("es", h.Translation.OnDigit(h["bob"], '2'));
-        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]) && h.Factory.For("bob").Options.SourceLanguage == "es", "pipelines again");
+        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]) && h.Factory.Started.Count(p => p.Options.Context.ParticipantId == "bob") == 2, "pipelines again");
+        Assert.Equal("es", h.Factory.For("bob").Options.SourceLanguage);
         Assert.Equal(["es"], h.Factory.For("alice").Options.TargetLanguages);
         Assert.Equal(0f, h["bob"].GetGainFrom(h["alice"]));
         Assert.Equal(["bob"], h.Translation.SourceFor("es")!.Audience.Select(p => p.Id));
@@ -59,5 +60,34 @@ public sealed class LanguageMenuTests
         h.Translation.OnDigit(alice, '*');
         h.Time.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal("es", h.Translation.OnDigit(alice, '2'));
+    }
+
+    [Fact]
+    public async Task Phrases_of_the_new_language_are_not_confused_with_queued_ones_of_the_old()
+    {
+        await using var h = new TranslationHarness(0, "en", "es", "fr");
+        h.Join("alice", "en");
+        h.Join("bob", "es");
+        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]), "pipeline");
+        var now = DateTimeOffset.UtcNow;
+        var english = h.Factory.For("alice");
+        english.Emit(new Tolk.Speech.Pipeline.TranslatedAudio(now, "es", 1, Enumerable.Repeat((short)3000, 320 * 50).ToArray(), 16000, true));
+        english.Emit(new Tolk.Speech.Pipeline.TranslatedPhraseCompleted(now, "es", 1));
+        await TranslationHarness.WaitUntil(() => h.Translation.QueueFor("es")!.QueuedSamples == 320 * 50, "first phrase queued");
+
+        h.Translation.OnDigit(h["alice"], '*');
+        Assert.Equal("fr", h.Translation.OnDigit(h["alice"], '3'));
+        await TranslationHarness.WaitUntil(() => h.Factory.For("alice").Options.SourceLanguage == "fr" && h.Translation.IsTranslating(h["alice"]), "french pipeline");
+        var french = h.Factory.For("alice");
+        // The new run numbers its phrases from 1 again.
+        french.Emit(new Tolk.Speech.Pipeline.TranslatedAudio(now, "es", 1, Enumerable.Repeat((short)4000, 320 * 5).ToArray(), 16000, true));
+        french.Emit(new Tolk.Speech.Pipeline.TranslatedPhraseCompleted(now, "es", 1));
+        await TranslationHarness.WaitUntil(() => h.Translation.QueueFor("es")!.QueuedSamples == 320 * 55, "second phrase queued");
+
+        h.People["bob"].Output.Frames.Clear();
+        h.Tick(60);
+        var bob = h.People["bob"].Output.Frames;
+        Assert.Equal(50, bob.Count(f => f.All(s => s == 3000)));
+        Assert.Equal(5, bob.Count(f => f.All(s => s == 4000)));
     }
 }

@@ -16,7 +16,8 @@ public sealed class PipelineLifecycleTests
         Assert.Empty(h.Factory.Started);
 
         h.Join("bob", "es");
-        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]) && h.Translation.IsTranslating(h["carol"]), "pipelines");
+        await TranslationHarness.WaitUntil(() => h.Factory.Started.Count == 3 && h.Translation.IsTranslating(h["alice"]) && h.Translation.IsTranslating(h["carol"]), "pipelines");
+        await Task.Delay(50);
         Assert.Equal(1, StartedFor(h, "alice"));
         Assert.Equal(1, StartedFor(h, "carol"));
         Assert.Equal(1, StartedFor(h, "bob"));
@@ -79,7 +80,7 @@ public sealed class PipelineLifecycleTests
         await using var h = new TranslationHarness(new HarnessOptions { Translation = new ConferenceTranslationOptions { PipelineIdleGrace = TimeSpan.Zero } });
         h.Join("alice", "en");
         h.Join("bob", "es");
-        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]) && h.Translation.HasPipeline(h["bob"]), "pipelines");
+        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]) && StartedFor(h, "bob") == 1, "pipelines");
         var bob = h.Factory.For("bob");
         h.Translation.Leave(h["bob"]);
         await TranslationHarness.WaitUntil(() => h.Factory.For("alice").Disposed && bob.Disposed, "both stopped");
