@@ -9,6 +9,7 @@ public sealed partial class RoomTranslation
     private static readonly TimeSpan s_menuWindow = TimeSpan.FromSeconds(3);
 
     private readonly ConcurrentDictionary<MixerParticipant, long> _starPressed = new();
+    private readonly Dictionary<MixerParticipant, LanguageOutput> _prompts = [];
 
     /// <summary>
     /// The DTMF language menu: <c>*N</c> switches the participant to the room's Nth language (N = 1–9; <c>*6</c> is
@@ -40,6 +41,58 @@ public sealed partial class RoomTranslation
             return null;
         }
         var language = languages[index].Code;
-        return SetLanguage(participant, language) ? language : null;
+        if (!SetLanguage(participant, language))
+        {
+            return null;
+        }
+        if (_notices is not null)
+        {
+            _ = ConfirmAsync(participant, language);
+        }
+        return language;
+    }
+
+    /// <summary>Tells the caller (and only the caller) the language it picked, by its name in that language.</summary>
+    private async Task ConfirmAsync(MixerParticipant participant, string language)
+    {
+        try
+        {
+            if (await _notices!.GetLanguageNameAudioAsync(language).ConfigureAwait(false) is not { } audio)
+            {
+                return;
+            }
+            LanguageOutput prompt;
+            lock (_gate)
+            {
+                if (_disposed || !_members.ContainsKey(participant))
+                {
+                    return;
+                }
+                if (!_prompts.TryGetValue(participant, out prompt!))
+                {
+                    var queue = new TranslatedAudioQueue(language);
+                    var source = Mixer.AddSource(queue, [participant], 1f, "menu-" + participant.Id);
+                    queue.AudioQueued += source.NotifyInputAvailable;
+                    prompt = new LanguageOutput(queue, source);
+                    _prompts.Add(participant, prompt);
+                }
+            }
+            var id = Interlocked.Increment(ref _noticeCount);
+            prompt.Queue.Enqueue(NoticeSpeaker, id, audio, 16_000);
+            prompt.Queue.Complete(NoticeSpeaker, id);
+        }
+        catch (Exception ex)
+        {
+            Log.NoticeFailed(_logger, Room.Extension, language, ex);
+        }
+    }
+
+    /// <summary>Removes a participant's menu prompt source. Caller holds the lock.</summary>
+    private void RemovePromptLocked(MixerParticipant participant)
+    {
+        if (_prompts.Remove(participant, out var prompt))
+        {
+            prompt.Source.Remove();
+        }
     }
 }

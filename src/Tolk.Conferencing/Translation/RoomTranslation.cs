@@ -208,6 +208,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             {
                 return;
             }
+            RemovePromptLocked(participant);
             UpdateRoutingLocked();
             UpdatePipelinesLocked();
         }
@@ -218,6 +219,10 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             o.Queue.CompleteAll(participant.Id);
         }
         _ = member.StopAsync();
+        foreach (var key in _lastNotice.Keys.Where(k => k.Speaker == participant.Id).ToList())
+        {
+            _lastNotice.TryRemove(key, out _);
+        }
         Publish(new RoomParticipantEvent(_tenantId, Room.Id, Room.Extension, _time.GetUtcNow(), participant.Id, member.Language, Joined: false));
     }
 
@@ -241,6 +246,10 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             Mixer.SpeakingStopped -= OnSpeakingStopped;
             members = [.. _members.Values];
             _members.Clear();
+            foreach (var p in _prompts.Keys.ToList())
+            {
+                RemovePromptLocked(p);
+            }
         }
         foreach (var m in members)
         {

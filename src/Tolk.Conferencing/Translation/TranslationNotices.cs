@@ -25,6 +25,19 @@ public sealed class TranslationNotices
         ["nl"] = "De vertaling is niet beschikbaar; u hoort de oorspronkelijke spreker.",
     };
 
+    // Each language's own name, spoken to a caller who picked it from the DTMF menu.
+    private static readonly Dictionary<string, string> s_names = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["en"] = "English.",
+        ["es"] = "Español.",
+        ["fr"] = "Français.",
+        ["ca"] = "Català.",
+        ["de"] = "Deutsch.",
+        ["it"] = "Italiano.",
+        ["pt"] = "Português.",
+        ["nl"] = "Nederlands.",
+    };
+
     private readonly ConcurrentDictionary<string, Lazy<Task<short[]>>> _audio = new(StringComparer.OrdinalIgnoreCase);
     private readonly ISpeechSynthesizer _synthesizer;
 
@@ -55,21 +68,40 @@ public sealed class TranslationNotices
     /// The notice for listeners of <paramref name="language"/> as 16 kHz mono PCM (synthesised on first use; a
     /// failed synthesis is retried on the next call).
     /// </summary>
-    public async Task<short[]> GetAudioAsync(string language, CancellationToken cancellationToken = default)
+    public Task<short[]> GetAudioAsync(string language, CancellationToken cancellationToken = default)
     {
         var (text, spoken) = TextFor(language);
         if (!_synthesizer.Capabilities.Supports(spoken))
         {
             (text, spoken) = TextFor("en");
         }
-        var entry = _audio.GetOrAdd(spoken, l => new Lazy<Task<short[]>>(() => SynthesizeAsync(text, l)));
+        return CachedAsync("unavailable:" + spoken, text, spoken, cancellationToken);
+    }
+
+    /// <summary>
+    /// The name of <paramref name="language"/> spoken in that language ("Español."), confirming a DTMF language
+    /// switch; null when there is no name for it or the synthesiser does not speak it.
+    /// </summary>
+    public async Task<short[]?> GetLanguageNameAudioAsync(string language, CancellationToken cancellationToken = default)
+    {
+        var primary = LanguageTags.Primary(language);
+        if (!s_names.TryGetValue(primary, out var name) || !_synthesizer.Capabilities.Supports(primary))
+        {
+            return null;
+        }
+        return await CachedAsync("name:" + primary, name, primary, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<short[]> CachedAsync(string key, string text, string language, CancellationToken cancellationToken)
+    {
+        var entry = _audio.GetOrAdd(key, _ => new Lazy<Task<short[]>>(() => SynthesizeAsync(text, language)));
         try
         {
             return await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            _audio.TryRemove(new KeyValuePair<string, Lazy<Task<short[]>>>(spoken, entry));
+            _audio.TryRemove(new KeyValuePair<string, Lazy<Task<short[]>>>(key, entry));
             throw;
         }
     }

@@ -90,4 +90,32 @@ public sealed class LanguageMenuTests
         Assert.Equal(50, bob.Count(f => f.All(s => s == 3000)));
         Assert.Equal(5, bob.Count(f => f.All(s => s == 4000)));
     }
+
+    [Fact]
+    public async Task The_caller_alone_hears_the_name_of_the_language_it_picked()
+    {
+        var synth = new LevelSynthesizer();
+        await using var h = new TranslationHarness(new HarnessOptions { OriginalMixPercent = 0, NoticeSynthesizer = synth });
+        h.Factory.Unrecognised.Clear();
+        h.Join("alice", "en");
+        h.Join("bob", "es");
+        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]) && h.Translation.IsTranslating(h["bob"]), "pipelines");
+
+        h.Translation.OnDigit(h["bob"], '*');
+        Assert.Equal("en", h.Translation.OnDigit(h["bob"], '1'));
+        await TranslationHarness.WaitUntil(() => h.Translation.NoticesQueued == 1, "confirmation queued");
+        foreach (var p in h.People.Values)
+        {
+            p.Output.Frames.Clear();
+        }
+        h.Tick(40);
+        var english = LevelSynthesizer.LevelOf("en");
+        Assert.InRange(h.People["bob"].Output.Frames.SelectMany(f => f).Count(s => s == english), 7900, 8000);
+        Assert.All(h.People["alice"].Output.Frames, f => Assert.All(f, s => Assert.Equal(0, s)));
+        Assert.Equal(["English."], synth.Texts);
+
+        Assert.Contains(h.Mixer.Sources, s => s.Name == "menu-bob");
+        h.Translation.Leave(h["bob"]);
+        Assert.DoesNotContain(h.Mixer.Sources, s => s.Name == "menu-bob");
+    }
 }
