@@ -179,7 +179,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
         Member old, member;
         lock (_gate)
         {
-            if (_disposed || !_members.TryGetValue(participant, out old!) || string.Equals(old.Language, language, StringComparison.OrdinalIgnoreCase))
+            if (_disposed || !_members.TryGetValue(participant, out old!) || Same(old.Language, language))
             {
                 return false;
             }
