@@ -276,6 +276,7 @@ public sealed partial class RoomTranslation
         public void StopPipeline()
         {
             CancelIdleStop();
+            ClearStartup();
             Generation? g;
             lock (_unavailableTargets)
             {
@@ -332,7 +333,36 @@ public sealed partial class RoomTranslation
                     return false;
                 }
                 g.Pipeline = pipeline;
-                return true;
+            }
+            lock (_startup)
+            {
+                FlushStartupLocked(pipeline);
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// Frames heard while the pipeline starts (loading a recogniser takes 0.4 s of CPU, seconds on a busy host):
+        /// kept, up to <see cref="MaxStartupFrames"/>, and pushed once it is ready, so the first words of a speaker
+        /// whose first foreign listener just joined are translated late rather than lost.
+        /// </summary>
+        private readonly Queue<short[]> _startup = new();
+
+        private const int MaxStartupFrames = 250;
+
+        private void FlushStartupLocked(ISpeakerPipeline pipeline)
+        {
+            while (_startup.TryDequeue(out var f))
+            {
+                pipeline.TryPushFrame(f);
+            }
+        }
+
+        private void ClearStartup()
+        {
+            lock (_startup)
+            {
+                _startup.Clear();
             }
         }
 
@@ -386,9 +416,29 @@ public sealed partial class RoomTranslation
         {
             Interlocked.Increment(ref _framesSeen);
             // Only speech someone else needs translated is worth recognising.
-            if (HasForeignListeners && _current?.Pipeline is { } p)
+            if (!HasForeignListeners || _current is not { } g)
+            {
+                return;
+            }
+            if (g.Pipeline is { } p && _startup.Count == 0)
             {
                 p.TryPushFrame(frame);
+                return;
+            }
+            lock (_startup)
+            {
+                if (g.Pipeline is { } ready)
+                {
+                    // Attached meanwhile: what was kept goes first, in order.
+                    FlushStartupLocked(ready);
+                    ready.TryPushFrame(frame);
+                    return;
+                }
+                if (_startup.Count == MaxStartupFrames)
+                {
+                    _startup.Dequeue();
+                }
+                _startup.Enqueue(frame.ToArray());
             }
         }
 
@@ -396,6 +446,7 @@ public sealed partial class RoomTranslation
         {
             Interlocked.Exchange(ref _silenceTimer, null)?.Dispose();
             CancelIdleStop();
+            ClearStartup();
             Generation? g;
             lock (_unavailableTargets)
             {

@@ -86,4 +86,25 @@ public sealed class PipelineLifecycleTests
         await TranslationHarness.WaitUntil(() => h.Factory.For("alice").Disposed && bob.Disposed, "both stopped");
         Assert.False(h.Translation.HasPipeline(h["alice"]));
     }
+
+    [Fact]
+    public async Task Speech_heard_while_the_pipeline_starts_is_kept_and_pushed_in_order()
+    {
+        await using var h = new TranslationHarness();
+        h.Factory.StartGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Join("alice", "en");
+        h.Join("bob", "es");
+        for (short i = 1; i <= 10; i++)
+        {
+            h.People["alice"].Input.Frames.Enqueue(Enumerable.Repeat(i, 320).ToArray());
+        }
+        h.Tick(10);
+        Assert.Empty(h.Factory.Started);
+
+        h.Factory.StartGate.SetResult();
+        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]), "pipeline");
+        h.People["alice"].Input.Frames.Enqueue(Enumerable.Repeat((short)11, 320).ToArray());
+        h.Tick();
+        Assert.Equal(Enumerable.Range(1, 11).Select(i => (short)i), h.Factory.For("alice").Frames.Select(f => f[0]));
+    }
 }

@@ -51,15 +51,22 @@ internal sealed class FakeSpeakerPipelineFactory : ISpeakerPipelineFactory
 
     public bool Throw { get; set; }
 
-    public Task<ISpeakerPipeline> StartAsync(TranslationPipelineOptions options, CancellationToken cancellationToken = default)
+    /// <summary>When set, starts wait for it (a recogniser that takes long to load).</summary>
+    public TaskCompletionSource? StartGate { get; set; }
+
+    public async Task<ISpeakerPipeline> StartAsync(TranslationPipelineOptions options, CancellationToken cancellationToken = default)
     {
+        if (StartGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
         if (Throw)
         {
             throw new InvalidOperationException("engine exploded");
         }
         var p = new FakeSpeakerPipeline(options, Unrecognised.Contains(options.SourceLanguage) ? $"No speech recogniser is configured for '{options.SourceLanguage}'." : null);
         Started.Enqueue(p);
-        return Task.FromResult<ISpeakerPipeline>(p);
+        return p;
     }
 
     public FakeSpeakerPipeline For(string participantId) => Started.Last(p => p.Options.Context.ParticipantId == participantId);
