@@ -55,6 +55,11 @@ internal sealed partial class ConferenceCallMedia
             OnPinDigit(digit);
             return;
         }
+        if (_participant is { } listener)
+        {
+            // "*N" picks the room's Nth language (the translation's DTMF menu; it ignores "*6").
+            _owner.Translation?.OnDigit(listener, digit);
+        }
         var now = _owner.Time.GetTimestamp();
         var recent = _owner.Time.GetElapsedTime(_lastDigitAt, now) < TimeSpan.FromSeconds(3);
         if (digit == '6' && _lastDigit == '*' && recent && _participant is { } p)

@@ -12,6 +12,7 @@ public sealed class InMemoryTenantCatalog : ITenantCatalog
     private readonly ConcurrentDictionary<string, TenantInfo> _byDomain = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(Guid, string), SipAccountInfo> _accounts = new();
     private readonly ConcurrentDictionary<(Guid, string), RoomInfo> _rooms = new();
+    private readonly ConcurrentDictionary<(Guid, Guid), VoiceProfileInfo> _voices = new();
 
     public TenantInfo AddTenant(string name, params string[] domains)
     {
@@ -33,11 +34,16 @@ public sealed class InMemoryTenantCatalog : ITenantCatalog
     }
 
     /// <summary>Adds an account, storing only its HA1 hashes for the tenant's realm.</summary>
-    public void AddAccount(TenantInfo tenant, string username, string password) =>
+    public void AddAccount(TenantInfo tenant, string username, string password, string? language = null, string? voice = null) =>
         _accounts[(tenant.Id, username)] = new SipAccountInfo(
             username,
             SipCredential.ComputeHa1(username, tenant.Realm, password, DigestAlgorithm.Md5),
-            SipCredential.ComputeHa1(username, tenant.Realm, password, DigestAlgorithm.Sha256));
+            SipCredential.ComputeHa1(username, tenant.Realm, password, DigestAlgorithm.Sha256),
+            Language: language,
+            Voice: voice);
+
+    /// <summary>Adds a voice profile of the tenant.</summary>
+    public void AddVoiceProfile(TenantInfo tenant, VoiceProfileInfo voice) => _voices[(tenant.Id, voice.Id)] = voice;
 
     public void AddRoom(TenantInfo tenant, RoomInfo room) => _rooms[(tenant.Id, room.Extension)] = room;
 
@@ -46,4 +52,6 @@ public sealed class InMemoryTenantCatalog : ITenantCatalog
     public SipAccountInfo? FindAccount(Guid tenantId, string username) => _accounts.TryGetValue((tenantId, username), out var a) ? a : null;
 
     public RoomInfo? FindRoom(Guid tenantId, string extension) => _rooms.TryGetValue((tenantId, extension), out var r) ? r : null;
+
+    public VoiceProfileInfo? FindVoiceProfile(Guid tenantId, Guid voiceProfileId) => _voices.TryGetValue((tenantId, voiceProfileId), out var v) ? v : null;
 }

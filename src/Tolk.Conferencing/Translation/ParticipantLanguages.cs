@@ -16,32 +16,71 @@ public static class ParticipantLanguages
     public static string Resolve(RoomInfo room, string? authenticatedUser, string callerUri, Func<string, string?>? accountLanguage)
     {
         ArgumentNullException.ThrowIfNull(room);
+        if (FindMapping(room, authenticatedUser, callerUri) is { } mapping)
+        {
+            return mapping.Language;
+        }
+        if (FromAccount(authenticatedUser, callerUri, accountLanguage) is { } lang)
+        {
+            return lang;
+        }
+        return room.Languages is { Count: > 0 } languages ? languages[0].Code : "en";
+    }
+
+    /// <summary>
+    /// The voice of a caller in a room: the voice of its participant mapping, else its SIP account's voice, else
+    /// null. A voice is a voice profile id or a built-in <c>espeak:&lt;lang&gt;</c> voice.
+    /// </summary>
+    /// <param name="room">The room profile.</param>
+    /// <param name="authenticatedUser">The digest user name, when the caller authenticated.</param>
+    /// <param name="callerUri">The From URI.</param>
+    /// <param name="accountVoice">Looks up the voice of a tenant account by user name or extension (null when none).</param>
+    public static string? ResolveVoice(RoomInfo room, string? authenticatedUser, string callerUri, Func<string, string?>? accountVoice)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        if (FindMapping(room, authenticatedUser, callerUri) is { Voice: { Length: > 0 } voice })
+        {
+            return voice;
+        }
+        return FromAccount(authenticatedUser, callerUri, accountVoice);
+    }
+
+    /// <summary>The room's mapping entry for a caller: by authenticated user/extension first, then by caller number.</summary>
+    public static RoomParticipantLanguage? FindMapping(RoomInfo room, string? authenticatedUser, string callerUri)
+    {
+        ArgumentNullException.ThrowIfNull(room);
         var callerUser = UserPart(callerUri);
         foreach (var m in room.ParticipantLanguages ?? [])
         {
             if (m.Extension is { Length: > 0 } ext && (Same(ext, authenticatedUser) || Same(ext, callerUser)))
             {
-                return m.Language;
+                return m;
             }
         }
         foreach (var m in room.ParticipantLanguages ?? [])
         {
             if (m.CallerNumber is { Length: > 0 } number && callerUser is not null && SameNumber(number, callerUser))
             {
-                return m.Language;
+                return m;
             }
         }
-        if (accountLanguage is not null)
+        return null;
+    }
+
+    private static string? FromAccount(string? authenticatedUser, string callerUri, Func<string, string?>? lookup)
+    {
+        if (lookup is null)
         {
-            foreach (var user in new[] { authenticatedUser, callerUser })
+            return null;
+        }
+        foreach (var user in new[] { authenticatedUser, UserPart(callerUri) })
+        {
+            if (user is { Length: > 0 } && lookup(user) is { Length: > 0 } value)
             {
-                if (user is { Length: > 0 } && accountLanguage(user) is { Length: > 0 } lang)
-                {
-                    return lang;
-                }
+                return value;
             }
         }
-        return room.Languages is { Count: > 0 } languages ? languages[0].Code : "en";
+        return null;
     }
 
     /// <summary>The user part of a SIP/SIPS/TEL URI, or null.</summary>

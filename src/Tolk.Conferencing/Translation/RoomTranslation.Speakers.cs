@@ -1,3 +1,4 @@
+using Tolk.Conferencing.Events;
 using Tolk.Media.Mixing;
 using Tolk.Speech;
 using Tolk.Speech.Pipeline;
@@ -15,6 +16,8 @@ public sealed partial class RoomTranslation
             SourceLanguage = member.Language,
             TargetLanguages = targets,
             Context = member.Context,
+            HintPhrases = Room.HintPhrases is { Count: > 0 } hints ? hints : null,
+            VoiceProfile = member.VoiceProfile,
         };
         _ = Task.Run(() => RunPipelineAsync(member, generation, options));
     }
@@ -30,8 +33,7 @@ public sealed partial class RoomTranslation
         {
             if (!generation.Stopping.IsCancellationRequested)
             {
-                member.SetUnavailable(generation, $"The translation pipeline failed to start: {ex.Message}");
-                Log.SpeakerUnavailable(_logger, Room.Extension, member.Participant.Id, member.Language, member.UnavailableReason ?? "");
+                SpeakerUnavailable(member, generation, $"The translation pipeline failed to start: {ex.Message}");
                 UpdateRouting();
             }
             return;
@@ -43,8 +45,7 @@ public sealed partial class RoomTranslation
         }
         if (pipeline.UnavailableReason is { } reason)
         {
-            member.SetUnavailable(generation, reason);
-            Log.SpeakerUnavailable(_logger, Room.Extension, member.Participant.Id, member.Language, reason);
+            SpeakerUnavailable(member, generation, reason);
         }
         else
         {
@@ -64,22 +65,35 @@ public sealed partial class RoomTranslation
         }
         catch (Exception ex)
         {
-            member.SetUnavailable(generation, $"The translation pipeline failed: {ex.Message}");
-            Log.SpeakerUnavailable(_logger, Room.Extension, member.Participant.Id, member.Language, member.UnavailableReason ?? "");
+            SpeakerUnavailable(member, generation, $"The translation pipeline failed: {ex.Message}");
         }
         finally
         {
+            // Only this run's phrases: a newer run of the same speaker (restart, language switch) may already queue.
             foreach (var o in Outputs())
             {
-                o.Queue.CompleteAll(member.Participant.Id);
+                o.Queue.CompleteAll(member.Participant.Id, key => key >> PhraseBits == generation.Number);
             }
         }
         if (!generation.Stopping.IsCancellationRequested && member.UnavailableReason is null)
         {
             // The event stream ended on its own: nothing will be translated any more.
-            member.SetUnavailable(generation, "The translation pipeline stopped.");
+            SpeakerUnavailable(member, generation, "The translation pipeline stopped.");
         }
         UpdateRouting();
+    }
+
+    /// <summary>Nothing of the speaker can be translated any more: logged, published and announced.</summary>
+    private void SpeakerUnavailable(Member member, Generation generation, string reason)
+    {
+        if (!member.SetUnavailable(generation, reason))
+        {
+            return;
+        }
+        var speaker = member.Participant.Id;
+        Log.SpeakerUnavailable(_logger, Room.Extension, speaker, member.Language, reason);
+        Publish(new RoomTranslationStateEvent(_tenantId, Room.Id, Room.Extension, _time.GetUtcNow(), speaker, null, Available: false, reason));
+        Announce(member, member.Targets ?? TargetsFor(member.Language));
     }
 
     private void OnEvent(Member member, Generation generation, PipelineEvent e)
@@ -96,6 +110,11 @@ public sealed partial class RoomTranslation
             case TranscriptEntry t:
                 AddTranscript(t);
                 Log.Transcript(_logger, Room.Extension, speaker, t.Language, t.Text, string.Join(" | ", t.Translations.Select(kv => kv.Key + ": " + kv.Value)));
+                Publish(new RoomTranscriptEvent(_tenantId, Room.Id, Room.Extension, t.Timestamp, speaker, t));
+                CheckEmotion(speaker, t);
+                break;
+            case InterimTranscript i:
+                Publish(new RoomInterimEvent(_tenantId, Room.Id, Room.Extension, i.Timestamp, speaker, i.Language, i.Text));
                 break;
             case StageLatency l:
                 if (l.Stage == PipelineStage.Endpointing)
@@ -111,27 +130,52 @@ public sealed partial class RoomTranslation
                 Log.StageLatency(_logger, Room.Extension, speaker, l.PhraseId, l.Stage, l.TargetLanguage ?? "-", l.Duration.TotalMilliseconds);
                 break;
             case TranslationUnavailable u:
-                member.SetTargetAvailable(generation, u.TargetLanguage, available: false);
+                var lost = member.SetTargetAvailable(generation, u.TargetLanguage, available: false);
                 if (u.PhraseId is { } phrase)
                 {
                     QueueFor(u.TargetLanguage)?.Complete(speaker, Key(generation, phrase));
                 }
                 Log.TargetUnavailable(_logger, Room.Extension, speaker, u.TargetLanguage, u.Reason);
                 UpdateRouting();
+                if (lost)
+                {
+                    Publish(new RoomTranslationStateEvent(_tenantId, Room.Id, Room.Extension, u.Timestamp, speaker, u.TargetLanguage, Available: false, u.Reason));
+                    Announce(member, [u.TargetLanguage]);
+                }
                 break;
             case TranslationRecovered r:
-                member.SetTargetAvailable(generation, r.TargetLanguage, available: true);
+                var back = member.SetTargetAvailable(generation, r.TargetLanguage, available: true);
                 Log.TargetRecovered(_logger, Room.Extension, speaker, r.TargetLanguage);
                 UpdateRouting();
+                if (back)
+                {
+                    // A recovery is silent for the listeners: the translation simply comes back.
+                    Publish(new RoomTranslationStateEvent(_tenantId, Room.Id, Room.Extension, r.Timestamp, speaker, r.TargetLanguage, Available: true, null));
+                }
                 break;
             case RecognitionUnavailable ru:
                 if (member.UnavailableReason != ru.Reason)
                 {
-                    member.SetUnavailable(generation, ru.Reason);
-                    Log.SpeakerUnavailable(_logger, Room.Extension, speaker, ru.Language, ru.Reason);
+                    SpeakerUnavailable(member, generation, ru.Reason);
                     UpdateRouting();
                 }
                 break;
+        }
+    }
+
+    /// <summary>Raises an emotion alert when the utterance's label is one the room alerts on, scored at or above the threshold.</summary>
+    private void CheckEmotion(string speaker, TranscriptEntry t)
+    {
+        if (Room.EmotionAlerts is not { } alerts || t.Emotion is not { } emotion || !alerts.EffectiveLabels.Contains(emotion.Label))
+        {
+            return;
+        }
+        var score = emotion.Scores.TryGetValue(emotion.Label, out var s) ? s : emotion.Confidence;
+        var threshold = alerts.EffectiveThreshold;
+        if (score >= threshold)
+        {
+            Log.EmotionAlert(_logger, Room.Extension, speaker, emotion.Label, score, threshold);
+            Publish(new RoomEmotionAlertEvent(_tenantId, Room.Id, Room.Extension, t.Timestamp, speaker, emotion.Label, score, threshold, emotion, t.Text));
         }
     }
 
@@ -190,168 +234,4 @@ public sealed partial class RoomTranslation
     private const long PhraseMask = (1L << PhraseBits) - 1;
 
     private static long Key(Generation generation, long phraseId) => (generation.Number << PhraseBits) | (phraseId & PhraseMask);
-
-    /// <summary>One run of a speaker's pipeline (a new one starts when a new language joins the room).</summary>
-    private sealed class Generation(long number)
-    {
-        public long Number { get; } = number;
-
-        public CancellationTokenSource Stopping { get; } = new();
-
-        public ISpeakerPipeline? Pipeline { get; set; }
-
-        public TimeSpan PendingTrailingSilence { get; set; }
-
-        public System.Collections.Concurrent.ConcurrentDictionary<long, DateTimeOffset> SpeechEnds { get; } = new();
-    }
-
-    /// <summary>A participant: listener of its language, speaker with its own pipeline (fed by this tap).</summary>
-    private sealed class Member(RoomTranslation owner, MixerParticipant participant, string language, SpeechContext context) : IAudioTap
-    {
-        private readonly HashSet<string> _unavailableTargets = new(StringComparer.OrdinalIgnoreCase);
-        private volatile Generation? _current;
-        private long _generations;
-
-        public MixerParticipant Participant { get; } = participant;
-
-        public string Language { get; } = language;
-
-        public SpeechContext Context { get; } = context;
-
-        public IDisposable? Tap { get; set; }
-
-        public IReadOnlyList<string>? Targets { get; private set; }
-
-        public volatile bool HasForeignListeners;
-
-        public Generation? Current => _current;
-
-        public ISpeakerPipeline? Pipeline => _current?.Pipeline;
-
-        public string? UnavailableReason { get; private set; }
-
-        public Generation BeginGeneration(IReadOnlyList<string> targets)
-        {
-            var g = new Generation(Interlocked.Increment(ref _generations));
-            Generation? old;
-            lock (_unavailableTargets)
-            {
-                old = _current;
-                _current = g;
-                Targets = targets;
-                UnavailableReason = null;
-                _unavailableTargets.Clear();
-            }
-            if (old is not null)
-            {
-                _ = StopGenerationAsync(old);
-            }
-            return g;
-        }
-
-        public bool Attach(Generation g, ISpeakerPipeline pipeline)
-        {
-            lock (_unavailableTargets)
-            {
-                if (_current != g || g.Stopping.IsCancellationRequested)
-                {
-                    return false;
-                }
-                g.Pipeline = pipeline;
-                return true;
-            }
-        }
-
-        public void SetUnavailable(Generation g, string reason)
-        {
-            lock (_unavailableTargets)
-            {
-                if (_current == g)
-                {
-                    UnavailableReason = reason;
-                }
-            }
-        }
-
-        public void SetTargetAvailable(Generation g, string target, bool available)
-        {
-            lock (_unavailableTargets)
-            {
-                if (_current != g)
-                {
-                    return;
-                }
-                if (available)
-                {
-                    _unavailableTargets.Remove(target);
-                }
-                else
-                {
-                    _unavailableTargets.Add(target);
-                }
-            }
-        }
-
-        /// <summary>True when the listeners of <paramref name="target"/> get this speaker translated (so its original is ducked for them).</summary>
-        public bool TranslatesTo(string target)
-        {
-            lock (_unavailableTargets)
-            {
-                return _current?.Pipeline is not null
-                    && UnavailableReason is null
-                    && !_unavailableTargets.Contains(target)
-                    && (Targets?.Contains(target, StringComparer.OrdinalIgnoreCase) ?? false);
-            }
-        }
-
-        private long _framesSeen;
-        private ITimer? _silenceTimer;
-
-        public long FramesSeen => Interlocked.Read(ref _framesSeen);
-
-        public void ReplaceSilenceTimer(ITimer timer) => Interlocked.Exchange(ref _silenceTimer, timer)?.Dispose();
-
-        public void OnFrame(MixerParticipant participant, ReadOnlySpan<short> frame, long tick)
-        {
-            Interlocked.Increment(ref _framesSeen);
-            // Only speech someone else needs translated is worth recognising.
-            if (HasForeignListeners && _current?.Pipeline is { } p)
-            {
-                p.TryPushFrame(frame);
-            }
-        }
-
-        public async Task StopAsync()
-        {
-            Interlocked.Exchange(ref _silenceTimer, null)?.Dispose();
-            Generation? g;
-            lock (_unavailableTargets)
-            {
-                g = _current;
-                _current = null;
-            }
-            if (g is not null)
-            {
-                await StopGenerationAsync(g).ConfigureAwait(false);
-            }
-        }
-
-        private static async Task StopGenerationAsync(Generation g)
-        {
-            await g.Stopping.CancelAsync().ConfigureAwait(false);
-            if (g.Pipeline is { } p)
-            {
-                try
-                {
-                    await p.DisposeAsync().ConfigureAwait(false);
-                }
-                catch (Exception)
-                {
-                    // A failing engine must not break leaving the room.
-                }
-            }
-        }
-
-        public override string ToString() => owner.Room.Extension + "/" + Participant.Id;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Tolk.Conferencing.Events;
 using Tolk.Conferencing.Tenancy;
 using Tolk.Media.Mixing;
 using Tolk.Speech;
@@ -13,7 +14,12 @@ namespace Tolk.Conferencing.Translation;
 /// mix as an extra source heard only by the listeners of that language, who hear the speaker's original
 /// ducked to the room's "original mix %". Same-language listeners hear the original; a speaker never hears
 /// its own translation (the audience of a language never contains its speakers). A speaker that cannot be
-/// translated (no recogniser, engine failure) is heard unducked by everyone.
+/// translated (no recogniser, engine failure) is heard unducked by everyone, and the listeners who lose its
+/// translation hear a short spoken notice (<see cref="TranslationNotices"/>).
+/// A speaker's pipeline runs only while someone of another language is in the room: it starts when the first
+/// such listener joins and stops <see cref="ConferenceTranslationOptions.PipelineIdleGrace"/> after the last one
+/// left (so a listener who drops and redials does not restart it). Participants, transcripts, captions, emotion
+/// alerts and availability changes are published to an <see cref="IRoomEventSink"/>.
 /// </summary>
 public sealed partial class RoomTranslation : IAsyncDisposable
 {
@@ -26,12 +32,25 @@ public sealed partial class RoomTranslation : IAsyncDisposable
     private readonly ConferenceTranslationOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly string _tenantId;
+    private readonly Guid _tenantId;
+    private readonly IRoomEventSink _events;
+    private readonly TranslationNotices? _notices;
     private bool _disposed;
+    private long _generations;
 
     /// <summary>Translation for <paramref name="mixer"/>, whose profile is <paramref name="room"/>.</summary>
-    public RoomTranslation(MixerRoom mixer, RoomInfo room, string tenantId, ISpeakerPipelineFactory factory, ConferenceTranslationOptions options, ILogger logger, TimeProvider time)
+    /// <param name="mixer">The live mixer room.</param>
+    /// <param name="room">The room profile.</param>
+    /// <param name="tenantId">The tenant (usage records, events).</param>
+    /// <param name="factory">Starts speaker pipelines.</param>
+    /// <param name="options">Translation settings.</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="time">Clock of the timers (idle grace, notices, closing silence).</param>
+    /// <param name="events">Receives the room's events; null drops them.</param>
+    /// <param name="notices">Speaks "translation unavailable" notices; null: silent.</param>
+    public RoomTranslation(MixerRoom mixer, RoomInfo room, Guid tenantId, ISpeakerPipelineFactory factory, ConferenceTranslationOptions options, ILogger logger, TimeProvider time, IRoomEventSink? events = null, TranslationNotices? notices = null)
     {
+        ArgumentNullException.ThrowIfNull(mixer);
         Mixer = mixer;
         Room = room;
         _tenantId = tenantId;
@@ -39,8 +58,13 @@ public sealed partial class RoomTranslation : IAsyncDisposable
         _options = options;
         _logger = logger;
         _time = time;
+        _events = events ?? NullRoomEventSink.Instance;
+        _notices = notices;
         mixer.SpeakingStopped += OnSpeakingStopped;
     }
+
+    /// <summary>The tenant that owns the room.</summary>
+    public Guid TenantId => _tenantId;
 
     /// <summary>The mixer room.</summary>
     public MixerRoom Mixer { get; }
@@ -78,6 +102,15 @@ public sealed partial class RoomTranslation : IAsyncDisposable
         }
     }
 
+    /// <summary>True while the participant's pipeline exists (started, possibly in its idle grace period).</summary>
+    public bool HasPipeline(MixerParticipant participant)
+    {
+        lock (_gate)
+        {
+            return _members.TryGetValue(participant, out var m) && m.Current is not null;
+        }
+    }
+
     /// <summary>True once the participant's pipeline runs and translates.</summary>
     public bool IsTranslating(MixerParticipant participant)
     {
@@ -105,11 +138,17 @@ public sealed partial class RoomTranslation : IAsyncDisposable
         }
     }
 
-    /// <summary>Adds a participant who speaks <paramref name="language"/>; starts its pipeline.</summary>
-    public void Join(MixerParticipant participant, string language, string callId)
+    /// <summary>
+    /// Adds a participant who speaks <paramref name="language"/>. Its pipeline starts once someone of another
+    /// language is in the room; the pipelines of the others start (or restart with a new target) as needed.
+    /// </summary>
+    /// <param name="participant">The mixer participant.</param>
+    /// <param name="language">The language it speaks and listens in.</param>
+    /// <param name="callId">The call (usage records).</param>
+    /// <param name="voice">The speaker's stored voice profile, or null to adapt to its live voice.</param>
+    public void Join(MixerParticipant participant, string language, string callId, SpeakerVoiceProfile? voice = null)
     {
         ArgumentNullException.ThrowIfNull(participant);
-        var restart = new List<Member>();
         Member member;
         lock (_gate)
         {
@@ -117,26 +156,46 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             {
                 return;
             }
-            member = new Member(this, participant, language, new SpeechContext(_tenantId, callId, participant.Id));
+            member = new Member(this, participant, language, new SpeechContext(_tenantId.ToString("N"), callId, participant.Id), voice);
             _members.Add(participant, member);
             EnsureOutput(language);
-            foreach (var other in _members.Values)
-            {
-                if (other != member && !Same(other.Language, language) && other.Targets is { } t && !t.Contains(language, StringComparer.OrdinalIgnoreCase))
-                {
-                    // A language new to the room: the speaker's pipeline must produce it too.
-                    restart.Add(other);
-                }
-            }
             UpdateRoutingLocked();
+            UpdatePipelinesLocked();
         }
-        Log.ParticipantJoined(_logger, Room.Extension, participant.Id, language, _tenantId, Room.Id);
+        Log.ParticipantJoined(_logger, Room.Extension, participant.Id, language, _tenantId.ToString("N"), Room.Id);
+        Publish(new RoomParticipantEvent(_tenantId, Room.Id, Room.Extension, _time.GetUtcNow(), participant.Id, language, Joined: true));
         member.Tap = participant.AddTap(member);
-        StartPipeline(member);
-        foreach (var m in restart)
+    }
+
+    /// <summary>
+    /// Switches the language a participant speaks and listens in (e.g. from the DTMF menu): it joins the audience
+    /// of its new language and its pipeline restarts from that language. False when it is not in the room or
+    /// already speaks it.
+    /// </summary>
+    public bool SetLanguage(MixerParticipant participant, string language)
+    {
+        ArgumentNullException.ThrowIfNull(participant);
+        ArgumentException.ThrowIfNullOrWhiteSpace(language);
+        Member old, member;
+        lock (_gate)
         {
-            StartPipeline(m);
+            if (_disposed || !_members.TryGetValue(participant, out old!) || Same(old.Language, language))
+            {
+                return false;
+            }
+            member = new Member(this, participant, language, old.Context, old.VoiceProfile);
+            _members[participant] = member;
+            EnsureOutput(language);
+            UpdateRoutingLocked();
+            UpdatePipelinesLocked();
         }
+        old.Tap?.Dispose();
+        // The old run's queued phrases are completed when it stops; the new run's must stay open.
+        _ = old.StopAsync();
+        Log.LanguageChanged(_logger, Room.Extension, participant.Id, old.Language, language);
+        Publish(new RoomParticipantEvent(_tenantId, Room.Id, Room.Extension, _time.GetUtcNow(), participant.Id, language, Joined: true));
+        member.Tap = participant.AddTap(member);
+        return true;
     }
 
     /// <summary>Removes a participant: its pipeline stops, its queued phrases finish playing.</summary>
@@ -149,14 +208,22 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             {
                 return;
             }
+            RemovePromptLocked(participant);
             UpdateRoutingLocked();
+            UpdatePipelinesLocked();
         }
         member.Tap?.Dispose();
+        _starPressed.TryRemove(participant, out _);
         foreach (var o in Outputs())
         {
             o.Queue.CompleteAll(participant.Id);
         }
         _ = member.StopAsync();
+        foreach (var key in _lastNotice.Keys.Where(k => k.Speaker == participant.Id).ToList())
+        {
+            _lastNotice.TryRemove(key, out _);
+        }
+        Publish(new RoomParticipantEvent(_tenantId, Room.Id, Room.Extension, _time.GetUtcNow(), participant.Id, member.Language, Joined: false));
     }
 
     /// <summary>Participants in the room.</summary>
@@ -179,6 +246,10 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             Mixer.SpeakingStopped -= OnSpeakingStopped;
             members = [.. _members.Values];
             _members.Clear();
+            foreach (var p in _prompts.Keys.ToList())
+            {
+                RemovePromptLocked(p);
+            }
         }
         foreach (var m in members)
         {
@@ -250,6 +321,75 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             {
                 UpdateRoutingLocked();
             }
+        }
+    }
+
+    /// <summary>
+    /// Starts the pipeline of every speaker that has listeners of another language and none yet (or whose targets
+    /// miss a language now present), and schedules the stop of those that have none left. Caller holds the lock,
+    /// after <see cref="UpdateRoutingLocked"/>.
+    /// </summary>
+    private void UpdatePipelinesLocked()
+    {
+        foreach (var m in _members.Values)
+        {
+            if (m.HasForeignListeners)
+            {
+                m.CancelIdleStop();
+                if (m.Current is null)
+                {
+                    StartPipeline(m);
+                }
+                else if (m.Targets is { } t && TargetsFor(m.Language).Any(l => !t.Contains(l, StringComparer.OrdinalIgnoreCase)))
+                {
+                    // A language new to the room: the speaker's pipeline must produce it too.
+                    StartPipeline(m);
+                }
+            }
+            else if (m.Current is not null && !m.IdleStopPending)
+            {
+                var member = m;
+                if (_options.PipelineIdleGrace <= TimeSpan.Zero)
+                {
+                    StopIdlePipelineLocked(member);
+                }
+                else
+                {
+                    member.ScheduleIdleStop(_time.CreateTimer(_ => OnIdleGraceElapsed(member), null, _options.PipelineIdleGrace, Timeout.InfiniteTimeSpan));
+                }
+            }
+        }
+    }
+
+    private void OnIdleGraceElapsed(Member member)
+    {
+        lock (_gate)
+        {
+            if (_disposed || !_members.TryGetValue(member.Participant, out var current) || current != member || member.HasForeignListeners)
+            {
+                return;
+            }
+            StopIdlePipelineLocked(member);
+            UpdateRoutingLocked();
+        }
+    }
+
+    private void StopIdlePipelineLocked(Member member)
+    {
+        member.StopPipeline();
+        Log.SpeakerIdle(_logger, Room.Extension, member.Participant.Id, member.Language);
+    }
+
+    private void Publish(RoomEvent e)
+    {
+        try
+        {
+            _events.Publish(e);
+        }
+        catch (Exception ex)
+        {
+            // A faulty sink must not take the media or speech threads down.
+            Log.EventSinkFailed(_logger, Room.Extension, e.GetType().Name, ex);
         }
     }
 

@@ -110,6 +110,22 @@ public sealed class TranslatedAudioQueue : IAudioFrameSource
         }
     }
 
+    /// <summary>Marks complete the phrases of a speaker whose id satisfies <paramref name="phrase"/> (one run of its pipeline).</summary>
+    public void CompleteAll(string speakerId, Func<long, bool> phrase)
+    {
+        ArgumentNullException.ThrowIfNull(phrase);
+        lock (_gate)
+        {
+            foreach (var p in _order)
+            {
+                if (p.SpeakerId == speakerId && phrase(p.PhraseId))
+                {
+                    p.Completed = true;
+                }
+            }
+        }
+    }
+
     /// <inheritdoc />
     public bool TryRead(Span<short> frame)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tolk.Speech;
 using Tolk.Speech.Pipeline;
 
 namespace Tolk.Conferencing.Translation;
@@ -30,5 +31,23 @@ public sealed partial class RoomTranslation
 
         [LoggerMessage(EventId = 4107, Level = LogLevel.Information, Message = "Room {Room}: {Participant} phrase {Phrase} speech end → first {Target} frame in the mix {Milliseconds:F0} ms")]
         public static partial void MixLatency(ILogger logger, string room, string participant, long phrase, string target, double milliseconds);
+
+        [LoggerMessage(EventId = 4108, Level = LogLevel.Information, Message = "Room {Room}: {Participant} ({Language}) has no listener of another language left; its pipeline stopped")]
+        public static partial void SpeakerIdle(ILogger logger, string room, string participant, string language);
+
+        [LoggerMessage(EventId = 4109, Level = LogLevel.Information, Message = "Room {Room}: {Participant} switched from {From} to {To}")]
+        public static partial void LanguageChanged(ILogger logger, string room, string participant, string from, string to);
+
+        [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Room {Room}: emotion alert for {Participant}: {Label} {Score:F2} ≥ {Threshold:F2}")]
+        public static partial void EmotionAlert(ILogger logger, string room, string participant, EmotionLabel label, double score, double threshold);
+
+        [LoggerMessage(EventId = 4111, Level = LogLevel.Error, Message = "Room {Room}: the room event sink failed on {EventType}")]
+        public static partial void EventSinkFailed(ILogger logger, string room, string eventType, Exception exception);
+
+        [LoggerMessage(EventId = 4112, Level = LogLevel.Information, Message = "Room {Room}: announcing to the {Target} listeners that {Participant} is not translated")]
+        public static partial void NoticeQueued(ILogger logger, string room, string participant, string target);
+
+        [LoggerMessage(EventId = 4113, Level = LogLevel.Warning, Message = "Room {Room}: the {Target} notice could not be synthesised")]
+        public static partial void NoticeFailed(ILogger logger, string room, string target, Exception exception);
     }
 }

@@ -6,9 +6,10 @@ namespace Tolk.Server.Hosting;
 /// <summary>
 /// The SIP host's view of the management plane's live directory: every lookup reads the in-memory
 /// snapshot that the API rebuilds on each change, so new accounts, rooms and disabled tenants take
-/// effect on the next request without a restart.
+/// effect on the next request without a restart. Voice profiles come from <paramref name="voices"/> when the
+/// host has a source for them (the directory snapshot does not hold them).
 /// </summary>
-public sealed class DirectoryTenantCatalog(ITenantDirectory directory) : ITenantCatalog
+public sealed class DirectoryTenantCatalog(ITenantDirectory directory, IVoiceProfileSource? voices = null) : ITenantCatalog
 {
     public TenantInfo? FindByDomain(string domain) =>
         directory.FindTenantByDomain(domain) is { } t ? new TenantInfo(t.Id, t.Name, t.Realm, t.Domains, t.Enabled) : null;
@@ -38,6 +39,11 @@ public sealed class DirectoryTenantCatalog(ITenantDirectory directory) : ITenant
                 r.Participants
                     .Where(m => !string.IsNullOrWhiteSpace(m.Language))
                     .Select(m => new RoomParticipantLanguage(m.Extension, m.CallerNumber, m.Language, m.Voice))
-                    .ToList());
+                    .ToList(),
+                // The data model has no alert labels yet: anger only (EmotionAlertSettings' default).
+                r.EmotionAlerts ? new EmotionAlertSettings(r.EmotionThreshold) : null,
+                r.HintPhrases.Count > 0 ? r.HintPhrases : null);
     }
+
+    public VoiceProfileInfo? FindVoiceProfile(Guid tenantId, Guid voiceProfileId) => voices?.FindVoiceProfile(tenantId, voiceProfileId);
 }

@@ -54,6 +54,9 @@ public sealed class TranslationPipelineOptions
     /// <summary>A fixed voice (e.g. from the speaker's voice profile) that overrides adaptation; pitch/rate still adapt unless <see cref="AdaptVoice"/> is false.</summary>
     public VoiceSettings? VoiceOverride { get; init; }
 
+    /// <summary>The speaker's stored voice profile: its pitch and rate replace the live estimate, its provider voice id is used when the synthesiser has it.</summary>
+    public SpeakerVoiceProfile? VoiceProfile { get; init; }
+
     /// <summary>Input frames queued before <see cref="TranslationPipeline.TryPushFrame"/> starts dropping.</summary>
     public int InputQueueFrames { get; init; } = 1500;
 }

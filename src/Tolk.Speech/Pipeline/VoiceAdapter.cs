@@ -63,23 +63,48 @@ public sealed class VoiceAdapter
     }
 
     /// <summary>Voice settings for the speaker; <paramref name="baseVoice"/> (a profile voice) keeps its id.</summary>
-    public VoiceSettings Choose(VoiceSettings? baseVoice = null)
+    public VoiceSettings Choose(VoiceSettings? baseVoice = null) => Choose(baseVoice, null, null);
+
+    /// <summary>
+    /// Voice settings for the speaker. A stored <paramref name="profile"/> (measured from uploaded samples) wins over
+    /// the live estimate for whatever it measured (pitch, rate); its provider voice id is used when
+    /// <paramref name="synthesizer"/> offers that voice.
+    /// </summary>
+    /// <param name="baseVoice">A configured voice (e.g. the room's voice for the speaker), or null.</param>
+    /// <param name="profile">The speaker's voice profile, or null.</param>
+    /// <param name="synthesizer">What the synthesiser offers (to check the provider voice id), or null.</param>
+    public VoiceSettings Choose(VoiceSettings? baseVoice, SpeakerVoiceProfile? profile, SynthesizerCapabilities? synthesizer)
     {
         var v = baseVoice ?? VoiceSettings.Default;
-        var pitch = MedianPitchHz;
+        if (profile?.ProviderVoiceId is { Length: > 0 } id && synthesizer is not null && synthesizer.Voices.Any(x => string.Equals(x.Id, id, StringComparison.Ordinal)))
+        {
+            v = v with { VoiceId = id };
+        }
+
+        var profilePitch = profile?.MedianPitchHz is double pp && pp > 0 ? pp : 0;
+        var profileRate = profile?.SyllablesPerSecond is double pr && pr > 0 ? pr : 0;
+        var pitch = profilePitch > 0 ? profilePitch : MedianPitchHz;
+        var syllables = profileRate > 0 ? profileRate : MedianSyllablesPerSecond;
         if (pitch <= 0)
         {
-            return v;
+            return profileRate > 0 ? v with { Rate = RateFor(profileRate) } : v;
         }
 
         var gender = v.VoiceId is null ? (pitch < GenderSplitHz ? VoiceGender.Male : VoiceGender.Female) : v.Gender;
+        if (gender == VoiceGender.Unknown)
+        {
+            gender = pitch < GenderSplitHz ? VoiceGender.Male : VoiceGender.Female;
+        }
+
         var norm = gender == VoiceGender.Male ? MaleNormHz : FemaleNormHz;
         // One octave above the gender norm moves the engine's 0–99 pitch scale by about 30.
         var enginePitch = (int)Math.Clamp(50 + (30 * Math.Log2(pitch / norm)), 15, 85);
-        var rate = MedianSyllablesPerSecond <= 0 ? 1.0 : Math.Clamp(MedianSyllablesPerSecond / NormalSyllablesPerSecond, 0.75, 1.5);
+        var rate = syllables <= 0 ? 1.0 : RateFor(syllables);
         var variant = gender == VoiceGender.Male ? (pitch < 105 ? 3 : 1) : (pitch > 230 ? 4 : 2);
         return v with { Gender = gender, Variant = v.VoiceId is null ? variant : v.Variant, Pitch = enginePitch, Rate = rate };
     }
+
+    private static double RateFor(double syllablesPerSecond) => Math.Clamp(syllablesPerSecond / NormalSyllablesPerSecond, 0.75, 1.5);
 
     private static void Push(Queue<double> q, double v)
     {
@@ -96,3 +121,12 @@ public sealed class VoiceAdapter
         return s.Length == 0 ? 0 : s[s.Length / 2];
     }
 }
+
+/// <summary>
+/// A speaker's stored voice profile (from uploaded samples): overrides the live pitch and rate estimate, and names a
+/// cloned voice at a cloud synthesiser when there is one.
+/// </summary>
+/// <param name="MedianPitchHz">Median pitch, or null when not measured.</param>
+/// <param name="SyllablesPerSecond">Speaking rate, or null when not measured.</param>
+/// <param name="ProviderVoiceId">A provider voice id (cloud cloning), or null.</param>
+public sealed record SpeakerVoiceProfile(double? MedianPitchHz, double? SyllablesPerSecond, string? ProviderVoiceId = null);

@@ -16,14 +16,15 @@ public sealed class ConferenceTranslationTests
         await using var clock = new MixerClock(new ManualTimeProvider());
         var mixer = clock.CreateRoom("r");
         var tenant = Guid.NewGuid();
-        var room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [new RoomLanguage("en"), new RoomLanguage("es")]);
+        // Bob is mapped to Spanish by his number; Alice has no mapping and no catalog: the room's first language.
+        var room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [new RoomLanguage("en"), new RoomLanguage("es")], ParticipantLanguages: [new RoomParticipantLanguage(null, "1002", "es")]);
         var alice = mixer.AddParticipant("alice", null, null);
         var bob = mixer.AddParticipant("bob", null, null);
         service.Join(tenant, room, alice, "alice", "sip:alice@demo.tolk.test", "c1");
-        service.Join(tenant, room, bob, null, "sip:bob@demo.tolk.test", "c2");
+        service.Join(tenant, room, bob, null, "sip:1002@demo.tolk.test", "c2");
         await TranslationHarness.WaitUntil(() => service.Find(tenant, room.Id)?.IsTranslating(alice) == true, "pipeline");
-        // No catalog: both fall back to the room's first language.
-        Assert.Equal("en", service.Find(tenant, room.Id)!.LanguageOf(bob));
+        Assert.Equal("en", service.Find(tenant, room.Id)!.LanguageOf(alice));
+        Assert.Equal("es", service.Find(tenant, room.Id)!.LanguageOf(bob));
         var now = DateTimeOffset.UtcNow;
         factory.For("alice").Emit(new TranscriptEntry(now, 1, "alice", "en", "hello", new Dictionary<string, string> { ["es"] = "hola" }, null, now, now, [], 1));
         await TranslationHarness.WaitUntil(() => service.GetTranscript(tenant, room.Id).Count == 1, "transcript");
@@ -35,5 +36,77 @@ public sealed class ConferenceTranslationTests
         Assert.False(service.AppliesTo(single));
         service.Join(tenant, single, mixer.AddParticipant("carol", null, null), null, "sip:carol@x", "c3");
         Assert.Null(service.Find(tenant, single.Id));
+    }
+}
+
+public sealed class VoiceProfileResolutionTests
+{
+    [Fact]
+    public async Task Mapping_voice_then_account_voice_reach_the_pipeline_as_a_profile()
+    {
+        var catalog = new InMemoryTenantCatalog();
+        var tenant = catalog.AddTenant("Demo", "demo.tolk.test");
+        var aliceVoice = new VoiceProfileInfo(Guid.NewGuid(), "en", 98, 5.1, "clone-a");
+        var bobVoice = new VoiceProfileInfo(Guid.NewGuid(), "es", 230, 3.5);
+        var accountVoice = new VoiceProfileInfo(Guid.NewGuid(), "es", 150, 4);
+        catalog.AddVoiceProfile(tenant, aliceVoice);
+        catalog.AddVoiceProfile(tenant, bobVoice);
+        catalog.AddVoiceProfile(tenant, accountVoice);
+        catalog.AddAccount(tenant, "alice", "pw", "en", aliceVoice.Id.ToString());
+        catalog.AddAccount(tenant, "bob", "pw", "es", accountVoice.Id.ToString());
+        catalog.AddAccount(tenant, "carol", "pw", "en", "espeak:en");
+        var room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [new RoomLanguage("en"), new RoomLanguage("es")],
+            ParticipantLanguages: [new RoomParticipantLanguage("bob", null, "es", bobVoice.Id.ToString())]);
+
+        var factory = new FakeSpeakerPipelineFactory();
+        await using var service = new ConferenceTranslation(factory, catalog: catalog);
+        await using var clock = new MixerClock(new ManualTimeProvider());
+        var mixer = clock.CreateRoom("r");
+        var alice = mixer.AddParticipant("alice", null, null);
+        var bob = mixer.AddParticipant("bob", null, null);
+        var carol = mixer.AddParticipant("carol", null, null);
+        service.Join(tenant.Id, room, alice, "alice", "sip:alice@demo.tolk.test", "c1");
+        service.Join(tenant.Id, room, bob, "bob", "sip:bob@demo.tolk.test", "c2");
+        service.Join(tenant.Id, room, carol, "carol", "sip:carol@demo.tolk.test", "c3");
+        await TranslationHarness.WaitUntil(() => factory.Started.Count == 3, "pipelines");
+
+        // Alice: her account's profile. Bob: the room mapping wins over his account. Carol: a built-in voice, no profile.
+        Assert.Equal(new SpeakerVoiceProfile(98, 5.1, "clone-a"), factory.For("alice").Options.VoiceProfile);
+        Assert.Equal(new SpeakerVoiceProfile(230, 3.5), factory.For("bob").Options.VoiceProfile);
+        Assert.Null(factory.For("carol").Options.VoiceProfile);
+
+        // A profile id of another tenant is not found.
+        var other = catalog.AddTenant("Other", "other.test");
+        Assert.Null(service.VoiceProfileFor(other.Id, room, "bob", "sip:bob@other.test"));
+    }
+}
+
+public sealed class ConferenceTranslationWiringTests
+{
+    [Fact]
+    public async Task Host_sink_and_notice_synthesiser_reach_every_room_and_digits_switch_language()
+    {
+        var factory = new FakeSpeakerPipelineFactory();
+        var sink = new RecordingEventSink();
+        var synth = new LevelSynthesizer();
+        await using var service = new ConferenceTranslation(factory, events: sink, noticeSynthesizer: synth);
+        await using var clock = new MixerClock(new ManualTimeProvider());
+        var mixer = clock.CreateRoom("r");
+        var tenant = Guid.NewGuid();
+        var room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [new RoomLanguage("en"), new RoomLanguage("es")], ParticipantLanguages: [new RoomParticipantLanguage("bob", null, "es")]);
+        var alice = mixer.AddParticipant("alice", null, null);
+        var bob = mixer.AddParticipant("bob", null, null);
+        service.Join(tenant, room, alice, "alice", "sip:alice@demo.tolk.test", "c1");
+        service.Join(tenant, room, bob, "bob", "sip:bob@demo.tolk.test", "c2");
+        // Bob's Spanish has no recogniser (the fake factory's default): Alice is told, once.
+        await TranslationHarness.WaitUntil(() => service.Find(tenant, room.Id)!.NoticesQueued == 1, "notice");
+        Assert.Equal(["Translation is unavailable; you are hearing the original speaker."], synth.Texts);
+        Assert.Equal(2, sink.Of<Tolk.Conferencing.Events.RoomParticipantEvent>().Count);
+        Assert.All(sink.Events, e => Assert.Equal(tenant, e.TenantId));
+
+        Assert.Null(service.OnDigit(bob, '*'));
+        Assert.Equal("en", service.OnDigit(bob, '1'));
+        Assert.Equal("en", service.Find(tenant, room.Id)!.LanguageOf(bob));
+        Assert.Null(service.OnDigit(mixer.AddParticipant("stranger", null, null), '1'));
     }
 }

@@ -29,7 +29,7 @@ public sealed class LocalEnginesRoomTests(ITestOutputHelper output)
         await using var clock = new MixerClock(new ManualTimeProvider());
         var mixer = clock.CreateRoom("room", new MixerRoomOptions { JoinLeaveTones = false });
         var room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [new RoomLanguage("en"), new RoomLanguage("es")], OriginalMixPercent: 0);
-        await using var translation = new RoomTranslation(mixer, room, "tenant", new EngineSpeakerPipelineFactory(engines.ForPipeline()), new ConferenceTranslationOptions(), NullLogger.Instance, TimeProvider.System);
+        await using var translation = new RoomTranslation(mixer, room, Guid.NewGuid(), new EngineSpeakerPipelineFactory(engines.ForPipeline()), new ConferenceTranslationOptions(), NullLogger.Instance, TimeProvider.System);
         var aliceIn = new ScriptedSource();
         var aliceOut = new CaptureSink();
         var bobOut = new CaptureSink();

@@ -27,7 +27,7 @@ public sealed class RoomTranslationTests
         var alice = h.Factory.For("alice");
         Assert.Equal("en", alice.Options.SourceLanguage);
         Assert.Equal(["es"], alice.Options.TargetLanguages);
-        Assert.Equal("tenant", alice.Options.Context.TenantId);
+        Assert.Equal(TranslationHarness.TenantId.ToString("N"), alice.Options.Context.TenantId);
     }
 
     [Fact]
@@ -209,13 +209,16 @@ public sealed class RoomTranslationTests
     }
 
     [Fact]
-    public async Task Speaker_alone_with_its_own_language_is_not_recognised()
+    public async Task Speaker_alone_with_its_own_language_gets_no_pipeline_and_is_not_recognised()
     {
         await using var h = new TranslationHarness();
         h.Join("alice", "en");
-        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]), "pipeline");
+        h.Join("carol", "en");
         h.People["alice"].Input.Frames.Enqueue(Constant(1000));
         h.Tick();
-        Assert.Empty(h.Factory.For("alice").Frames);
+        await Task.Delay(50);
+        Assert.Empty(h.Factory.Started);
+        Assert.False(h.Translation.HasPipeline(h["alice"]));
+        Assert.Equal(1f, h["carol"].GetGainFrom(h["alice"]));
     }
 }

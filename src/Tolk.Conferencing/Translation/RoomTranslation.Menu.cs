@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using Tolk.Media.Mixing;
+
+namespace Tolk.Conferencing.Translation;
+
+public sealed partial class RoomTranslation
+{
+    /// <summary>How long after <c>*</c> the menu digit may follow.</summary>
+    private static readonly TimeSpan s_menuWindow = TimeSpan.FromSeconds(3);
+
+    private readonly ConcurrentDictionary<MixerParticipant, long> _starPressed = new();
+    private readonly Dictionary<MixerParticipant, LanguageOutput> _prompts = [];
+
+    /// <summary>
+    /// The DTMF language menu: <c>*N</c> switches the participant to the room's Nth language (N = 1–9; <c>*6</c> is
+    /// left to the bridge, where it toggles mute, so a sixth language cannot be picked this way). The digit must
+    /// follow the star within 3 s. Returns the new language when the participant switched, else null.
+    /// </summary>
+    public string? OnDigit(MixerParticipant participant, char digit)
+    {
+        ArgumentNullException.ThrowIfNull(participant);
+        var key = participant;
+        var now = _time.GetTimestamp();
+        if (digit == '*')
+        {
+            _starPressed[key] = now;
+            return null;
+        }
+        if (!_starPressed.TryRemove(key, out var star) || _time.GetElapsedTime(star, now) > s_menuWindow)
+        {
+            return null;
+        }
+        if (digit is < '1' or > '9' or '6')
+        {
+            return null;
+        }
+        var languages = Room.Languages ?? [];
+        var index = digit - '1';
+        if (index >= languages.Count)
+        {
+            return null;
+        }
+        var language = languages[index].Code;
+        if (!SetLanguage(participant, language))
+        {
+            return null;
+        }
+        if (_notices is not null)
+        {
+            _ = ConfirmAsync(participant, language);
+        }
+        return language;
+    }
+
+    /// <summary>Tells the caller (and only the caller) the language it picked, by its name in that language.</summary>
+    private async Task ConfirmAsync(MixerParticipant participant, string language)
+    {
+        try
+        {
+            if (await _notices!.GetLanguageNameAudioAsync(language).ConfigureAwait(false) is not { } audio)
+            {
+                return;
+            }
+            LanguageOutput prompt;
+            lock (_gate)
+            {
+                if (_disposed || !_members.ContainsKey(participant))
+                {
+                    return;
+                }
+                if (!_prompts.TryGetValue(participant, out prompt!))
+                {
+                    var queue = new TranslatedAudioQueue(language);
+                    var source = Mixer.AddSource(queue, [participant], 1f, "menu-" + participant.Id);
+                    queue.AudioQueued += source.NotifyInputAvailable;
+                    prompt = new LanguageOutput(queue, source);
+                    _prompts.Add(participant, prompt);
+                }
+            }
+            var id = Interlocked.Increment(ref _noticeCount);
+            prompt.Queue.Enqueue(NoticeSpeaker, id, audio, 16_000);
+            prompt.Queue.Complete(NoticeSpeaker, id);
+        }
+        catch (Exception ex)
+        {
+            Log.NoticeFailed(_logger, Room.Extension, language, ex);
+        }
+    }
+
+    /// <summary>Removes a participant's menu prompt source. Caller holds the lock.</summary>
+    private void RemovePromptLocked(MixerParticipant participant)
+    {
+        if (_prompts.Remove(participant, out var prompt))
+        {
+            prompt.Source.Remove();
+        }
+    }
+}
