@@ -125,6 +125,8 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
             SrtpInbound = inbound,
             SrtpOutbound = outbound,
         };
+        pipeline.SrtpInbound = inbound;
+        pipeline.SrtpOutbound = outbound;
         pipeline.Session = new RtpSession(options, (s, p) => OnRtp(pipeline, p), _owner.Time, _owner.Logger<RtpSession>());
         pipeline.Session.InactivityTimeout += (_, _) =>
         {
@@ -314,9 +316,17 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
 
         public RtpSession Session { get; set; } = null!;
 
+        /// <summary>The SRTP contexts belong to the pipeline: a libsrtp session left undisposed keeps its
+        /// NSS contexts alive, and every later srtp_create and protect walks longer NSS session chains.</summary>
+        public SrtpContext? SrtpInbound { get; set; }
+
+        public SrtpContext? SrtpOutbound { get; set; }
+
         public async ValueTask DisposeAsync()
         {
             await Session.DisposeAsync();
+            SrtpInbound?.Dispose();
+            SrtpOutbound?.Dispose();
             Jitter.Dispose();
             Encoder.Dispose();
         }
