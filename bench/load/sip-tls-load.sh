@@ -2,7 +2,8 @@
 # TLS call setup through tls-load against a fresh Release `tolk serve`, with CPU per 1,000 calls of
 # the server and of the driver, and the server's CPU per thread class over the middle of the run.
 # usage: bench/load/sip-tls-load.sh SECONDS [tls-load args...]   e.g. 20 --concurrency 20 --reconnect
-# env: BASEPORT (28000), KEEP=1 keeps the work directory.
+# env: BASEPORT (28000), KEEP=1 keeps the work directory, WARMUP=SECONDS runs the same load first,
+#      unmeasured (a fresh server spends its first minute JIT-compiling tier-1 code), PERF=1 profiles.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:?seconds}; shift
@@ -12,6 +13,11 @@ pid=$(bench/load/start-tolk.sh "$port" "$work")
 trap 'kill $pid 2>/dev/null || true; [ "${KEEP:-0}" = 1 ] && echo "work: $work" || rm -rf "$work"' EXIT
 pin=$(grep -o "fingerprint: .*" "$work/server.log" | cut -d' ' -f2)
 tck=$(getconf CLK_TCK)
+if [ "${WARMUP:-0}" -gt 0 ]; then
+  dotnet bench/Tolk.Bench/bin/Release/net10.0/Tolk.Bench.dll tls-load --target 127.0.0.1:$((port + 1)) --pin "$pin" \
+    --uri sip:5000@demo.tolk.test --duration "$WARMUP" "$@" > "$work/warmup.log" 2>&1 || true
+  sleep 2
+fi
 s0=$(awk '{print $14 + $15}' /proc/$pid/stat)
 dotnet bench/Tolk.Bench/bin/Release/net10.0/Tolk.Bench.dll tls-load --target 127.0.0.1:$((port + 1)) --pin "$pin" \
   --uri sip:5000@demo.tolk.test --duration "$secs" "$@" > "$work/driver.log" 2>&1 &
