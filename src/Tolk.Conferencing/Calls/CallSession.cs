@@ -51,4 +51,13 @@ public sealed class CallSession
     public bool WeRefresh { get; set; }
 
     internal ITimer? SessionTimer { get; set; }
+
+    /// <summary>True while our late offer (in the 2xx) waits for the caller's answer in the ACK.</summary>
+    internal bool AwaitingAnswer { get; set; }
+
+    /// <summary>1 while a re-INVITE or UPDATE of the caller is being processed (RFC 3261 §14.2, RFC 3311 §5.2).</summary>
+    internal int ModificationInProgress;
+
+    /// <summary>True while an INVITE or offer we sent in this dialog waits for its answer (glare: 491).</summary>
+    internal bool OfferInProgress => AwaitingAnswer;
 }
