@@ -55,7 +55,8 @@ public static class TlsCallLoadDriver
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"calls completed {stats.Completed}, failed {stats.Failed}, connect failures {stats.ConnectFailures}, " +
             $"{stats.Completed / clock.Elapsed.TotalSeconds:F1} setups/s over {clock.Elapsed.TotalSeconds:F1} s, " +
-            $"setup p50 {Percentile(latencies, 0.50):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms"));
+            $"setup p50 {Percentile(latencies, 0.50):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms, " +
+            $"handshakes {stats.Handshakes} (server bytes avg {(stats.Handshakes == 0 ? 0 : stats.HandshakeBytes / stats.Handshakes)}, min {(stats.Handshakes == 0 ? 0 : stats.SmallestHandshake)}, max {stats.LargestHandshake})"));
         return stats.Failed + stats.ConnectFailures == 0 ? 0 : 1;
     }
 
@@ -89,7 +90,7 @@ public static class TlsCallLoadDriver
             Socket socket;
             try
             {
-                (socket, ssl) = await ConnectAsync(o, token);
+                (socket, ssl) = await ConnectAsync(o, stats, token);
             }
             catch (Exception ex) when (ex is SocketException or AuthenticationException or IOException or OperationCanceledException)
             {
@@ -138,11 +139,12 @@ public static class TlsCallLoadDriver
         }
     }
 
-    private static async Task<(Socket, SslStream)> ConnectAsync(LoadOptions o, CancellationToken token)
+    private static async Task<(Socket, SslStream)> ConnectAsync(LoadOptions o, LoadStats stats, CancellationToken token)
     {
         var socket = new Socket(o.Target!.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(o.Target, token);
-        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false));
+        var counting = new CountingStream(new NetworkStream(socket, ownsSocket: false));
+        var ssl = new SslStream(counting);
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = o.ServerName ?? o.Target.Address.ToString(),
@@ -158,6 +160,8 @@ public static class TlsCallLoadDriver
             options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         }
         await ssl.AuthenticateAsClientAsync(options, token);
+        // A resumed handshake (RFC 8446 §2.2) carries no certificate: far fewer bytes from the server.
+        stats.AddHandshake(counting.BytesRead);
         return (socket, ssl);
     }
 
@@ -233,6 +237,75 @@ public static class TlsCallLoadDriver
         public long Failed;
         public long ConnectFailures;
         public readonly ConcurrentBag<double> SetupMilliseconds = [];
+        public long Handshakes;
+        public long HandshakeBytes;
+        public long SmallestHandshake = long.MaxValue;
+        public long LargestHandshake;
+
+        public void AddHandshake(long bytes)
+        {
+            Interlocked.Increment(ref Handshakes);
+            Interlocked.Add(ref HandshakeBytes, bytes);
+            lock (SetupMilliseconds)
+            {
+                SmallestHandshake = Math.Min(SmallestHandshake, bytes);
+                LargestHandshake = Math.Max(LargestHandshake, bytes);
+            }
+        }
+    }
+
+    /// <summary>Counts the bytes read through it (the server's side of the TLS handshake).</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await inner.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            inner.WriteAsync(buffer, offset, count, cancellationToken);
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+
+        private int Count(int n)
+        {
+            BytesRead += n;
+            return n;
+        }
     }
 
     private sealed record LoadOptions(

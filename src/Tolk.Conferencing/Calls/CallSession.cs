@@ -51,4 +51,17 @@ public sealed class CallSession
     public bool WeRefresh { get; set; }
 
     internal ITimer? SessionTimer { get; set; }
+
+    /// <summary>True while our late offer (in the 2xx) waits for the caller's answer in the ACK.</summary>
+    internal bool AwaitingAnswer { get; set; }
+
+    /// <summary>1 while a re-INVITE or UPDATE of the caller is being processed (RFC 3261 §14.2, RFC 3311 §5.2).</summary>
+    internal int ModificationInProgress;
+
+    /// <summary>
+    /// True while an offer of ours in this dialog waits for its answer, so a new offer from the caller is
+    /// glare (491). Today that is a late offer awaiting the ACK: room calls send no re-INVITE, and our
+    /// UPDATE session refreshes carry no offer.
+    /// </summary>
+    internal bool OfferInProgress => AwaitingAnswer;
 }

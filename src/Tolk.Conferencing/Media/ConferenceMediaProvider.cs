@@ -30,7 +30,7 @@ public sealed record ConferenceMediaOptions
 /// Media for calls into conference rooms: negotiates the SDP, runs RTP/SRTP, jitter buffer and codecs,
 /// and puts the caller into its room's mixer for a personal mix-minus.
 /// </summary>
-public sealed class ConferenceMediaProvider : ICallMediaProvider
+public sealed partial class ConferenceMediaProvider : ICallMediaProvider
 {
     private readonly ILoggerFactory _loggers;
 

@@ -74,6 +74,36 @@ public sealed partial class SipServerCore
     {
         var request = tx.Request;
         var dialog = call.Dialog!;
+        if (call.OfferInProgress && (request.Method == SipMethods.Invite || !request.Body.IsEmpty))
+        {
+            // RFC 3261 §14.2 / RFC 3311 §5.2: glare — our offer (a late offer awaiting the ACK's answer)
+            // is still open, so a new offer or re-INVITE is refused; the caller retries after a random pause.
+            tx.Respond(Reply(request, 491, null, dialog.LocalTag));
+            return;
+        }
+        if (Interlocked.CompareExchange(ref call.ModificationInProgress, 1, 0) != 0)
+        {
+            // RFC 3261 §14.2 (INVITE) and RFC 3311 §5.2 (UPDATE): one arriving while we still process the
+            // previous one gets 500 with a Retry-After chosen at random between 0 and 10 seconds.
+            var busy = Reply(request, 500, "Previous session modification still in progress", dialog.LocalTag);
+            busy.Headers.Add(SipHeaderNames.RetryAfter, Random.Shared.Next(0, 11).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            tx.Respond(busy);
+            return;
+        }
+        try
+        {
+            await ModifySessionAsync(tx, call);
+        }
+        finally
+        {
+            Volatile.Write(ref call.ModificationInProgress, 0);
+        }
+    }
+
+    private async ValueTask ModifySessionAsync(SipServerTransaction tx, CallSession call)
+    {
+        var request = tx.Request;
+        var dialog = call.Dialog!;
         // RFC 3261 §14.2: a refused request leaves the session as it was, so the session interval is
         // checked (422) before the media sees the offer.
         var refreshesTimer = request.Headers[SipHeaderNames.SessionExpires] is not null;
@@ -273,7 +303,13 @@ public sealed partial class SipServerCore
     }
 
     /// <summary>Ends a call once: stops media and timers, forgets the dialog, sends BYE if asked.</summary>
-    public async Task EndCallAsync(CallSession call, string reason, bool sendBye)
+    public Task EndCallAsync(CallSession call, string reason, bool sendBye) => EndCallAsync(call, reason, sendBye, byeCause: null);
+
+    /// <summary>
+    /// As <see cref="EndCallAsync(CallSession, string, bool)"/>; a <paramref name="byeCause"/> puts a
+    /// Reason header (RFC 3326) with that SIP status and the reason text in the BYE.
+    /// </summary>
+    private async Task EndCallAsync(CallSession call, string reason, bool sendBye, int? byeCause)
     {
         var dialog = call.Dialog;
         if (dialog is null || !_calls.TryRemove(dialog.Id, out _))
@@ -293,6 +329,10 @@ public sealed partial class SipServerCore
         {
             var local = _sender.GetLocalEndPoint(dialog.RemoteEndPoint.Transport) ?? dialog.RemoteEndPoint;
             var bye = dialog.CreateRequest(SipMethods.Bye, local, ContactFor(call, local));
+            if (byeCause is { } cause)
+            {
+                bye.Headers.Add(SipHeaderNames.Reason, "SIP ;cause=" + cause.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ;text=" + SipGrammar.Quote(reason));
+            }
             _ = SendInDialogAsync(call, bye);
         }
         _events?.CallEnded(call);

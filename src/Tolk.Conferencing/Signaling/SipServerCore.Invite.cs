@@ -53,7 +53,10 @@ public sealed partial class SipServerCore
             }
         }
 
-        if (!TryReadOffer(tx, out var offer))
+        // RFC 3261 §13.2.1: an INVITE without a body asks us to offer in the 2xx; the answer comes in the ACK.
+        SdpSessionDescription? offer = null;
+        var lateOffer = request.Body.IsEmpty ? _media as ILateOfferMediaProvider : null;
+        if (lateOffer is null && !TryReadOffer(tx, out offer))
         {
             return;
         }
@@ -70,7 +73,9 @@ public sealed partial class SipServerCore
             WeRefresh = weRefresh,
         };
         var cancellation = new CancellationTokenSource();
-        var accepting = _media.AcceptOfferAsync(call, offer!, cancellation.Token).AsTask();
+        var accepting = lateOffer is not null
+            ? lateOffer.CreateOfferAsync(call, cancellation.Token).AsTask()
+            : _media.AcceptOfferAsync(call, offer!, cancellation.Token).AsTask();
         if (await Task.WhenAny(accepting, tx.Cancelled) != accepting)
         {
             // RFC 3261 §9.2: a CANCEL of a pending INVITE is answered 487 at once, not when the media
@@ -112,10 +117,18 @@ public sealed partial class SipServerCore
         AddSessionTimerHeaders(ok, call, request);
         SetSdp(ok, result.Answer!);
 
-        tx.AckReceived += (_, _) =>
+        if (lateOffer is not null)
+        {
+            call.AwaitingAnswer = true;
+        }
+        tx.AckReceived += (acknowledged, ack) =>
         {
             dialog.Confirm();
             call.ConnectedAt ??= _time.GetUtcNow();
+            if (lateOffer is not null)
+            {
+                _ = ApplyLateAnswerAsync(call, ack);
+            }
         };
         tx.AckTimedOut += t => { _ = EndCallAsync(call, "no ACK for 200 OK", sendBye: true); };
         result.Media!.Failed += (m, reason) => { _ = EndCallAsync(call, reason, sendBye: true); };
@@ -148,14 +161,14 @@ public sealed partial class SipServerCore
         }
     }
 
-    /// <summary>Reads the SDP offer of an INVITE, answering 415/400/488 itself when it cannot.</summary>
+    /// <summary>Reads the SDP offer of an INVITE, answering 415/400/488 itself when it cannot (a body-less
+    /// INVITE reaches this only when the media cannot make a late offer).</summary>
     private bool TryReadOffer(SipServerTransaction tx, out SdpSessionDescription? offer)
     {
         offer = null;
         var request = tx.Request;
         if (request.Body.IsEmpty)
         {
-            // A late offer (offer in our 2xx, answer in the ACK) is not supported yet: say so clearly.
             tx.Respond(Reply(request, 488, "An SDP offer in the INVITE is required"));
             return false;
         }

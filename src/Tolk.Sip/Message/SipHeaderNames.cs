@@ -30,6 +30,9 @@ public static class SipHeaderNames
     public const string ProxyAuthenticate = "Proxy-Authenticate";
     public const string ProxyAuthorization = "Proxy-Authorization";
     public const string RetryAfter = "Retry-After";
+
+    /// <summary>RFC 3326: why a BYE or CANCEL was sent.</summary>
+    public const string Reason = "Reason";
     public const string Subject = "Subject";
     public const string ReferTo = "Refer-To";
     public const string ReferredBy = "Referred-By";
@@ -57,7 +60,7 @@ public static class SipHeaderNames
             ProxyRequire, Unsupported, UserAgent, Server, WwwAuthenticate, Authorization,
             ProxyAuthenticate, ProxyAuthorization, RetryAfter, Subject, ReferTo, ReferredBy, Event,
             SubscriptionState, SessionExpires, MinSe, RSeq, RAck, Timestamp, Date, Warning,
-            AcceptEncoding, AcceptLanguage,
+            AcceptEncoding, AcceptLanguage, Reason,
         })
         {
             d[name] = name;

@@ -151,6 +151,10 @@ public sealed partial class SipTransportManager : ISipMessageSender, IAsyncDispo
         var bytes = message.ToBytes();
         if (remote.Transport == SipTransportKind.Udp)
         {
+            if (bytes.Length > UdpRequestSizeLimit && message is SipRequest large && await TrySendOverTcpAsync(large, remote, cancellationToken))
+            {
+                return;
+            }
             await SendUdpAsync(bytes, remote, cancellationToken);
             return;
         }

@@ -17,6 +17,7 @@ public sealed class SipTransportStatistics
     internal long _framingErrors;
     internal long _keepAlivePings;
     internal long _sendRejected;
+    internal long _udpRequestsMovedToTcp;
 
     public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
 
@@ -46,6 +47,9 @@ public sealed class SipTransportStatistics
 
     /// <summary>Sends refused because a connection's unsent bytes exceeded the limit.</summary>
     public long SendRejected => Interlocked.Read(ref _sendRejected);
+
+    /// <summary>Requests over 1300 bytes sent over TCP instead of UDP (RFC 3261 §18.1.1).</summary>
+    public long UdpRequestsMovedToTcp => Interlocked.Read(ref _udpRequestsMovedToTcp);
 }
 
 /// <summary>OpenTelemetry-style instruments (meter "Tolk.Sip.Transport").</summary>

@@ -10,7 +10,7 @@ namespace Tolk.Conferencing.Tests.Signaling;
 /// A media provider that negotiates for real (<see cref="SdpAnswerer"/> on a fixed RTP port) without
 /// opening sockets, and records what the core asks of it.
 /// </summary>
-internal sealed class RecordingMediaProvider : ICallMediaProvider
+internal sealed class RecordingMediaProvider : ICallMediaProvider, ILateOfferMediaProvider
 {
     public const int RtpPort = 41000;
 
@@ -51,12 +51,32 @@ internal sealed class RecordingMediaProvider : ICallMediaProvider
         }
         return result;
     }
+
+    /// <summary>A late offer made with the real <see cref="SdpOfferer"/> (SRTP per transport, as the conference media does).</summary>
+    public ValueTask<MediaOfferResult> CreateOfferAsync(CallSession call, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Offers);
+        var media = new RecordingCallMedia(call);
+        var offer = media.MakeOffer();
+        Created.Enqueue(media);
+        return ValueTask.FromResult(MediaOfferResult.Accept(offer, media));
+    }
 }
 
 /// <summary>One call's media: answers offers with the same <see cref="SdpLocalSession"/>, counts Start/Dispose.</summary>
-internal sealed class RecordingCallMedia(CallSession call) : ICallMedia, IRoomMovable
+internal sealed class RecordingCallMedia(CallSession call) : ILateOfferMedia, IRoomMovable
 {
     private readonly SdpLocalSession _session = new();
+    private SdpOffer? _offer;
+    private SdpMediaPolicy? _offerPolicy;
+
+    /// <summary>When set, re-INVITE/UPDATE offers wait for it (a modification still in progress).</summary>
+    public TaskCompletionSource? UpdateGate { get; set; }
+
+    /// <summary>What an applied late answer negotiated (null until one was accepted).</summary>
+    public NegotiatedMedia? AppliedAnswer { get; private set; }
+
+    public int AnswersTried;
 
     public CallSession Call { get; } = call;
 
@@ -84,10 +104,44 @@ internal sealed class RecordingCallMedia(CallSession call) : ICallMedia, IRoomMo
         return MediaOfferResult.Accept(result.Answer!, this);
     }
 
-    public ValueTask<MediaOfferResult> UpdateAsync(SdpSessionDescription offer, CancellationToken cancellationToken)
+    public async ValueTask<MediaOfferResult> UpdateAsync(SdpSessionDescription offer, CancellationToken cancellationToken)
     {
         Updates.Enqueue(offer);
-        return ValueTask.FromResult(Negotiate(offer));
+        if (UpdateGate is { } gate)
+        {
+            await gate.Task;
+        }
+        return Negotiate(offer);
+    }
+
+    public SdpSessionDescription MakeOffer()
+    {
+        _offerPolicy = new SdpMediaPolicy
+        {
+            LocalAddress = Call.MediaAddress,
+            LocalRtpPort = RecordingMediaProvider.RtpPort,
+            Srtp = Call.Room.RequireSrtp || Call.Remote.Transport == Tolk.Sip.Transport.SipTransportKind.Tls ? SrtpPolicy.Required : SrtpPolicy.Forbidden,
+        };
+        _offer = SdpOfferer.CreateOffer(_offerPolicy, _session);
+        LocalDescription = _offer.Description;
+        return LocalDescription;
+    }
+
+    public ValueTask<MediaOfferResult> ApplyAnswerAsync(SdpSessionDescription answer, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref AnswersTried);
+        if (_offer is null || _offerPolicy is null)
+        {
+            return ValueTask.FromResult(MediaOfferResult.Reject(491, "no offer outstanding"));
+        }
+        var result = SdpOfferer.ProcessAnswer(_offer, answer, _offerPolicy);
+        if (!result.IsAccepted)
+        {
+            return ValueTask.FromResult(MediaOfferResult.Reject(488, result.Detail));
+        }
+        AppliedAnswer = result.Media;
+        _offer = null;
+        return ValueTask.FromResult(MediaOfferResult.Accept(LocalDescription, this));
     }
 
     public void Start() => Interlocked.Increment(ref Starts);

@@ -21,7 +21,9 @@ internal sealed class SipCoreHarness
     public const string DemoDomain = "demo.tolk.test";
     public const string OtherDomain = "other.tolk.test";
 
-    public SipCoreHarness(SipRegistrarOptions? registrar = null)
+    /// <param name="registrar">Registrar options.</param>
+    /// <param name="lateOffers">False hides the media's late-offer support (INVITEs without SDP are then 488).</param>
+    public SipCoreHarness(SipRegistrarOptions? registrar = null, bool lateOffers = true)
     {
         Clock = new ObservedTimeProvider(Time);
         Layer = new SipTransactionLayer(Sender, Clock);
@@ -40,7 +42,7 @@ internal sealed class SipCoreHarness
         Tenants.AddAccount(Demo, "alice", "alice-secret");
         Tenants.AddAccount(Demo, "bob", "bob-secret");
         Tenants.AddAccount(Other, "carol", "carol-secret");
-        Core = new SipServerCore(Layer, Sender, Tenants, Media, Digest, Registrar);
+        Core = new SipServerCore(Layer, Sender, Tenants, lateOffers ? Media : new EarlyOfferOnly(Media), Digest, Registrar);
     }
 
     public ManualTimeProvider Time { get; } = new();
@@ -109,4 +111,11 @@ internal sealed class SipCoreHarness
             $"{method} #{index + 1} in {callId}");
         return found!;
     }
+}
+
+/// <summary>A media provider that answers offers but cannot make one.</summary>
+internal sealed class EarlyOfferOnly(Tolk.Conferencing.Calls.ICallMediaProvider inner) : Tolk.Conferencing.Calls.ICallMediaProvider
+{
+    public ValueTask<Tolk.Conferencing.Calls.MediaOfferResult> AcceptOfferAsync(Tolk.Conferencing.Calls.CallSession call, Tolk.Sip.Sdp.SdpSessionDescription offer, CancellationToken cancellationToken) =>
+        inner.AcceptOfferAsync(call, offer, cancellationToken);
 }

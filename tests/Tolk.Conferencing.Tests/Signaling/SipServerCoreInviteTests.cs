@@ -196,12 +196,13 @@ public sealed class SipServerCoreInviteTests
     }
 
     [Fact]
-    public async Task An_INVITE_without_an_offer_is_488()
+    public async Task An_INVITE_without_an_offer_is_488_when_the_media_cannot_make_a_late_offer()
     {
-        var peer = _h.NewPeer();
+        var h = new SipCoreHarness(lateOffers: false);
+        var peer = h.NewPeer();
         var response = await peer.SendAsync(peer.Build(SipMethods.Invite, "sip:5000@demo.tolk.test"));
         Assert.Equal(488, response.StatusCode);
-        Assert.Equal(0, _h.Media.Offers);
+        Assert.Equal(0, h.Media.Offers);
     }
 
     [Fact]
