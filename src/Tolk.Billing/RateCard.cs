@@ -14,6 +14,7 @@ public sealed class RateCard
         [UsageKinds.AsrSeconds] = 0.0004m,
         [UsageKinds.TranslationCharacters] = 0.00002m,
         [UsageKinds.TtsCharacters] = 0.00003m,
+        [UsageKinds.EmotionSeconds] = 0.0001m,
     };
 
     private readonly IConfiguration _configuration;

@@ -12,11 +12,14 @@ public static class UsageKinds
     /// <summary>Synthesised text, in characters.</summary>
     public const string TtsCharacters = "tts-characters";
 
+    /// <summary>Audio analysed for emotion, in seconds.</summary>
+    public const string EmotionSeconds = "emotion-seconds";
+
     /// <summary>The unit of a kind.</summary>
     public static string UnitOf(string kind) => kind switch
     {
         CallMinutes => "minute",
-        AsrSeconds => "second",
+        AsrSeconds or EmotionSeconds => "second",
         TranslationCharacters or TtsCharacters => "character",
         _ => "unit",
     };

@@ -79,7 +79,7 @@ public sealed class TranslationTests(TolkServerFixture fixture, ITestOutputHelpe
             // The same transcript through the management API.
             var transcript = await GetTranscriptAsync();
             output.WriteLine(transcript.ToString());
-            var line = Assert.Single(transcript.EnumerateArray());
+            var line = Assert.Single(Items(transcript));
             Assert.Equal("en", line.GetProperty("language").GetString());
             Assert.Contains("weather", line.GetProperty("text").GetString(), StringComparison.Ordinal);
             Assert.Contains("tiempo", line.GetProperty("translations").GetProperty("es").GetString(), StringComparison.OrdinalIgnoreCase);
@@ -102,13 +102,25 @@ public sealed class TranslationTests(TolkServerFixture fixture, ITestOutputHelpe
         var tenantId = tenant.GetProperty("id").GetString();
         var room = Items(await GetJsonAsync(http, $"api/tenants/{tenantId}/rooms")).Single(r => r.GetProperty("extension").GetString() == "5000");
         output.WriteLine($"transcript of tenant {tenantId} room {room.GetProperty("id").GetString()}");
+        // Usage and transcripts are written by background writers: give them a few seconds.
+        string usage = "";
+        JsonElement transcript = default;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            usage = (await GetJsonAsync(http, $"api/tenants/{tenantId}/usage")).ToString();
+            transcript = await GetJsonAsync(http, $"api/tenants/{tenantId}/rooms/{room.GetProperty("id").GetString()}/transcript");
+            if (usage.Contains("tts-characters", StringComparison.Ordinal) && Items(transcript).Any())
+            {
+                break;
+            }
+            await Task.Delay(200);
+        }
         // The engines' work is metered for billing next to the call minutes.
-        var usage = (await GetJsonAsync(http, $"api/tenants/{tenantId}/usage")).ToString();
         output.WriteLine(usage);
         Assert.Contains("asr-seconds", usage, StringComparison.Ordinal);
         Assert.Contains("mt-characters", usage, StringComparison.Ordinal);
         Assert.Contains("tts-characters", usage, StringComparison.Ordinal);
-        return await GetJsonAsync(http, $"api/tenants/{tenantId}/rooms/{room.GetProperty("id").GetString()}/transcript");
+        return transcript;
     }
 
     private static IEnumerable<JsonElement> Items(JsonElement list) =>

@@ -147,8 +147,6 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
             // completion per packet. An idle socket is watched so that a dormant room wakes up.
             ReceiveMode = RtpReceiveMode.Polled,
         };
-        pipeline.SrtpInbound = inbound;
-        pipeline.SrtpOutbound = outbound;
         pipeline.Session = new RtpSession(options, (s, p) => OnRtp(pipeline, p), _owner.Time, _owner.Logger<RtpSession>());
         pipeline.Session.DataAvailable += (_, _) => _participant?.NotifyInputAvailable();
         pipeline.Session.InactivityTimeout += (_, _) =>
@@ -365,21 +363,15 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
 
         public RtpSession Session { get; set; } = null!;
 
-        /// <summary>The SRTP contexts belong to the pipeline: a libsrtp session left undisposed keeps its
-        /// NSS contexts alive, and every later srtp_create and protect walks longer NSS session chains.</summary>
-        public SrtpContext? SrtpInbound { get; set; }
-
-        public SrtpContext? SrtpOutbound { get; set; }
-
         public async ValueTask DisposeAsync()
         {
             // The session first: once it is disposed no receive loop or RTCP timer can reach the SRTP contexts.
             await Session.DisposeAsync();
-            SrtpInbound?.Dispose();
-            SrtpOutbound?.Dispose();
             Jitter.Dispose();
             decoder.Dispose();
             Encoder.Dispose();
+            // The SRTP contexts belong to the pipeline: a libsrtp session left undisposed keeps its NSS contexts
+            // alive, and every later srtp_create and protect walks longer NSS session chains.
             srtpIn?.Dispose();
             srtpOut?.Dispose();
         }

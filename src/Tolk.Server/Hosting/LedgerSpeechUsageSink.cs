@@ -5,7 +5,7 @@ namespace Tolk.Server.Hosting;
 
 /// <summary>
 /// Writes the speech engines' usage (recognised seconds, translated and synthesised characters) of live calls
-/// into the usage ledger. Records without a tenant (tools, warm-up) and emotion detection are not billed.
+/// into the usage ledger. Records without a tenant (tools, warm-up) are not billed.
 /// </summary>
 public sealed class LedgerSpeechUsageSink(UsageRecorder recorder) : ISpeechUsageSink
 {
@@ -20,6 +20,7 @@ public sealed class LedgerSpeechUsageSink(UsageRecorder recorder) : ISpeechUsage
             SpeechUsageKind.Recognition => (UsageKinds.AsrSeconds, Math.Round((decimal)usage.AudioSeconds, 3)),
             SpeechUsageKind.Translation => (UsageKinds.TranslationCharacters, usage.Characters),
             SpeechUsageKind.Synthesis => (UsageKinds.TtsCharacters, usage.Characters),
+            SpeechUsageKind.Emotion => (UsageKinds.EmotionSeconds, Math.Round((decimal)usage.AudioSeconds, 3)),
             _ => null,
         };
         if (entry is { } e && e.Quantity > 0)

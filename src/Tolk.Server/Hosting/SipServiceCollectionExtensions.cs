@@ -55,7 +55,9 @@ public static class SipServiceCollectionExtensions
             new ConferenceTranslationOptions { Enabled = options.Translation.Enabled },
             sp.GetRequiredService<ITenantCatalog>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            events: sp.GetRequiredService<IRoomEventSink>(),
+            noticeSynthesizer: sp.GetRequiredService<LocalSpeechEngines>().Synthesizer));
         services.AddSingleton<ICallMediaProvider>(sp => new ConferenceMediaProvider(
             sp.GetRequiredService<ConferenceRooms>(),
             new RtpPortAllocator(options.Media.RtpPortLow, options.Media.RtpPortHigh),
