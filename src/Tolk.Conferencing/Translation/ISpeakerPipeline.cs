@@ -9,6 +9,9 @@ public interface ISpeakerPipeline : IAsyncDisposable
     /// <summary>Null while the speaker can be translated; otherwise why not.</summary>
     string? UnavailableReason { get; }
 
+    /// <summary>True when <see cref="UnavailableReason"/> is a configuration gap (no recogniser for the language), not a failure.</summary>
+    bool UnavailableByConfiguration => false;
+
     /// <summary>Queues one 20 ms frame of the speaker's own audio; never blocks.</summary>
     bool TryPushFrame(ReadOnlySpan<short> frame);
 
@@ -36,6 +39,8 @@ public sealed class EngineSpeakerPipelineFactory(TranslationEngines engines, ILo
     private sealed class Adapter(TranslationPipeline pipeline) : ISpeakerPipeline
     {
         public string? UnavailableReason => pipeline.UnavailableReason;
+
+        public bool UnavailableByConfiguration => pipeline.RecognitionNotConfigured;
 
         public bool TryPushFrame(ReadOnlySpan<short> frame) => pipeline.TryPushFrame(frame);
 

@@ -26,6 +26,9 @@ public sealed partial class RoomTranslation
         private ITimer? _idleStop;
 
         private readonly HashSet<string> _unavailableTargets = new(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>True once talk detection has heard the participant.</summary>
+        public volatile bool HasSpoken;
         private volatile Generation? _current;
 
         public MixerParticipant Participant { get; } = participant;

@@ -1,3 +1,4 @@
+using Tolk.Media.Mixing;
 using System.Collections.Concurrent;
 
 namespace Tolk.Conferencing.Translation;
@@ -8,6 +9,7 @@ public sealed partial class RoomTranslation
     private const string NoticeSpeaker = "notice";
 
     private readonly ConcurrentDictionary<(string Speaker, string Target), DateTimeOffset> _lastNotice = new();
+    private readonly ConcurrentDictionary<MixerParticipant, string[]> _deferredNotices = new();
     private long _noticeCount;
 
     /// <summary>Notices queued for listeners (for tests and status).</summary>
@@ -18,12 +20,43 @@ public sealed partial class RoomTranslation
     /// original): at most once per speaker and target per <see cref="ConferenceTranslationOptions.NoticeInterval"/>,
     /// and only when someone of that language is in the room.
     /// </summary>
-    private void Announce(Member speaker, IEnumerable<string> targets)
+    private void Announce(Member speaker, IEnumerable<string> targets, bool deferUntilSpeaking = false)
     {
         if (_notices is null)
         {
             return;
         }
+        if (deferUntilSpeaking && !speaker.Participant.IsSpeaking && !speaker.HasSpoken)
+        {
+            // A configuration gap known before the speaker said anything (no recogniser for their language, no
+            // route to the target): tell the listeners when they first hear the untranslated voice, not the
+            // moment the caller joins.
+            _deferredNotices[speaker.Participant] = [.. targets];
+            return;
+        }
+        AnnounceNow(speaker, targets);
+    }
+
+    /// <summary>A speaker started talking: notices held back until then are spoken now.</summary>
+    private void OnSpeakingStarted(object? sender, SpeakingChangedEventArgs e)
+    {
+        Member? member;
+        lock (_gate)
+        {
+            if (_disposed || !_members.TryGetValue(e.Participant, out member))
+            {
+                return;
+            }
+        }
+        member.HasSpoken = true;
+        if (_deferredNotices.TryRemove(e.Participant, out var targets))
+        {
+            AnnounceNow(member, targets);
+        }
+    }
+
+    private void AnnounceNow(Member speaker, IEnumerable<string> targets)
+    {
         var now = _time.GetUtcNow();
         foreach (var target in targets.Distinct(StringComparer.OrdinalIgnoreCase))
         {

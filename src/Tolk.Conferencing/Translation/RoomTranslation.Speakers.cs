@@ -45,7 +45,7 @@ public sealed partial class RoomTranslation
         }
         if (pipeline.UnavailableReason is { } reason)
         {
-            SpeakerUnavailable(member, generation, reason);
+            SpeakerUnavailable(member, generation, reason, pipeline.UnavailableByConfiguration);
         }
         else
         {
@@ -84,7 +84,7 @@ public sealed partial class RoomTranslation
     }
 
     /// <summary>Nothing of the speaker can be translated any more: logged, published and announced.</summary>
-    private void SpeakerUnavailable(Member member, Generation generation, string reason)
+    private void SpeakerUnavailable(Member member, Generation generation, string reason, bool notConfigured = false)
     {
         if (!member.SetUnavailable(generation, reason))
         {
@@ -93,7 +93,7 @@ public sealed partial class RoomTranslation
         var speaker = member.Participant.Id;
         Log.SpeakerUnavailable(_logger, Room.Extension, speaker, member.Language, reason);
         Publish(new RoomTranslationStateEvent(_tenantId, Room.Id, Room.Extension, _time.GetUtcNow(), speaker, null, Available: false, reason));
-        Announce(member, member.Targets ?? TargetsFor(member.Language));
+        Announce(member, member.Targets ?? TargetsFor(member.Language), deferUntilSpeaking: notConfigured);
     }
 
     private void OnEvent(Member member, Generation generation, PipelineEvent e)
@@ -140,7 +140,8 @@ public sealed partial class RoomTranslation
                 if (lost)
                 {
                     Publish(new RoomTranslationStateEvent(_tenantId, Room.Id, Room.Extension, u.Timestamp, speaker, u.TargetLanguage, Available: false, u.Reason));
-                    Announce(member, [u.TargetLanguage]);
+                    // No route or no voice for the target at all is a configuration gap, known before anything is said.
+                    Announce(member, [u.TargetLanguage], deferUntilSpeaking: u.PhraseId is null);
                 }
                 break;
             case TranslationRecovered r:
@@ -156,7 +157,7 @@ public sealed partial class RoomTranslation
             case RecognitionUnavailable ru:
                 if (member.UnavailableReason != ru.Reason)
                 {
-                    SpeakerUnavailable(member, generation, ru.Reason);
+                    SpeakerUnavailable(member, generation, ru.Reason, ru.NotConfigured);
                     UpdateRouting();
                 }
                 break;

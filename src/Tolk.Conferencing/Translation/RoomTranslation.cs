@@ -61,6 +61,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
         _events = events ?? NullRoomEventSink.Instance;
         _notices = notices;
         mixer.SpeakingStopped += OnSpeakingStopped;
+        mixer.SpeakingStarted += OnSpeakingStarted;
     }
 
     /// <summary>The tenant that owns the room.</summary>
@@ -214,6 +215,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
         }
         member.Tap?.Dispose();
         _starPressed.TryRemove(participant, out _);
+        _deferredNotices.TryRemove(participant, out _);
         foreach (var o in Outputs())
         {
             o.Queue.CompleteAll(participant.Id);
@@ -244,6 +246,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             }
             _disposed = true;
             Mixer.SpeakingStopped -= OnSpeakingStopped;
+            Mixer.SpeakingStarted -= OnSpeakingStarted;
             members = [.. _members.Values];
             _members.Clear();
             foreach (var p in _prompts.Keys.ToList())

@@ -39,7 +39,7 @@ public sealed record TranslationUnavailable(DateTimeOffset Timestamp, string Tar
 public sealed record TranslationRecovered(DateTimeOffset Timestamp, string TargetLanguage) : PipelineEvent(Timestamp);
 
 /// <summary>The speaker's language cannot be recognised: the pipeline emits nothing else and the original should pass through.</summary>
-public sealed record RecognitionUnavailable(DateTimeOffset Timestamp, string Language, string Reason) : PipelineEvent(Timestamp);
+public sealed record RecognitionUnavailable(DateTimeOffset Timestamp, string Language, string Reason, bool NotConfigured = false) : PipelineEvent(Timestamp);
 
 /// <summary>Pipeline stages whose latency is measured.</summary>
 public enum PipelineStage

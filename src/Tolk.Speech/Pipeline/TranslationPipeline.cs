@@ -58,6 +58,9 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
     /// <summary>Null while the speaker is being translated; otherwise why not (no recogniser for the language, ...).</summary>
     public string? UnavailableReason { get; private set; }
 
+    /// <summary>True when the speaker's language has no recogniser configured (a capability gap, not a failure).</summary>
+    public bool RecognitionNotConfigured { get; private set; }
+
     /// <summary>The target languages being produced.</summary>
     public IReadOnlyList<string> TargetLanguages => _targets;
 
@@ -91,7 +94,7 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
     {
         if (!_engines.Recognizer.Capabilities.Supports(_options.SourceLanguage))
         {
-            SetUnavailable($"No speech recogniser is configured for '{_options.SourceLanguage}' ({_engines.Recognizer.Name} supports {string.Join(", ", _engines.Recognizer.Capabilities.Languages)}).");
+            SetUnavailable($"No speech recogniser is configured for '{_options.SourceLanguage}' ({_engines.Recognizer.Name} supports {string.Join(", ", _engines.Recognizer.Capabilities.Languages)}).", notConfigured: true);
             return;
         }
 
@@ -123,11 +126,12 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
         _phraseLoop = Task.Run(() => PhraseLoopAsync(_stopping.Token), CancellationToken.None);
     }
 
-    private void SetUnavailable(string reason)
+    private void SetUnavailable(string reason, bool notConfigured = false)
     {
         UnavailableReason = reason;
+        RecognitionNotConfigured = notConfigured;
         Log.RecognitionUnavailable(_logger, _options.SourceLanguage, reason);
-        Emit(new RecognitionUnavailable(_time.GetUtcNow(), _options.SourceLanguage, reason));
+        Emit(new RecognitionUnavailable(_time.GetUtcNow(), _options.SourceLanguage, reason, notConfigured));
         _events.Writer.TryComplete();
     }
 

@@ -98,9 +98,13 @@ public sealed class ConferenceTranslationWiringTests
         var bob = mixer.AddParticipant("bob", null, null);
         service.Join(tenant, room, alice, "alice", "sip:alice@demo.tolk.test", "c1");
         service.Join(tenant, room, bob, "bob", "sip:bob@demo.tolk.test", "c2");
-        // Bob's Spanish has no recogniser (the fake factory's default): Alice is told, once.
+        // Bob's Spanish has no recogniser (the fake factory's default): that is held back until he is heard.
+        // A failure of Alice's translation into Spanish is announced to Bob at once, in Spanish.
+        await TranslationHarness.WaitUntil(() => factory.Started.Any(p => p.Options.Context.ParticipantId == "alice"), "alice's pipeline");
+        Assert.Equal(0, service.Find(tenant, room.Id)!.NoticesQueued);
+        factory.For("alice").Emit(new Tolk.Speech.Pipeline.TranslationUnavailable(DateTimeOffset.UtcNow, "es", 1, "translator down"));
         await TranslationHarness.WaitUntil(() => service.Find(tenant, room.Id)!.NoticesQueued == 1, "notice");
-        Assert.Equal(["Translation is unavailable; you are hearing the original speaker."], synth.Texts);
+        Assert.Equal(["La traducción no está disponible; está escuchando al orador original."], synth.Texts);
         Assert.Equal(2, sink.Of<Tolk.Conferencing.Events.RoomParticipantEvent>().Count);
         Assert.All(sink.Events, e => Assert.Equal(tenant, e.TenantId));
 

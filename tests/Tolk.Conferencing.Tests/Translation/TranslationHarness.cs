@@ -18,6 +18,8 @@ internal sealed class FakeSpeakerPipeline(TranslationPipelineOptions options, st
 
     public string? UnavailableReason { get; } = unavailableReason;
 
+    public bool UnavailableByConfiguration => UnavailableReason is not null;
+
     public ConcurrentQueue<short[]> Frames { get; } = new();
 
     public bool Disposed { get; private set; }

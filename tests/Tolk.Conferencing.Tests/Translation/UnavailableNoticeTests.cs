@@ -112,4 +112,26 @@ public sealed class UnavailableNoticeTests
         Assert.Equal("fr", TranslationNotices.TextFor("fr-CA").Language);
         Assert.Equal("ca", TranslationNotices.TextFor("ca").Language);
     }
+
+    [Fact]
+    public async Task A_speaker_without_a_recogniser_is_announced_when_first_heard_not_at_join()
+    {
+        var synth = new LevelSynthesizer();
+        var h = new TranslationHarness(new HarnessOptions { OriginalMixPercent = 0, NoticeSynthesizer = synth });
+        await using var _ = h;
+        h.Join("alice", "en");
+        h.Join("bob", "es"); // no Spanish recogniser in the harness: bob can never be translated
+        await TranslationHarness.WaitUntil(() => h.Translation.UnavailableReason(h["bob"]) is not null, "bob unavailable");
+        h.Tick(50);
+        Assert.Equal(0, h.Translation.NoticesQueued);
+
+        // bob talks: talk detection hears him, and alice is told she hears the original.
+        for (var i = 0; i < 50; i++)
+        {
+            h.People["bob"].Input.Frames.Enqueue(Enumerable.Range(0, 320).Select(n => (short)(8000 * Math.Sin(2 * Math.PI * 300 * n / 16000.0))).ToArray());
+        }
+        h.Tick(50);
+        await TranslationHarness.WaitUntil(() => h.Translation.NoticesQueued == 1, "notice once bob is heard");
+        Assert.Equal(["Translation is unavailable; you are hearing the original speaker."], synth.Texts);
+    }
 }
