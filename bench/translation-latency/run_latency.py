@@ -102,7 +102,7 @@ def one_run(tolk, speakers, codec, count, gap, work):
         procs = []
         for n in range(speakers):
             procs.append(baresip(work, f"spk{n}", f'<sip:speaker{n}@example.org>;outbound="sip:127.0.0.1:{udp};transport=udp";regint=0;audio_codecs={codec}',
-                                 src, 31100 + 20 * n, total + 2, "sip:5000@demo.tolk.test"))
+                                 src, 31100 + 20 * n, total + 10, "sip:5000@demo.tolk.test"))
             time.sleep(0.3)
         for p in procs: p.wait()
         time.sleep(3)
