@@ -43,8 +43,13 @@ public sealed class PocketSphinxOptions
     /// </summary>
     public IReadOnlyList<double> NarrowbandCmnInit { get; set; } = [47.0, 28.0, -25.0, 55.0, -14.5, 3.5, 18.0, -28.0, 17.0, -12.0, 3.0, 16.5, -9.0];
 
-    /// <summary>Extra decoder arguments for narrowband streams (after <see cref="TunedArguments"/>, before <see cref="ExtraArguments"/>).</summary>
-    public IList<string> NarrowbandArguments { get; } = [];
+    /// <summary>
+    /// Extra decoder arguments for narrowband streams (after <see cref="TunedArguments"/>, before
+    /// <see cref="ExtraArguments"/>). <c>-dither yes</c>: G.711 silence decodes to exact zeros and the 4–8 kHz band is
+    /// empty, so log filterbank energies hit the floor; ±1 LSB dither keeps them finite (G.711 call-path corpus,
+    /// fresh stream per clip: 17.9 % → 15.0 % WER, and "the weather is nice today" exact instead of "… at night …").
+    /// </summary>
+    public IList<string> NarrowbandArguments { get; } = ["-dither", "yes"];
 
     /// <summary>Custom vocabulary: word → CMU phone string (e.g. "tolk" → "T OW L K"), added to each decoder.</summary>
     public IDictionary<string, string> CustomWords { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
