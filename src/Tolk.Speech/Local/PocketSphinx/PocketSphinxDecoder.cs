@@ -8,17 +8,9 @@ internal sealed class PocketSphinxDecoder : IDisposable
     private IntPtr _config;
     private IntPtr _ps;
 
-    public PocketSphinxDecoder(PocketSphinxOptions options)
+    public PocketSphinxDecoder(PocketSphinxOptions options, bool narrowband = false)
     {
-        var args = new List<string>
-        {
-            "-hmm", options.AcousticModel,
-            "-lm", options.LanguageModel,
-            "-dict", options.Dictionary,
-            "-logfn", "/dev/null",
-        };
-        args.AddRange(PocketSphinxOptions.TunedArguments);
-        args.AddRange(options.ExtraArguments);
+        var args = BuildArguments(options, narrowband);
         foreach (var file in new[] { options.AcousticModel, options.LanguageModel, options.Dictionary })
         {
             if (!Path.Exists(file))
@@ -62,6 +54,48 @@ internal sealed class PocketSphinxDecoder : IDisposable
         {
             AddWord(word, phones);
         }
+    }
+
+    /// <summary>
+    /// The decoder's arguments: model files, then <see cref="PocketSphinxOptions.TunedArguments"/>, the narrowband
+    /// set when asked, then <see cref="PocketSphinxOptions.ExtraArguments"/>. A later value of the same name
+    /// replaces an earlier one (<c>cmd_ln_parse_r</c> rejects duplicates).
+    /// </summary>
+    internal static List<string> BuildArguments(PocketSphinxOptions options, bool narrowband)
+    {
+        var named = new List<KeyValuePair<string, string>>();
+        void Add(IEnumerable<string> pairs)
+        {
+            var list = pairs.ToList();
+            if (list.Count % 2 != 0)
+            {
+                throw new SpeechProviderException("pocketsphinx arguments must come as name/value pairs: " + string.Join(' ', list));
+            }
+
+            for (var i = 0; i < list.Count; i += 2)
+            {
+                var index = named.FindIndex(kv => kv.Key == list[i]);
+                if (index >= 0)
+                {
+                    named[index] = new(list[i], list[i + 1]);
+                }
+                else
+                {
+                    named.Add(new(list[i], list[i + 1]));
+                }
+            }
+        }
+
+        Add(["-hmm", options.AcousticModel, "-lm", options.LanguageModel, "-dict", options.Dictionary, "-logfn", "/dev/null"]);
+        Add(PocketSphinxOptions.TunedArguments);
+        if (narrowband)
+        {
+            Add(["-hmm", NarrowbandModel.Directory(options.AcousticModel, options.NarrowbandCmnInit)]);
+            Add(options.NarrowbandArguments);
+        }
+
+        Add(options.ExtraArguments);
+        return [.. named.SelectMany(kv => new[] { kv.Key, kv.Value })];
     }
 
     public bool InUtterance { get; private set; }

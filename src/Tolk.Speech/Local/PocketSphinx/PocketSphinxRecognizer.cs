@@ -63,8 +63,14 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer
             throw new ArgumentException("pocketsphinx streams take 16 kHz audio.", nameof(options));
         }
 
-        var decoder = new PocketSphinxDecoder(_options);
-        AddHintWords(decoder, options.HintPhrases);
-        return ValueTask.FromResult<IRecognitionStream>(new PocketSphinxStream(decoder, options, context, Name, _options.InterimEveryFrames, _time));
+        var hints = options.HintPhrases;
+        PocketSphinxDecoder Create(bool narrowband)
+        {
+            var decoder = new PocketSphinxDecoder(_options, narrowband);
+            AddHintWords(decoder, hints);
+            return decoder;
+        }
+
+        return ValueTask.FromResult<IRecognitionStream>(new PocketSphinxStream(Create, _options.Bandwidth, _options.DetectionLoudFrames, options, context, Name, _options.InterimEveryFrames, _time));
     }
 }

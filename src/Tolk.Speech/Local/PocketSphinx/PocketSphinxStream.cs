@@ -1,16 +1,24 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Tolk.Speech.Audio;
 
 namespace Tolk.Speech.Local.PocketSphinx;
 
 /// <summary>
 /// One pocketsphinx recognition stream: audio is decoded as it is pushed (on the caller's thread); an utterance
-/// starts with the first audio after a flush and ends at <see cref="FlushAsync"/>.
+/// starts with the first audio after a flush and ends at <see cref="FlushAsync"/>. With automatic bandwidth the
+/// decoder is created once the first loud frames show whether the caller is narrowband (its audio is buffered
+/// until then), because the cepstral-mean prior is fixed when a decoder is created.
 /// </summary>
 internal sealed class PocketSphinxStream : IRecognitionStream
 {
     private const double FrameSeconds = 0.01; // pocketsphinx's default frame rate is 100 frames/s
-    private readonly PocketSphinxDecoder _decoder;
+    private readonly Func<bool, PocketSphinxDecoder> _createDecoder;
+    private readonly BandwidthDetector? _detector;
+    private readonly int _detectionFrames;
+    private readonly List<short> _pending = [];
+    private PocketSphinxDecoder? _decoder;
+    private bool _inUtterance;
     private readonly RecognitionOptions _options;
     private readonly SpeechContext _context;
     private readonly string _provider;
@@ -25,9 +33,19 @@ internal sealed class PocketSphinxStream : IRecognitionStream
     private bool _completed;
     private bool _disposed;
 
-    public PocketSphinxStream(PocketSphinxDecoder decoder, RecognitionOptions options, SpeechContext context, string provider, int interimEveryFrames, TimeProvider time)
+    public PocketSphinxStream(Func<bool, PocketSphinxDecoder> createDecoder, AudioBandwidth bandwidth, int detectionFrames, RecognitionOptions options, SpeechContext context, string provider, int interimEveryFrames, TimeProvider time)
     {
-        _decoder = decoder;
+        _createDecoder = createDecoder;
+        _detectionFrames = Math.Max(1, detectionFrames);
+        if (bandwidth == AudioBandwidth.Auto)
+        {
+            _detector = new BandwidthDetector();
+        }
+        else
+        {
+            _decoder = createDecoder(bandwidth == AudioBandwidth.Narrowband);
+        }
+
         _options = options;
         _context = context;
         _provider = provider;
@@ -36,6 +54,32 @@ internal sealed class PocketSphinxStream : IRecognitionStream
     }
 
     private TimeSpan Now => SpeechAudio.Duration(_totalSamples);
+
+    /// <summary>The band the decoder was set up for, or null while it is still being detected.</summary>
+    public AudioBandwidth? Bandwidth { get; private set; }
+
+    // Creates the decoder (auto bandwidth) once enough loud audio was seen, or when forced by a flush.
+    private void EnsureDecoder(bool force)
+    {
+        if (_decoder is not null || _detector is null || (!force && _detector.LoudFrames < _detectionFrames))
+        {
+            return;
+        }
+
+        var narrow = _detector.IsNarrowband;
+        _decoder = _createDecoder(narrow);
+        Bandwidth = narrow ? AudioBandwidth.Narrowband : AudioBandwidth.Wideband;
+        if (_inUtterance)
+        {
+            _decoder.StartUtterance();
+            if (_pending.Count > 0)
+            {
+                _decoder.Process(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending));
+            }
+        }
+
+        _pending.Clear();
+    }
 
     public ValueTask PushAudioAsync(ReadOnlyMemory<short> samples, CancellationToken cancellationToken = default)
     {
@@ -52,19 +96,30 @@ internal sealed class PocketSphinxStream : IRecognitionStream
                 return ValueTask.CompletedTask;
             }
 
-            if (!_decoder.InUtterance)
+            if (!_inUtterance)
             {
-                _decoder.StartUtterance();
+                _inUtterance = true;
+                _decoder?.StartUtterance();
                 _utteranceStartSample = _totalSamples;
                 _samplesSinceInterim = 0;
                 _lastInterim = string.Empty;
                 _events.Writer.TryWrite(new SpeechStartedEvent(Now));
             }
 
-            _decoder.Process(samples.Span);
+            if (_decoder is null)
+            {
+                _pending.AddRange(samples.Span);
+                _detector!.Add(samples.Span);
+                EnsureDecoder(force: false);
+            }
+            else
+            {
+                _decoder.Process(samples.Span);
+            }
+
             _totalSamples += samples.Length;
             _samplesSinceInterim += samples.Length;
-            if (_options.InterimResults && _samplesSinceInterim >= _interimEverySamples)
+            if (_decoder is not null && _options.InterimResults && _samplesSinceInterim >= _interimEverySamples)
             {
                 _samplesSinceInterim = 0;
                 var hyp = _decoder.Hypothesis();
@@ -117,8 +172,24 @@ internal sealed class PocketSphinxStream : IRecognitionStream
 
     private void EndUtterance()
     {
-        if (!_decoder.InUtterance)
+        if (!_inUtterance)
         {
+            return;
+        }
+
+        _inUtterance = false;
+        if (_decoder is null && _detector is { LoudFrames: > 0 })
+        {
+            EnsureDecoder(force: true);
+        }
+
+        if (_decoder is null)
+        {
+            // Only silence so far: nothing to decode, and no evidence for choosing the band yet.
+            _pending.Clear();
+            _events.Writer.TryWrite(new SpeechEndedEvent(Now));
+            var quiet = (_totalSamples - _utteranceStartSample) / (double)SpeechAudio.SampleRate;
+            _events.Writer.TryWrite(new UsageEvent(Now, new SpeechUsage(_context, _provider, SpeechUsageKind.Recognition, quiet, 0, _time.GetUtcNow())));
             return;
         }
 
@@ -171,7 +242,7 @@ internal sealed class PocketSphinxStream : IRecognitionStream
 
             _disposed = true;
             _events.Writer.TryComplete();
-            _decoder.Dispose();
+            _decoder?.Dispose();
         }
 
         return ValueTask.CompletedTask;
