@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Tolk.Api.Infrastructure;
 using Tolk.Api.Live;
 using Tolk.Data;
+using Tolk.Data.Directory;
 using Tolk.Data.Entities;
 using Tolk.Data.Security;
 
@@ -37,13 +38,16 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
+    private readonly ConcurrentDictionary<Guid, (long Stamp, List<Webhook> Hooks)> _hooks = new();
+    private readonly TenantDirectory? _directory;
     private long _dropped;
     private long _events;
 
     /// <summary>Creates the dispatcher.</summary>
     public WebhookDispatcher(IServiceScopeFactory scopes, SecretProtector secrets, WebhookOptions options, TimeProvider time, ILogger<WebhookDispatcher> logger,
-        ApiMetrics? metrics = null)
+        ApiMetrics? metrics = null, TenantDirectory? directory = null)
     {
+        _directory = directory;
         _metrics = metrics;
         _scopes = scopes;
         _secrets = secrets;
@@ -124,13 +128,18 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private async Task FanOutAsync(WebhookEvent e, CancellationToken ct)
     {
         List<(Webhook Hook, long DeliveryId)> targets = [];
+        var subscribed = (await HooksOfAsync(e.TenantId, ct)).Where(h => IsSubscribed(h.Events, e.Type)).ToList();
+        if (subscribed.Count == 0)
+        {
+            // Most events of most tenants have no subscriber: no database work for them.
+            return;
+        }
         await using (var scope = _scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
-            var hooks = await db.Webhooks.AsNoTracking().Where(w => w.TenantId == e.TenantId && !w.Disabled).ToListAsync(ct);
             var now = _time.GetUtcNow().UtcDateTime;
             var rows = new List<(Webhook, WebhookDelivery)>();
-            foreach (var hook in hooks.Where(h => IsSubscribed(h.Events, e.Type)))
+            foreach (var hook in subscribed)
             {
                 var row = new WebhookDelivery { TenantId = e.TenantId, WebhookId = hook.Id, EventId = e.Id, Event = e.Type, CreatedUtc = now };
                 db.WebhookDeliveries.Add(row);
@@ -160,6 +169,27 @@ public sealed partial class WebhookDispatcher : BackgroundService
             _inFlight.TryAdd(task, 0);
             _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
         }
+    }
+
+    /// <summary>
+    /// The tenant's enabled webhooks, cached until the next configuration save (every call start and end is an
+    /// event: one query each would cost more than the call's signalling).
+    /// </summary>
+    private async Task<List<Webhook>> HooksOfAsync(Guid tenantId, CancellationToken ct)
+    {
+        var stamp = _directory?.ChangeCount;
+        if (stamp is { } current && _hooks.TryGetValue(tenantId, out var cached) && cached.Stamp == current)
+        {
+            return cached.Hooks;
+        }
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
+        var hooks = await db.Webhooks.AsNoTracking().Where(w => w.TenantId == tenantId && !w.Disabled).ToListAsync(ct);
+        if (stamp is { } loadedAt)
+        {
+            _hooks[tenantId] = (loadedAt, hooks);
+        }
+        return hooks;
     }
 
     private async Task DeliverAsync(Webhook hook, long deliveryId, WebhookEvent e, byte[] body, CancellationToken ct)

@@ -31,6 +31,12 @@ public sealed partial class TenantDirectory : ITenantDirectory, IDataChangeSink
     /// <inheritdoc />
     public long Generation => Interlocked.Read(ref _generation);
 
+    /// <summary>
+    /// Counts saves of configuration (not usage, transcripts or deliveries), raised synchronously when a save
+    /// commits: a cache stamped with it is stale as soon as it differs, before the snapshot has reloaded.
+    /// </summary>
+    public long ChangeCount => Interlocked.Read(ref _changeCount);
+
     /// <inheritdoc />
     public TenantEntry? FindTenantByDomain(string domain) =>
         Current.TenantsByDomain.GetValueOrDefault(domain.TrimEnd('.'));
