@@ -12,7 +12,7 @@ rate=${2:-200}
 seconds=${3:-20}
 calls=$((rate * seconds))
 work=$(mktemp -d)
-# KEEP=1 keeps the work directory (server.log, SIPp stat.csv and error log) and prints its path.
+# WARMUP=SECONDS runs the same load first, unmeasured. KEEP=1 keeps the work directory (server.log, SIPp stat.csv and error log) and prints its path.
 trap 'kill $server 2>/dev/null || true; if [ -n "${KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi' EXIT
 
 [ -n "${SKIP_BUILD:-}" ] || dotnet build src/Tolk.Server -c Release -v q -nologo >/dev/null
@@ -24,11 +24,17 @@ TOLK_Translation__Enabled=false TOLK_Sip__RateLimitEnabled=false TOLK_Demo__Pass
 server=$!
 for _ in $(seq 100); do grep -q "Application started" "$work/server.log" 2>/dev/null && break; sleep 0.2; done
 
-cpu_before=$(awk '{print $14 + $15}' /proc/$server/stat)
 t=u1; [ "$transport" = tcp ] && t=t1
+sed -e "s|<pause milliseconds=\"500\"/>|<pause milliseconds=\"${PAUSE_MS:-500}\"/>|" -e "s|{{DOMAIN}}|demo.tolk.test|g" tests/Tolk.EndToEnd/Scenarios/invite_ack_bye.xml > "$work/scenario.xml"
+if [ "${WARMUP:-0}" -gt 0 ]; then
+  # A fresh server spends its first seconds JIT-compiling: warm it with the same load, unmeasured.
+  ( cd "$work" && sipp 127.0.0.1:$port -sf scenario.xml -s 5000 -t $t -i 127.0.0.1 -p $((port + 3)) -r "$rate" -m $((rate * WARMUP)) \
+      -l $((rate * 2)) -nostdin -timeout $((WARMUP + 30))s >/dev/null 2>&1 ) || true
+  sleep 2
+fi
+cpu_before=$(awk '{print $14 + $15}' /proc/$server/stat)
 # PAUSE_MS (default 500, as the scenario) is the time between ACK and BYE: with 500 ms about
 # RATE/2 calls (RTP ports, mixer participants) are up at any moment; 0 matches the Kamailio anchor.
-sed -e "s|<pause milliseconds=\"500\"/>|<pause milliseconds=\"${PAUSE_MS:-500}\"/>|" -e "s|{{DOMAIN}}|demo.tolk.test|g" tests/Tolk.EndToEnd/Scenarios/invite_ack_bye.xml > "$work/scenario.xml"
 ( cd "$work" && sipp 127.0.0.1:$port -sf scenario.xml -s 5000 \
     -t $t -i 127.0.0.1 -p $((port + 2)) -r "$rate" -m "$calls" -l $((rate * 2)) -nostdin \
     -trace_stat -stf stat.csv -fd 1 -trace_err -error_file errors.log -timeout $((seconds + 60))s >/dev/null 2>&1 ) || true
