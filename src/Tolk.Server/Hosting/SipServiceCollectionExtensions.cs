@@ -121,6 +121,7 @@ public static class SipServiceCollectionExtensions
         transport.RateLimit.Enabled = sip.RateLimitEnabled;
         transport.RateLimit.PermitsPerSecond = sip.RateLimitPerSecond;
         transport.RateLimit.Burst = sip.RateLimitBurst;
+        transport.UdpReceiveBufferBytes = sip.UdpReceiveBufferBytes;
 
         if (sip.Tls.Count > 0)
         {

@@ -65,6 +65,9 @@ public sealed class TolkServerOptions
 
         public bool RateLimitEnabled { get; set; } = true;
 
+        /// <summary>Kernel receive buffer asked for each UDP listener (capped by net.core.rmem_max).</summary>
+        public int UdpReceiveBufferBytes { get; set; } = 8 * 1024 * 1024;
+
         /// <summary>
         /// Digest algorithms challenged with, in order of preference (RFC 8760 §2.4). SHA-256 alone is
         /// the strongest; some deployed clients abort on any challenge that is not MD5, so the default
