@@ -29,21 +29,8 @@ public sealed class ConferenceChurnTests
     [InlineData("G722/8000", 9, true)]
     public async Task Fast_join_leave_churn_is_safe_and_leaves_no_participant(string rtpmap, int pt, bool srtp)
     {
-        await using var clock = new MixerClock(TimeProvider.System);
-        await using var rooms = new ConferenceRooms(clock);
-        var provider = new ConferenceMediaProvider(rooms, new RtpPortAllocator(PortBase, PortBase + PortCount - 1), TimeProvider.System);
-        var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);
-        var room = new RoomInfo(Guid.NewGuid(), "5000", "R");
+        await using var conference = new FlatOutConference(PortBase, PortBase + PortCount - 1);
         using var stop = new CancellationTokenSource();
-        var ticks = 0L;
-        var ticker = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                clock.TickNow();
-                Interlocked.Increment(ref ticks);
-            }
-        });
 
         using var phone = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         phone.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -59,11 +46,8 @@ public sealed class ConferenceChurnTests
             var random = new Random(w);
             while (Running())
             {
-                var call = new CallSession(tenant, room, $"sip:c{w}@t.test", null, new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5070)), DateTimeOffset.UtcNow)
-                {
-                    MediaAddress = IPAddress.Loopback,
-                };
-                var result = await provider.AcceptOfferAsync(call, Offer(phonePort, rtpmap, pt, srtp), CancellationToken.None);
+                var call = conference.NewCall($"sip:c{w}@t.test");
+                var result = await conference.Provider.AcceptOfferAsync(call, Offer(phonePort, rtpmap, pt, srtp), CancellationToken.None);
                 Assert.True(result.IsAccepted, result.Reason);
                 var media = result.Media!;
                 switch (random.Next(4))
@@ -92,11 +76,12 @@ public sealed class ConferenceChurnTests
         // Let any straggling tick, timer or receive that still holds a released pipeline run.
         await Task.Delay(200);
         await stop.CancelAsync();
-        await Task.WhenAll(ticker, spray);
+        await spray;
+        await conference.StopTickingAsync();
 
         Assert.True(calls > 30, $"only {calls} calls");
-        Assert.True(Interlocked.Read(ref ticks) > 100);
-        Assert.Equal(0, rooms.RoomCount);
+        Assert.True(conference.Ticks > 100);
+        Assert.Equal(0, conference.Rooms.RoomCount);
     }
 
     private static SdpSessionDescription Offer(int port, string rtpmap, int pt, bool srtp)

@@ -20,21 +20,7 @@ public sealed class ConferenceTeardownTests
     [InlineData("G722/8000", 9)]
     public async Task Hanging_up_while_the_mixer_ticks_is_safe(string rtpmap, int pt)
     {
-        await using var clock = new MixerClock(TimeProvider.System);
-        await using var rooms = new ConferenceRooms(clock);
-        var provider = new ConferenceMediaProvider(rooms, new RtpPortAllocator(43000, 43999), TimeProvider.System);
-        var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);
-        var room = new RoomInfo(Guid.NewGuid(), "5000", "R");
-        using var stop = new CancellationTokenSource();
-        var ticks = 0L;
-        var ticker = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                clock.TickNow();
-                Interlocked.Increment(ref ticks);
-            }
-        });
+        await using var conference = new FlatOutConference(43000, 43999);
 
         using var phone = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         phone.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -42,14 +28,11 @@ public sealed class ConferenceTeardownTests
         var others = new List<ICallMedia>();
         for (var i = 0; i < 40; i++)
         {
-            var call = new CallSession(tenant, room, $"sip:c{i}@t.test", null, new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5070)), DateTimeOffset.UtcNow)
-            {
-                MediaAddress = IPAddress.Loopback,
-            };
+            var call = conference.NewCall($"sip:c{i}@t.test");
             Assert.True(SdpSessionDescription.TryParse(
                 "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
                 $"m=audio {phonePort} RTP/AVP {pt}\r\na=rtpmap:{pt} {rtpmap}\r\n", out var offer, out var error), error);
-            var result = await provider.AcceptOfferAsync(call, offer!, CancellationToken.None);
+            var result = await conference.Provider.AcceptOfferAsync(call, offer!, CancellationToken.None);
             Assert.True(result.IsAccepted, result.Reason);
             result.Media!.Start();
             if (i % 4 == 0)
@@ -66,9 +49,8 @@ public sealed class ConferenceTeardownTests
         {
             await m.DisposeAsync();
         }
-        await stop.CancelAsync();
-        await ticker;
-        Assert.True(Interlocked.Read(ref ticks) > 40);
-        Assert.Equal(0, rooms.RoomCount);
+        await conference.StopTickingAsync();
+        Assert.True(conference.Ticks > 40);
+        Assert.Equal(0, conference.Rooms.RoomCount);
     }
 }
