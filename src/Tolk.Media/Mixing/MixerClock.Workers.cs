@@ -175,9 +175,12 @@ public sealed partial class MixerClock
             (_workers ??= new WorkerSet(this, workers - 1)).Wake(helpers);
         }
         Drain();
-        if (Volatile.Read(ref _remaining) != 0)
+        // A worker that finished the previous stage's last item can Set the event late, after the Reset above;
+        // so the count decides, and a wake-up only re-checks it (the decrement always precedes its Set).
+        while (Volatile.Read(ref _remaining) != 0)
         {
             _stageDone.Wait();
+            _stageDone.Reset();
         }
     }
 

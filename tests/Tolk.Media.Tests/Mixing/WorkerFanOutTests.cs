@@ -89,6 +89,32 @@ public class WorkerFanOutTests
         Assert.All(otherThreads, s => Assert.Equal(1, s.Writes));
     }
 
+    [Fact]
+    public void Every_listener_of_a_tick_is_served_before_the_tick_returns()
+    {
+        // Stages end on the count of finished items, never on a wake-up left over from the previous stage.
+        var clock = new MixerClock(new ManualTimeProvider(), new MixerClockOptions { Workers = 2, ParallelMinParticipants = 1 });
+        var room = clock.CreateRoom("r", new MixerRoomOptions { JoinLeaveTones = false, GateOnTalkDetection = false });
+        var sinks = new ThreadSink[40];
+        for (int i = 0; i < sinks.Length; i++)
+        {
+            sinks[i] = new ThreadSink();
+            room.AddParticipant($"p{i}", i < 3 ? SignalSource.Tone(300 + (100 * i), 4000) : SignalSource.Constant(0), sinks[i]);
+        }
+        for (int t = 1; t <= 5000; t++)
+        {
+            clock.TickNow();
+            for (int i = 0; i < sinks.Length; i++)
+            {
+                if (Volatile.Read(ref sinks[i].Writes) != t)
+                {
+                    Assert.Fail($"tick {t}: listener {i} had {sinks[i].Writes} deliveries when the tick returned");
+                }
+            }
+        }
+        clock.Dispose();
+    }
+
     private sealed class ThreadSink : IAudioFrameSink
     {
         public volatile int ThreadId;
