@@ -11,5 +11,10 @@ if (args is ["speech-latency", .. var rest])
     return await Tolk.Bench.Speech.SpeechLatencyDriver.RunAsync(rest);
 }
 
+if (args is ["asr-tuning", .. var asrArgs])
+{
+    return await Tolk.Bench.Speech.AsrTuningDriver.RunAsync(asrArgs);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -1,4 +1,5 @@
 using Tolk.Speech.Local.PocketSphinx;
+using Tolk.Speech.Text;
 using Tolk.Speech.Tests.Support;
 using Xunit.Abstractions;
 
@@ -87,7 +88,7 @@ public sealed class AsrConformanceTests(ITestOutputHelper output)
         int errors = 0, words = 0;
         for (var i = 0; i < clips.Count; i++)
         {
-            var (e, n) = Wer.Count(clips[i], hyps[i]);
+            var (e, n) = WordErrorRate.Count(clips[i], hyps[i]);
             errors += e;
             words += n;
         }

@@ -113,6 +113,114 @@ public sealed class TranslationPipelineTests(ApertiumFixture apertium, ITestOutp
         Assert.Equal(VoiceGender.Female, voice!.Gender);
     }
 
+    // A flite clip without its leading and trailing silence, so a test controls the pauses exactly.
+    private static short[] Trimmed(int sentence, string voice)
+    {
+        var s = SpeechCorpus.Load(SpeechCorpus.Wide(sentence, voice));
+        var first = Array.FindIndex(s, x => Math.Abs((int)x) > 300);
+        var last = Array.FindLastIndex(s, x => Math.Abs((int)x) > 300);
+        return s[first..(last + 1)];
+    }
+
+    [Fact]
+    public async Task A_short_pause_inside_a_phrase_ends_it_only_provisionally_and_the_phrase_goes_on_as_one()
+    {
+        // 300 ms between the two sentences: past the provisional end (200 ms), short of the end (400 ms).
+        var pause = new short[SpeechAudio.SampleRate * 3 / 10];
+        var tail = new short[SpeechAudio.SampleRate];
+        var translator = new SignallingTranslator(apertium.Translator);
+        var events = await RunAsync(Engines(translator: translator), [.. tail[..8000], .. Trimmed(0, "rms"), .. pause, .. Trimmed(5, "rms"), .. tail]);
+        var t = Assert.Single(events.OfType<TranscriptEntry>());
+        output.WriteLine($"#{t.PhraseId} '{t.Text}' → '{t.Translations.GetValueOrDefault("es")}'");
+        Assert.Equal(1, t.PhraseId);
+        Assert.Contains("weather", t.Text, StringComparison.Ordinal);
+        Assert.Contains("help", t.Text, StringComparison.Ordinal);
+        Assert.Contains("tiempo", t.Translations["es"], StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("gracias", t.Translations["es"], StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(t.Words.Select(w => w.Start).Order(), t.Words.Select(w => w.Start));
+
+        // Only the whole phrase was voiced: the speculative translation of its first half was dropped unheard.
+        var audio = events.OfType<TranslatedAudio>().ToList();
+        Assert.Single(audio, a => a.IsFirst);
+        Assert.All(audio, a => Assert.Equal(1, a.PhraseId));
+        Assert.Single(events.OfType<StageLatency>(), l => l.Stage == PipelineStage.Recognition);
+        Assert.DoesNotContain(events, e => e is TranslationUnavailable);
+        // The first half was translated speculatively at the pause, then the whole phrase (in chunks of at most 10 words).
+        output.WriteLine(string.Join(" | ", translator.Requests));
+        Assert.Equal(t.Text, string.Join(' ', translator.Requests.Skip(1)));
+        var firstRequest = await translator.FirstCall;
+        Assert.Contains("weather", firstRequest, StringComparison.Ordinal);
+        Assert.DoesNotContain("help", firstRequest, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Translation_starts_at_the_provisional_end_and_its_audio_waits_for_the_confirmation()
+    {
+        var translator = new SignallingTranslator(apertium.Translator);
+        await using var pipeline = await TranslationPipeline.StartAsync(Engines(translator: translator), new TranslationPipelineOptions { SourceLanguage = "en", TargetLanguages = ["es"] });
+        var events = new List<PipelineEvent>();
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var e in pipeline.ReadEventsAsync())
+            {
+                lock (events)
+                {
+                    events.Add(e);
+                }
+            }
+        });
+        async Task PushAsync(short[] audio)
+        {
+            for (var o = 0; o + SpeechAudio.FrameSamples <= audio.Length; o += SpeechAudio.FrameSamples)
+            {
+                await pipeline.PushFrameAsync(audio.AsMemory(o, SpeechAudio.FrameSamples));
+            }
+        }
+
+        // The phrase and 300 ms of silence: the end is not confirmed yet, but translation is already under way.
+        await PushAsync([.. new short[8000], .. Trimmed(0, "slt"), .. new short[SpeechAudio.SampleRate * 3 / 10]]);
+        var request = await translator.FirstCall.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("weather", request, StringComparison.Ordinal);
+        await Task.Delay(500); // time for synthesis to produce audio, which must be held back
+        lock (events)
+        {
+            Assert.DoesNotContain(events, e => e is TranslatedAudio or TranscriptEntry);
+        }
+
+        // The pause reaches the end silence: the held audio is released as phrase 1.
+        await PushAsync(new short[SpeechAudio.SampleRate]);
+        await pipeline.CompleteAsync();
+        await reader;
+        Assert.Contains(events, e => e is TranslatedAudio { PhraseId: 1, IsFirst: true });
+        var t = Assert.Single(events.OfType<TranscriptEntry>());
+        Assert.Contains("tiempo", t.Translations["es"], StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, translator.Calls);
+    }
+
+    /// <summary>Passes through to a real translator and reports its first request.</summary>
+    private sealed class SignallingTranslator(ITranslator inner) : ITranslator
+    {
+        private readonly TaskCompletionSource<string> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _requests = new();
+
+        public Task<string> FirstCall => _first.Task;
+
+        public int Calls => _requests.Count;
+
+        public IReadOnlyCollection<string> Requests => _requests;
+
+        public string Name => inner.Name;
+
+        public TranslatorCapabilities Capabilities => inner.Capabilities;
+
+        public ValueTask<TranslationResult> TranslateAsync(string text, string source, string target, SpeechContext context, CancellationToken cancellationToken = default)
+        {
+            _requests.Enqueue(text);
+            _first.TrySetResult(text);
+            return inner.TranslateAsync(text, source, target, context, cancellationToken);
+        }
+    }
+
     public static TheoryData<string> Faults => ["translator-throws", "translator-hangs", "translator-garbage", "synthesizer-hangs", "recognizer-crashes"];
 
     [Theory]

@@ -63,9 +63,9 @@ public sealed class VadAndEmotionTests(ITestOutputHelper output)
     [Fact]
     public void Endpointer_ends_a_phrase_after_the_configured_silence_and_chunks_long_speech()
     {
-        List<(int Frame, EndpointEvent Event)> Run(float[] pattern)
+        List<(int Frame, EndpointEvent Event)> Run(float[] pattern, int tentativeMs = 400)
         {
-            var ep = new Endpointer(new EndpointerOptions { EndSilence = TimeSpan.FromMilliseconds(400), SoftMaxPhrase = TimeSpan.FromSeconds(2), ChunkSilence = TimeSpan.FromMilliseconds(100) });
+            var ep = new Endpointer(new EndpointerOptions { EndSilence = TimeSpan.FromMilliseconds(400), TentativeSilence = TimeSpan.FromMilliseconds(tentativeMs), SoftMaxPhrase = TimeSpan.FromSeconds(2), ChunkSilence = TimeSpan.FromMilliseconds(100) });
             var list = new List<(int, EndpointEvent)>();
             for (var i = 0; i < pattern.Length; i++)
             {
@@ -83,10 +83,20 @@ public sealed class VadAndEmotionTests(ITestOutputHelper output)
         var shortPhrase = Run([.. Enumerable.Repeat(1f, 30), .. Enumerable.Repeat(0f, 10), .. Enumerable.Repeat(1f, 20), .. Enumerable.Repeat(0f, 30)]);
         Assert.Equal([(4, EndpointEvent.PhraseStarted), (60 + 19, EndpointEvent.PhraseEnded)], shortPhrase);
 
+        // With a 200 ms provisional end: the inner pause closes the phrase provisionally and speech resumes it; the final
+        // pause closes it provisionally after 10 frames and confirms it after 20.
+        var provisional = Run([.. Enumerable.Repeat(1f, 30), .. Enumerable.Repeat(0f, 10), .. Enumerable.Repeat(1f, 20), .. Enumerable.Repeat(0f, 30)], tentativeMs: 200);
+        Assert.Equal(
+            [(4, EndpointEvent.PhraseStarted), (39, EndpointEvent.PhraseTentativelyEnded), (40, EndpointEvent.PhraseResumed), (69, EndpointEvent.PhraseTentativelyEnded), (79, EndpointEvent.PhraseEnded)],
+            provisional);
+
         // Long speech: after the 2 s soft maximum a 100 ms pause already cuts it; continuous speech is cut at the hard maximum.
         var longPhrase = Run([.. Enumerable.Repeat(1f, 120), .. Enumerable.Repeat(0f, 10), .. Enumerable.Repeat(1f, 700)]);
         Assert.Equal((120 + 4, EndpointEvent.PhraseChunked), longPhrase[1]);
         Assert.Contains(longPhrase, e => e.Event == EndpointEvent.PhraseChunked && e.Frame > 700);
+
+        // Past the soft maximum the chunking pause (100 ms) comes first; no provisional end is taken there.
+        Assert.DoesNotContain(Run([.. Enumerable.Repeat(1f, 120), .. Enumerable.Repeat(0f, 30)], tentativeMs: 200), e => e.Event == EndpointEvent.PhraseTentativelyEnded);
     }
 
     [Fact]

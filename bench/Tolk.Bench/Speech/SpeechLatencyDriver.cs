@@ -19,7 +19,7 @@ namespace Tolk.Bench.Speech;
 /// </summary>
 public static class SpeechLatencyDriver
 {
-    private static readonly string[] s_sentences =
+    internal static readonly string[] Sentences =
     [
         "the weather is nice today", "i would like to book a meeting for tomorrow morning", "please send me the report by friday",
         "we need to discuss the budget for next year", "can you hear me clearly", "thank you very much for your help",
@@ -41,9 +41,9 @@ public static class SpeechLatencyDriver
         var clips = new List<(string Text, short[] Audio)>();
         for (var i = 0; i < phrases; i++)
         {
-            var text = s_sentences[i % s_sentences.Length];
+            var text = Sentences[i % Sentences.Length];
             var path = Path.Combine(dir, $"p{i}.wav");
-            using (var p = Process.Start(new ProcessStartInfo("flite") { ArgumentList = { "-voice", s_voices[(i / s_sentences.Length) % s_voices.Length], "-t", text, "-o", path } })!)
+            using (var p = Process.Start(new ProcessStartInfo("flite") { ArgumentList = { "-voice", s_voices[(i / Sentences.Length) % s_voices.Length], "-t", text, "-o", path } })!)
             {
                 await p.WaitForExitAsync();
             }
@@ -83,7 +83,7 @@ public static class SpeechLatencyDriver
         });
 
         var silence = new short[SpeechAudio.SampleRate * 3 / 4];
-        var cpu0 = CpuSeconds();
+        var cpu0 = ProcessCpu.Seconds();
         var wall = Stopwatch.StartNew();
         double audioSeconds = 0;
         foreach (var (_, audio) in clips)
@@ -101,12 +101,12 @@ public static class SpeechLatencyDriver
 
         await pipeline.CompleteAsync();
         await reader;
-        var cpu = CpuSeconds() - cpu0;
+        var cpu = ProcessCpu.Seconds() - cpu0;
         Console.WriteLine($"Phrases: {phrases}, transcripts: {transcripts}, audio {audioSeconds:F1} s, wall {wall.Elapsed.TotalSeconds:F1} s");
         Console.WriteLine("Stage                  n     p50 ms   p95 ms");
         foreach (var (stage, values) in latencies.OrderBy(kv => kv.Key))
         {
-            Console.WriteLine($"{stage,-20} {values.Count,4} {Percentile(values, 0.5),9:F0} {Percentile(values, 0.95),8:F0}");
+            Console.WriteLine($"{stage,-20} {values.Count,4} {ProcessCpu.Percentile(values, 0.5),9:F0} {ProcessCpu.Percentile(values, 0.95),8:F0}");
         }
 
         Console.WriteLine($"CPU per translated speaker (this process + exited children): {cpu / audioSeconds:F3} CPU-seconds per second of speech " +
@@ -125,7 +125,7 @@ public static class SpeechLatencyDriver
             }
         });
         var sw = Stopwatch.StartNew();
-        var cpu0 = CpuSeconds();
+        var cpu0 = ProcessCpu.Seconds();
         double seconds = 0;
         foreach (var (_, audio) in clips)
         {
@@ -140,21 +140,7 @@ public static class SpeechLatencyDriver
 
         await stream.CompleteAsync();
         await drain;
-        Console.WriteLine($"pocketsphinx: {seconds:F1} s of audio decoded in {sw.Elapsed.TotalSeconds:F1} s wall, {CpuSeconds() - cpu0:F1} CPU-s: " +
-            $"RTF {sw.Elapsed.TotalSeconds / seconds:F2} (wall), {(CpuSeconds() - cpu0) / seconds:F2} (CPU)");
-    }
-
-    private static double CpuSeconds()
-    {
-        // /proc/self/stat fields 14–17: utime, stime, cutime, cstime in clock ticks (100 Hz on Linux).
-        var fields = File.ReadAllText("/proc/self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)
-            + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture)) / 100.0;
-    }
-
-    private static double Percentile(List<double> values, double p)
-    {
-        var s = values.Order().ToArray();
-        return s.Length == 0 ? double.NaN : s[Math.Min(s.Length - 1, (int)Math.Ceiling(p * s.Length) - 1)];
+        Console.WriteLine($"pocketsphinx: {seconds:F1} s of audio decoded in {sw.Elapsed.TotalSeconds:F1} s wall, {ProcessCpu.Seconds() - cpu0:F1} CPU-s: " +
+            $"RTF {sw.Elapsed.TotalSeconds / seconds:F2} (wall), {(ProcessCpu.Seconds() - cpu0) / seconds:F2} (CPU)");
     }
 }

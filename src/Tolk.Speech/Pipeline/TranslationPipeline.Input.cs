@@ -4,7 +4,21 @@ namespace Tolk.Speech.Pipeline;
 
 public sealed partial class TranslationPipeline
 {
-    private sealed record PhraseJob(long Id, short[] Audio, DateTimeOffset Start, DateTimeOffset EndpointAt, TimeSpan TrailingSilence, Task<FinalResultEvent?> Recognition, RecognitionSession? Session);
+    /// <summary>
+    /// A closed phrase (or, after a provisional end, the part of it said so far). <see cref="Confirmed"/> says whether
+    /// it stands: true at once for a confirmed end; for a provisional one, true when the pause reaches the end
+    /// silence, false when speech resumed — then the next job continues it (<see cref="Prefix"/>, same id).
+    /// </summary>
+    private sealed record PhraseJob(long Id, short[] Audio, DateTimeOffset Start, DateTimeOffset EndpointAt, TimeSpan TrailingSilence, Task<FinalResultEvent?> Recognition, RecognitionSession? Session, PhraseJob? Prefix, TaskCompletionSource<bool> Confirmation)
+    {
+        public Task<bool> Confirmed => Confirmation.Task;
+
+        /// <summary>The phrase's audio from its first part on.</summary>
+        public short[] AllAudio => Prefix is null ? Audio : [.. Prefix.AllAudio, .. Audio];
+    }
+
+    private PhraseJob? _provisional;
+    private PhraseJob? _continuing;
 
     // Frame loop: VAD → endpointing → audio into the recogniser; a closed phrase becomes a PhraseJob.
     private async Task InputLoopAsync(CancellationToken cancellationToken)
@@ -32,31 +46,48 @@ public sealed partial class TranslationPipeline
                         _phraseStart = _time.GetUtcNow();
                         _phraseAudio = [];
                         await EnsureRecognitionAsync(cancellationToken).ConfigureAwait(false);
-                        foreach (var f in _preRoll)
-                        {
-                            await FeedAsync(f, cancellationToken).ConfigureAwait(false);
-                        }
-
-                        _preRoll.Clear();
+                        await FeedPreRollAsync(cancellationToken).ConfigureAwait(false);
                         await FeedAsync(frame, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
-                        _preRoll.Enqueue(frame);
-                        while (_preRoll.Count > _preRollFrames)
-                        {
-                            _preRoll.Dequeue();
-                        }
+                        KeepInPreRoll(frame);
                     }
 
                     continue;
+                }
+
+                switch (decision)
+                {
+                    case EndpointEvent.PhraseTentativelyEnded:
+                        await FeedAsync(frame, cancellationToken).ConfigureAwait(false);
+                        await ClosePhraseAsync(_options.Endpointing.TentativeSilence, provisional: true, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    case EndpointEvent.PhraseResumed:
+                        // The pause was inside the phrase: what was recognised so far becomes the start of the next part.
+                        _continuing = _provisional;
+                        _provisional = null;
+                        _continuing?.Confirmation.TrySetResult(false);
+                        _phraseAudio = [];
+                        await EnsureRecognitionAsync(cancellationToken).ConfigureAwait(false);
+                        await FeedPreRollAsync(cancellationToken).ConfigureAwait(false);
+                        await FeedAsync(frame, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    case EndpointEvent.PhraseEnded when _provisional is not null:
+                        _provisional.Confirmation.TrySetResult(true);
+                        _provisional = null;
+                        continue;
+                    case EndpointEvent.None when _endpointer.Tentative:
+                        // Pause after a provisional end: kept aside, fed only if speech resumes.
+                        KeepInPreRoll(frame);
+                        continue;
                 }
 
                 await FeedAsync(frame, cancellationToken).ConfigureAwait(false);
                 if (decision is EndpointEvent.PhraseEnded or EndpointEvent.PhraseChunked)
                 {
                     var silence = decision == EndpointEvent.PhraseEnded ? _options.Endpointing.EndSilence : TimeSpan.Zero;
-                    await ClosePhraseAsync(silence, cancellationToken).ConfigureAwait(false);
+                    await ClosePhraseAsync(silence, provisional: false, cancellationToken).ConfigureAwait(false);
                     if (decision == EndpointEvent.PhraseChunked && _endpointer.InPhrase)
                     {
                         _phraseStart = _time.GetUtcNow();
@@ -65,9 +96,11 @@ public sealed partial class TranslationPipeline
                 }
             }
 
+            _provisional?.Confirmation.TrySetResult(true);
+            _provisional = null;
             if (_phraseAudio is not null)
             {
-                await ClosePhraseAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                await ClosePhraseAsync(TimeSpan.Zero, provisional: false, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -75,6 +108,7 @@ public sealed partial class TranslationPipeline
         }
         finally
         {
+            _provisional?.Confirmation.TrySetResult(false);
             _phrases.Writer.TryComplete();
         }
     }
@@ -104,6 +138,25 @@ public sealed partial class TranslationPipeline
         }
     }
 
+    private void KeepInPreRoll(short[] frame)
+    {
+        _preRoll.Enqueue(frame);
+        while (_preRoll.Count > _preRollFrames)
+        {
+            _preRoll.Dequeue();
+        }
+    }
+
+    private async Task FeedPreRollAsync(CancellationToken cancellationToken)
+    {
+        foreach (var f in _preRoll)
+        {
+            await FeedAsync(f, cancellationToken).ConfigureAwait(false);
+        }
+
+        _preRoll.Clear();
+    }
+
     private async Task FeedAsync(short[] frame, CancellationToken cancellationToken)
     {
         _phraseAudio?.AddRange(frame);
@@ -122,16 +175,30 @@ public sealed partial class TranslationPipeline
         }
     }
 
-    private async Task ClosePhraseAsync(TimeSpan trailingSilence, CancellationToken cancellationToken)
+    private async Task ClosePhraseAsync(TimeSpan trailingSilence, bool provisional, CancellationToken cancellationToken)
     {
         var audio = _phraseAudio?.ToArray() ?? [];
         _phraseAudio = null;
-        var id = ++_nextPhraseId;
+        var prefix = _continuing;
+        _continuing = null;
+        var id = prefix?.Id ?? ++_nextPhraseId;
         // Taken before the flush: a synchronous engine finishes decoding inside FlushAsync.
         var endpointAt = _time.GetUtcNow();
         var session = _recognition;
         var result = session?.FlushAsync(cancellationToken)
             ?? Task.FromException<FinalResultEvent?>(new SpeechProviderException("No recogniser is running."));
-        await _phrases.Writer.WriteAsync(new PhraseJob(id, audio, _phraseStart, endpointAt, trailingSilence, result, session), cancellationToken).ConfigureAwait(false);
+        var confirmation = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!provisional)
+        {
+            confirmation.SetResult(true);
+        }
+
+        var job = new PhraseJob(id, audio, prefix?.Start ?? _phraseStart, endpointAt, trailingSilence, result, session, prefix, confirmation);
+        if (provisional)
+        {
+            _provisional = job;
+        }
+
+        await _phrases.Writer.WriteAsync(job, cancellationToken).ConfigureAwait(false);
     }
 }

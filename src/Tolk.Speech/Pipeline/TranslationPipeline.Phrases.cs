@@ -27,21 +27,26 @@ public sealed partial class TranslationPipeline
         }
     }
 
+    // A provisional phrase is recognised, translated and synthesised at once; its audio, latencies and transcript
+    // wait for the confirmation (Confirmed), so a phrase that goes on costs only discarded work.
     private async Task ProcessPhraseAsync(PhraseJob job, CancellationToken cancellationToken)
     {
         FinalResultEvent? final;
         try
         {
-            final = await job.Recognition.WaitAsync(_options.RecognitionTimeout, cancellationToken).ConfigureAwait(false);
+            final = await RecognizeAsync(job, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var reason = ex is TimeoutException ? "speech recognition timed out" : $"speech recognition failed: {ex.Message}";
             Log.RecognitionFailed(_logger, job.Id, reason);
             job.Session?.MarkFaulted(ex);
-            foreach (var t in _targets)
+            if (await job.Confirmed.WaitAsync(cancellationToken).ConfigureAwait(false))
             {
-                MarkDown(t, job.Id, reason);
+                foreach (var t in _targets)
+                {
+                    MarkDown(t, job.Id, reason);
+                }
             }
 
             return;
@@ -53,23 +58,26 @@ public sealed partial class TranslationPipeline
             return;
         }
 
-        Log.PhraseRecognized(_logger, job.Id, final.Text);
-        Emit(new StageLatency(recognizedAt, job.Id, PipelineStage.Endpointing, null, job.TrailingSilence));
-        Emit(new StageLatency(recognizedAt, job.Id, PipelineStage.Recognition, null, recognizedAt - job.EndpointAt));
+        var confirmed = ConfirmAsync(job, final.Text, recognizedAt, cancellationToken);
+        var audio = job.AllAudio;
+        var features = ProsodyFeatures.Measure(audio, SpeechAudio.SampleRate);
+        var voice = VoiceFrom(_voice.With(features));
 
-        var features = ProsodyFeatures.Measure(job.Audio, SpeechAudio.SampleRate);
-        _voice.Observe(features);
-        var voice = CurrentVoice;
-
-        var emotionTask = DetectEmotionAsync(job, final.Text, cancellationToken);
         var chunks = TextChunker.Split(final.Text, final.Words, _options.MaxChunkWords);
-        var translations = await Task.WhenAll(_targets.Select(t => TranslateTargetAsync(job, t, chunks, voice, cancellationToken))).ConfigureAwait(false);
-        var emotion = await emotionTask.ConfigureAwait(false);
+        var translations = Task.WhenAll(_targets.Select(t => TranslateTargetAsync(job, confirmed, t, chunks, voice, cancellationToken)));
+        if (!await confirmed.ConfigureAwait(false))
+        {
+            await translations.ConfigureAwait(false);
+            return;
+        }
 
+        _voice.Observe(features);
+        var emotion = await DetectEmotionAsync(audio, final.Text, cancellationToken).ConfigureAwait(false);
+        var texts = await translations.ConfigureAwait(false);
         var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < _targets.Count; i++)
         {
-            if (translations[i] is { } text)
+            if (texts[i] is { } text)
             {
                 map[_targets[i]] = text;
             }
@@ -78,7 +86,56 @@ public sealed partial class TranslationPipeline
         Emit(new TranscriptEntry(_time.GetUtcNow(), job.Id, _options.Context.ParticipantId, _options.SourceLanguage, final.Text, map, emotion, job.Start, job.EndpointAt - job.TrailingSilence, final.Words, final.Confidence));
     }
 
-    private async Task<EmotionResult?> DetectEmotionAsync(PhraseJob job, string text, CancellationToken cancellationToken)
+    // The final result of a job joined to those of the parts it continues (each part is one recogniser utterance).
+    private async Task<FinalResultEvent?> RecognizeAsync(PhraseJob job, CancellationToken cancellationToken)
+    {
+        var own = await job.Recognition.WaitAsync(_options.RecognitionTimeout, cancellationToken).ConfigureAwait(false);
+        if (job.Prefix is null)
+        {
+            return own;
+        }
+
+        FinalResultEvent? before;
+        try
+        {
+            before = await RecognizeAsync(job.Prefix, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            before = null; // The earlier part is lost; what follows still counts.
+        }
+
+        if (before is null || string.IsNullOrWhiteSpace(before.Text))
+        {
+            return own;
+        }
+
+        if (own is null || string.IsNullOrWhiteSpace(own.Text))
+        {
+            return before;
+        }
+
+        var words = before.Words.Concat(own.Words).ToList();
+        var confidence = words.Count == 0 ? (before.Confidence + own.Confidence) / 2 : words.Average(w => w.Confidence);
+        return own with { Text = before.Text + " " + own.Text, Words = words, Confidence = confidence, UtteranceStart = before.UtteranceStart };
+    }
+
+    // Completes true once the phrase stands, after announcing its endpointing and recognition latencies (which the
+    // listeners' side needs before the first translated audio); false when the speaker went on.
+    private async Task<bool> ConfirmAsync(PhraseJob job, string text, DateTimeOffset recognizedAt, CancellationToken cancellationToken)
+    {
+        if (!await job.Confirmed.WaitAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        Log.PhraseRecognized(_logger, job.Id, text);
+        Emit(new StageLatency(recognizedAt, job.Id, PipelineStage.Endpointing, null, job.TrailingSilence));
+        Emit(new StageLatency(recognizedAt, job.Id, PipelineStage.Recognition, null, recognizedAt - job.EndpointAt));
+        return true;
+    }
+
+    private async Task<EmotionResult?> DetectEmotionAsync(short[] audio, string text, CancellationToken cancellationToken)
     {
         if (_engines.Emotion is null)
         {
@@ -87,7 +144,7 @@ public sealed partial class TranslationPipeline
 
         try
         {
-            return await _engines.Emotion.DetectAsync(job.Audio, SpeechAudio.SampleRate, text, _options.Context, cancellationToken)
+            return await _engines.Emotion.DetectAsync(audio, SpeechAudio.SampleRate, text, _options.Context, cancellationToken)
                 .AsTask().WaitAsync(_options.TranslationTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -96,8 +153,8 @@ public sealed partial class TranslationPipeline
         }
     }
 
-    // Returns the full translated text, or null when the target failed for this phrase.
-    private async Task<string?> TranslateTargetAsync(PhraseJob job, string target, IReadOnlyList<string> chunks, VoiceSettings voice, CancellationToken cancellationToken)
+    // Returns the full translated text, or null when the target failed for this phrase (or the phrase went on).
+    private async Task<string?> TranslateTargetAsync(PhraseJob job, Task<bool> confirmed, string target, IReadOnlyList<string> chunks, VoiceSettings voice, CancellationToken cancellationToken)
     {
         var parts = new List<string>();
         var first = true;
@@ -115,13 +172,9 @@ public sealed partial class TranslationPipeline
                 }
 
                 var mtEnd = _time.GetUtcNow();
-                if (first)
-                {
-                    Emit(new StageLatency(mtEnd, job.Id, PipelineStage.Translation, target, mtEnd - mtStart));
-                }
-
                 parts.Add(translated);
-                await SpeakAsync(job, target, translated, voice, first, mtEnd, cancellationToken).ConfigureAwait(false);
+                var gate = first ? new FirstAudioGate(confirmed, new StageLatency(mtEnd, job.Id, PipelineStage.Translation, target, mtEnd - mtStart)) : null;
+                await SpeakAsync(job, target, translated, voice, gate, mtEnd, cancellationToken).ConfigureAwait(false);
                 first = false;
             }
 
@@ -133,15 +186,28 @@ public sealed partial class TranslationPipeline
 
             return string.Join(' ', parts);
         }
+        catch (PhraseWentOnException)
+        {
+            return null;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var reason = ex is TimeoutException ? "the engine did not answer in time" : ex.Message;
-            MarkDown(target, job.Id, reason);
+            if (await confirmed.ConfigureAwait(false))
+            {
+                MarkDown(target, job.Id, ex is TimeoutException ? "the engine did not answer in time" : ex.Message);
+            }
+
             return null;
         }
     }
 
-    private async Task SpeakAsync(PhraseJob job, string target, string text, VoiceSettings voice, bool firstChunkOfPhrase, DateTimeOffset requested, CancellationToken cancellationToken)
+    /// <summary>Holds a phrase's first translated audio until the phrase is confirmed; carries the MT latency to report then.</summary>
+    private sealed record FirstAudioGate(Task<bool> Confirmed, StageLatency Translation);
+
+    /// <summary>The speaker went on after a provisional end: the speculative translation is dropped.</summary>
+    private sealed class PhraseWentOnException : Exception;
+
+    private async Task SpeakAsync(PhraseJob job, string target, string text, VoiceSettings voice, FirstAudioGate? gate, DateTimeOffset requested, CancellationToken cancellationToken)
     {
         var firstAudio = true;
         var produced = 0;
@@ -181,17 +247,23 @@ public sealed partial class TranslationPipeline
                 }
 
                 var now = _time.GetUtcNow();
-                if (firstAudio)
+                var opensPhrase = firstAudio && gate is not null;
+                if (opensPhrase)
                 {
-                    if (firstChunkOfPhrase)
+                    var synthesized = now;
+                    if (!await gate!.Confirmed.WaitAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        Emit(new StageLatency(now, job.Id, PipelineStage.SynthesisFirstChunk, target, now - requested));
-                        Emit(new StageLatency(now, job.Id, PipelineStage.FirstAudio, target, now - job.EndpointAt));
+                        throw new PhraseWentOnException();
                     }
+
+                    now = _time.GetUtcNow();
+                    Emit(gate.Translation);
+                    Emit(new StageLatency(synthesized, job.Id, PipelineStage.SynthesisFirstChunk, target, synthesized - requested));
+                    Emit(new StageLatency(now, job.Id, PipelineStage.FirstAudio, target, now - job.EndpointAt));
                 }
 
                 produced += chunk.Samples.Length;
-                Emit(new TranslatedAudio(now, target, job.Id, chunk.Samples, chunk.SampleRate, firstAudio && firstChunkOfPhrase));
+                Emit(new TranslatedAudio(now, target, job.Id, chunk.Samples, chunk.SampleRate, opensPhrase));
                 firstAudio = false;
             }
         }

@@ -68,8 +68,10 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
     public long FramesDropped => Interlocked.Read(ref _framesDropped);
 
     /// <summary>Voice settings currently chosen for the speaker.</summary>
-    public VoiceSettings CurrentVoice => _options.AdaptVoice || _options.VoiceProfile is not null
-        ? _voice.Choose(_options.VoiceOverride, _options.VoiceProfile, _engines.Synthesizer.Capabilities)
+    public VoiceSettings CurrentVoice => VoiceFrom(_voice);
+
+    private VoiceSettings VoiceFrom(VoiceAdapter adapter) => _options.AdaptVoice || _options.VoiceProfile is not null
+        ? adapter.Choose(_options.VoiceOverride, _options.VoiceProfile, _engines.Synthesizer.Capabilities)
         : _options.VoiceOverride ?? VoiceSettings.Default;
 
     /// <summary>The speaker's measured median pitch (Hz; 0 until measured).</summary>

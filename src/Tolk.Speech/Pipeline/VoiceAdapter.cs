@@ -62,6 +62,27 @@ public sealed class VoiceAdapter
         }
     }
 
+    /// <summary>A copy that also holds <paramref name="pending"/>: the choice for a phrase not yet confirmed, without keeping it.</summary>
+    public VoiceAdapter With(ProsodyFeatures pending)
+    {
+        var copy = new VoiceAdapter();
+        lock (_lock)
+        {
+            foreach (var p in _pitches)
+            {
+                copy._pitches.Enqueue(p);
+            }
+
+            foreach (var r in _rates)
+            {
+                copy._rates.Enqueue(r);
+            }
+        }
+
+        copy.Observe(pending);
+        return copy;
+    }
+
     /// <summary>Voice settings for the speaker; <paramref name="baseVoice"/> (a profile voice) keeps its id.</summary>
     public VoiceSettings Choose(VoiceSettings? baseVoice = null) => Choose(baseVoice, null, null);
 

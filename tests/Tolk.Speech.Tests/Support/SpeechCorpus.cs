@@ -97,33 +97,3 @@ public static class SpeechCorpus
         }
     }
 }
-
-public static class Wer
-{
-    /// <summary>Word errors (substitutions + insertions + deletions) and reference length.</summary>
-    public static (int Errors, int Words) Count(string reference, string hypothesis)
-    {
-        var r = reference.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var h = hypothesis.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var d = new int[r.Length + 1, h.Length + 1];
-        for (var i = 0; i <= r.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= h.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= r.Length; i++)
-        {
-            for (var j = 1; j <= h.Length; j++)
-            {
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (r[i - 1] == h[j - 1] ? 0 : 1));
-            }
-        }
-
-        return (d[r.Length, h.Length], r.Length);
-    }
-}

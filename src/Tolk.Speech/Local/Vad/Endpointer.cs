@@ -12,6 +12,13 @@ public sealed class EndpointerOptions
     /// <summary>Silence that closes a phrase: the main latency/robustness trade-off.</summary>
     public TimeSpan EndSilence { get; set; } = TimeSpan.FromMilliseconds(400);
 
+    /// <summary>
+    /// Silence after which the phrase is provisionally closed: recognition, translation and synthesis start then,
+    /// and their audio is held until <see cref="EndSilence"/> confirms the end (or dropped if speech resumes first).
+    /// At or above <see cref="EndSilence"/> there is no provisional close.
+    /// </summary>
+    public TimeSpan TentativeSilence { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>After this much speech, a shorter pause already closes the phrase (chunking long speech).</summary>
     public TimeSpan SoftMaxPhrase { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -33,6 +40,10 @@ public enum EndpointEvent
     PhraseEnded,
     /// <summary>The phrase was cut (long speech); a new one continues at once if speech goes on.</summary>
     PhraseChunked,
+    /// <summary>The pause reached <see cref="EndpointerOptions.TentativeSilence"/>: the phrase has probably ended.</summary>
+    PhraseTentativelyEnded,
+    /// <summary>Speech came back after <see cref="PhraseTentativelyEnded"/>, before the end was confirmed: the phrase goes on.</summary>
+    PhraseResumed,
 }
 
 /// <summary>Turns per-frame speech probabilities into phrase start/end decisions. Not thread-safe.</summary>
@@ -43,6 +54,7 @@ public sealed class Endpointer
     private int _speechRun;
     private int _silenceRun;
     private int _phraseFrames;
+    private bool _tentative;
 
     /// <summary>Creates an endpointer.</summary>
     public Endpointer(EndpointerOptions? options = null)
@@ -61,6 +73,9 @@ public sealed class Endpointer
 
     /// <summary>Trailing silence frames in the current phrase.</summary>
     public int TrailingSilenceFrames => _silenceRun;
+
+    /// <summary>True between <see cref="EndpointEvent.PhraseTentativelyEnded"/> and the confirmation or resumption.</summary>
+    public bool Tentative => _tentative;
 
     /// <summary>Feeds one frame's speech probability.</summary>
     public EndpointEvent Process(float probability)
@@ -88,7 +103,27 @@ public sealed class Endpointer
         if (silenceMs >= _options.EndSilence.TotalMilliseconds)
         {
             InPhrase = false;
+            _tentative = false;
             return EndpointEvent.PhraseEnded;
+        }
+
+        if (_tentative)
+        {
+            // Chunking waits: the phrase is either confirmed within EndSilence or resumes.
+            if (speech)
+            {
+                _tentative = false;
+                return EndpointEvent.PhraseResumed;
+            }
+
+            return EndpointEvent.None;
+        }
+
+        if (!speech && _options.TentativeSilence < _options.EndSilence && silenceMs >= _options.TentativeSilence.TotalMilliseconds
+            && phraseMs < _options.SoftMaxPhrase.TotalMilliseconds)
+        {
+            _tentative = true;
+            return EndpointEvent.PhraseTentativelyEnded;
         }
 
         if ((phraseMs >= _options.SoftMaxPhrase.TotalMilliseconds && silenceMs >= _options.ChunkSilence.TotalMilliseconds)
@@ -108,6 +143,7 @@ public sealed class Endpointer
     public void Reset()
     {
         InPhrase = false;
+        _tentative = false;
         _speechRun = _silenceRun = _phraseFrames = 0;
     }
 }

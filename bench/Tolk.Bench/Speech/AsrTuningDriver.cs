@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Tolk.Media.Codecs;
+using Tolk.Speech;
+using Tolk.Speech.Audio;
+using Tolk.Speech.Local.PocketSphinx;
+using Tolk.Speech.Text;
+
+namespace Tolk.Bench.Speech;
+
+/// <summary>
+/// Decoder settings against each other on the same clips: WER, time from the end of the audio to the final result
+/// (what the caller waits for after the endpoint), and CPU per second of audio. Wideband clips are flite at 16 kHz;
+/// narrowband clips go through the G.711 µ-law call path (16 → 8 kHz, µ-law, 8 → 16 kHz). Each clip is the first
+/// phrase of a fresh stream, as for a new speaker.
+/// Run: <c>dotnet run -c Release --project bench/Tolk.Bench -- asr-tuning [clips]</c>.
+/// </summary>
+public static class AsrTuningDriver
+{
+    private static readonly (string Name, string[] Args)[] s_variants =
+    [
+        ("default", []),
+        ("-fwdflat no", ["-fwdflat", "no"]),
+        ("-bestpath no", ["-bestpath", "no"]),
+        ("-fwdflat no -bestpath no", ["-fwdflat", "no", "-bestpath", "no"]),
+    ];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var count = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 50;
+        var dir = Directory.CreateTempSubdirectory("tolk-asr-tuning").FullName;
+        var voices = new[] { "slt", "rms" };
+        var clips = new List<(string Text, short[] Wide, short[] Narrow)>();
+        for (var i = 0; i < count; i++)
+        {
+            var text = SpeechLatencyDriver.Sentences[i % SpeechLatencyDriver.Sentences.Length];
+            var path = Path.Combine(dir, $"c{i}.wav");
+            using (var p = Process.Start(new ProcessStartInfo("flite") { ArgumentList = { "-voice", voices[(i / SpeechLatencyDriver.Sentences.Length) % voices.Length], "-t", text, "-o", path } })!)
+            {
+                await p.WaitForExitAsync();
+            }
+
+            var (s, rate) = WavFile.Read(path);
+            var wide = PcmResampler.Resample(s, rate, SpeechAudio.SampleRate);
+            clips.Add((text, wide, TelephonePath(wide)));
+        }
+
+        Console.WriteLine($"{count} clips, {clips.Sum(c => c.Wide.Length) / (double)SpeechAudio.SampleRate:F1} s of speech; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine("band    variant                    WER      end→final p50 / p95 ms   CPU-s per s of audio");
+        foreach (var band in new[] { "wide", "narrow" })
+        {
+            foreach (var (name, extra) in s_variants)
+            {
+                var options = new PocketSphinxOptions { Bandwidth = band == "wide" ? AudioBandwidth.Wideband : AudioBandwidth.Narrowband };
+                foreach (var a in extra)
+                {
+                    options.ExtraArguments.Add(a);
+                }
+
+                var r = await MeasureAsync(new PocketSphinxRecognizer(options), clips.Select(c => (c.Text, band == "wide" ? c.Wide : c.Narrow)).ToList());
+                Console.WriteLine($"{band,-7} {name,-26} {r.Wer,6:P1}   {ProcessCpu.Percentile(r.FinalMs, 0.5),8:F0} / {ProcessCpu.Percentile(r.FinalMs, 0.95),6:F0}        {r.CpuPerSecond:F3}");
+            }
+        }
+
+        Directory.Delete(dir, recursive: true);
+        return 0;
+    }
+
+    private static short[] TelephonePath(short[] wide)
+    {
+        var narrow = PcmResampler.Resample(wide, SpeechAudio.SampleRate, 8000);
+        var codes = new byte[narrow.Length];
+        G711.EncodeUlaw(narrow, codes);
+        G711.DecodeUlaw(codes, narrow);
+        return PcmResampler.Resample(narrow, 8000, SpeechAudio.SampleRate);
+    }
+
+    private static async Task<(double Wer, List<double> FinalMs, double CpuPerSecond)> MeasureAsync(ISpeechRecognizer recognizer, List<(string Text, short[] Audio)> clips)
+    {
+        int errors = 0, words = 0;
+        var finalMs = new List<double>();
+        double audioSeconds = 0, cpu = 0;
+        foreach (var (text, audio) in clips)
+        {
+            await using var stream = await recognizer.StartStreamAsync(new RecognitionOptions("en", InterimResults: true), SpeechContext.None);
+            var final = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var reader = Task.Run(async () =>
+            {
+                var last = string.Empty;
+                await foreach (var e in stream.ReadEventsAsync())
+                {
+                    if (e is FinalResultEvent f)
+                    {
+                        last = f.Text;
+                    }
+                    else if (e is SpeechEndedEvent)
+                    {
+                        final.TrySetResult(last);
+                    }
+                }
+            });
+
+            var cpu0 = ProcessCpu.Seconds();
+            for (var o = 0; o < audio.Length; o += SpeechAudio.FrameSamples)
+            {
+                await stream.PushAudioAsync(audio.AsMemory(o, Math.Min(SpeechAudio.FrameSamples, audio.Length - o)));
+            }
+
+            var sw = Stopwatch.StartNew();
+            await stream.FlushAsync();
+            var hypothesis = await final.Task;
+            finalMs.Add(sw.Elapsed.TotalMilliseconds);
+            cpu += ProcessCpu.Seconds() - cpu0;
+            audioSeconds += audio.Length / (double)SpeechAudio.SampleRate;
+            await stream.CompleteAsync();
+            await reader;
+            var (e, n) = WordErrorRate.Count(text, hypothesis);
+            errors += e;
+            words += n;
+        }
+
+        return ((double)errors / words, finalMs, cpu / audioSeconds);
+    }
+}
