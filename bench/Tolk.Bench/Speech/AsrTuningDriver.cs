@@ -12,7 +12,8 @@ namespace Tolk.Bench.Speech;
 /// (what the caller waits for after the endpoint), and CPU per second of audio. Wideband clips are flite at 16 kHz;
 /// narrowband clips go through the G.711 µ-law call path (16 → 8 kHz, µ-law, 8 → 16 kHz). Each clip is the first
 /// phrase of a fresh stream, as for a new speaker.
-/// Run: <c>dotnet run -c Release --project bench/Tolk.Bench -- asr-tuning [clips]</c>.
+/// Run: <c>dotnet run -c Release --project bench/Tolk.Bench -- asr-tuning [clips] [--band wide|narrow] ["-arg value ..." ...]</c>
+/// (each quoted argument string is one variant; without any, a built-in set is compared).
 /// </summary>
 public static class AsrTuningDriver
 {
@@ -27,6 +28,20 @@ public static class AsrTuningDriver
     public static async Task<int> RunAsync(string[] args)
     {
         var count = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 50;
+        var bands = new[] { "wide", "narrow" };
+        var variants = s_variants.ToList();
+        var rest = args.Skip(1).ToList();
+        if (rest.IndexOf("--band") is >= 0 and var b && b + 1 < rest.Count)
+        {
+            bands = [rest[b + 1]];
+            rest.RemoveRange(b, 2);
+        }
+
+        if (rest.Count > 0)
+        {
+            variants = [.. rest.Select(v => (v, v.Split(' ', StringSplitOptions.RemoveEmptyEntries)))];
+        }
+
         var dir = Directory.CreateTempSubdirectory("tolk-asr-tuning").FullName;
         var voices = new[] { "slt", "rms" };
         var clips = new List<(string Text, short[] Wide, short[] Narrow)>();
@@ -45,10 +60,10 @@ public static class AsrTuningDriver
         }
 
         Console.WriteLine($"{count} clips, {clips.Sum(c => c.Wide.Length) / (double)SpeechAudio.SampleRate:F1} s of speech; load {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine("band    variant                    WER      end→final p50 / p95 ms   CPU-s per s of audio");
-        foreach (var band in new[] { "wide", "narrow" })
+        Console.WriteLine("band    variant                                  WER      end→final p50 / p95 ms   CPU-s per s of audio");
+        foreach (var band in bands)
         {
-            foreach (var (name, extra) in s_variants)
+            foreach (var (name, extra) in variants)
             {
                 var options = new PocketSphinxOptions { Bandwidth = band == "wide" ? AudioBandwidth.Wideband : AudioBandwidth.Narrowband };
                 foreach (var a in extra)
@@ -57,7 +72,7 @@ public static class AsrTuningDriver
                 }
 
                 var r = await MeasureAsync(new PocketSphinxRecognizer(options), clips.Select(c => (c.Text, band == "wide" ? c.Wide : c.Narrow)).ToList());
-                Console.WriteLine($"{band,-7} {name,-26} {r.Wer,6:P1}   {ProcessCpu.Percentile(r.FinalMs, 0.5),8:F0} / {ProcessCpu.Percentile(r.FinalMs, 0.95),6:F0}        {r.CpuPerSecond:F3}");
+                Console.WriteLine($"{band,-7} {name,-40} {r.Wer,6:P1}   {ProcessCpu.Percentile(r.FinalMs, 0.5),8:F0} / {ProcessCpu.Percentile(r.FinalMs, 0.95),6:F0}        {r.CpuPerSecond:F3}");
             }
         }
 
