@@ -80,7 +80,8 @@ public static class AsrTuningDriver
         return 0;
     }
 
-    private static short[] TelephonePath(short[] wide)
+    /// <summary>16 kHz audio through the G.711 call path: 16 → 8 kHz, µ-law encode/decode, 8 → 16 kHz.</summary>
+    internal static short[] TelephonePath(short[] wide)
     {
         var narrow = PcmResampler.Resample(wide, SpeechAudio.SampleRate, 8000);
         var codes = new byte[narrow.Length];

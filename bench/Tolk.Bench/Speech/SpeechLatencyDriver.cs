@@ -15,7 +15,7 @@ namespace Tolk.Bench.Speech;
 /// Load driver for the speech pipeline (not a BenchmarkDotNet kernel): speaks N English phrases with flite, feeds
 /// them as 20 ms frames to one <see cref="TranslationPipeline"/> (en → es), one phrase at a time, and reports
 /// per-stage latency p50/p95, pocketsphinx's real-time factor and CPU per translated speaker.
-/// Run: <c>dotnet run -c Release --project bench/Tolk.Bench -- speech-latency [phrases]</c>.
+/// Run: <c>dotnet run -c Release --project bench/Tolk.Bench -- speech-latency [phrases] [--narrow]</c>.
 /// </summary>
 public static class SpeechLatencyDriver
 {
@@ -36,6 +36,7 @@ public static class SpeechLatencyDriver
     public static async Task<int> RunAsync(string[] args)
     {
         var phrases = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
+        var narrow = args.Contains("--narrow"); // through the G.711 call path, as a telephone caller's audio arrives
         var dir = Directory.CreateTempSubdirectory("tolk-speech-bench").FullName;
         Console.WriteLine($"Generating {phrases} phrases with flite into {dir} ...");
         var clips = new List<(string Text, short[] Audio)>();
@@ -49,7 +50,8 @@ public static class SpeechLatencyDriver
             }
 
             var (s, rate) = WavFile.Read(path);
-            clips.Add((text, PcmResampler.Resample(s, rate, SpeechAudio.SampleRate)));
+            var wide = PcmResampler.Resample(s, rate, SpeechAudio.SampleRate);
+            clips.Add((text, narrow ? AsrTuningDriver.TelephonePath(wide) : wide));
         }
 
         await MeasureRealTimeFactorAsync(clips);
