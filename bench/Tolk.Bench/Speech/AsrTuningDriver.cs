@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Tolk.Media.Codecs;
 using Tolk.Speech;
 using Tolk.Speech.Audio;
 using Tolk.Speech.Local.PocketSphinx;
@@ -42,23 +41,7 @@ public static class AsrTuningDriver
             variants = [.. rest.Select(v => (v, v.Split(' ', StringSplitOptions.RemoveEmptyEntries)))];
         }
 
-        var dir = Directory.CreateTempSubdirectory("tolk-asr-tuning").FullName;
-        var voices = new[] { "slt", "rms" };
-        var clips = new List<(string Text, short[] Wide, short[] Narrow)>();
-        for (var i = 0; i < count; i++)
-        {
-            var text = SpeechLatencyDriver.Sentences[i % SpeechLatencyDriver.Sentences.Length];
-            var path = Path.Combine(dir, $"c{i}.wav");
-            using (var p = Process.Start(new ProcessStartInfo("flite") { ArgumentList = { "-voice", voices[(i / SpeechLatencyDriver.Sentences.Length) % voices.Length], "-t", text, "-o", path } })!)
-            {
-                await p.WaitForExitAsync();
-            }
-
-            var (s, rate) = WavFile.Read(path);
-            var wide = PcmResampler.Resample(s, rate, SpeechAudio.SampleRate);
-            clips.Add((text, wide, TelephonePath(wide)));
-        }
-
+        var clips = (await FlitePhrases.GenerateAsync(count)).Select(c => (c.Text, Wide: c.Audio, Narrow: FlitePhrases.TelephonePath(c.Audio))).ToList();
         Console.WriteLine($"{count} clips, {clips.Sum(c => c.Wide.Length) / (double)SpeechAudio.SampleRate:F1} s of speech; load {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine("band    variant                                  WER      end→final p50 / p95 ms   CPU-s per s of audio");
         foreach (var band in bands)
@@ -72,22 +55,11 @@ public static class AsrTuningDriver
                 }
 
                 var r = await MeasureAsync(new PocketSphinxRecognizer(options), clips.Select(c => (c.Text, band == "wide" ? c.Wide : c.Narrow)).ToList());
-                Console.WriteLine($"{band,-7} {name,-40} {r.Wer,6:P1}   {ProcessCpu.Percentile(r.FinalMs, 0.5),8:F0} / {ProcessCpu.Percentile(r.FinalMs, 0.95),6:F0}        {r.CpuPerSecond:F3}");
+                Console.WriteLine($"{band,-7} {name,-40} {r.Wer,6:P1}   {BenchMeasure.Percentile(r.FinalMs, 0.5),8:F0} / {BenchMeasure.Percentile(r.FinalMs, 0.95),6:F0}        {r.CpuPerSecond:F3}");
             }
         }
 
-        Directory.Delete(dir, recursive: true);
         return 0;
-    }
-
-    /// <summary>16 kHz audio through the G.711 call path: 16 → 8 kHz, µ-law encode/decode, 8 → 16 kHz.</summary>
-    internal static short[] TelephonePath(short[] wide)
-    {
-        var narrow = PcmResampler.Resample(wide, SpeechAudio.SampleRate, 8000);
-        var codes = new byte[narrow.Length];
-        G711.EncodeUlaw(narrow, codes);
-        G711.DecodeUlaw(codes, narrow);
-        return PcmResampler.Resample(narrow, 8000, SpeechAudio.SampleRate);
     }
 
     private static async Task<(double Wer, List<double> FinalMs, double CpuPerSecond)> MeasureAsync(ISpeechRecognizer recognizer, List<(string Text, short[] Audio)> clips)
@@ -115,7 +87,7 @@ public static class AsrTuningDriver
                 }
             });
 
-            var cpu0 = ProcessCpu.Seconds();
+            var cpu0 = BenchMeasure.CpuSeconds();
             for (var o = 0; o < audio.Length; o += SpeechAudio.FrameSamples)
             {
                 await stream.PushAudioAsync(audio.AsMemory(o, Math.Min(SpeechAudio.FrameSamples, audio.Length - o)));
@@ -125,7 +97,7 @@ public static class AsrTuningDriver
             await stream.FlushAsync();
             var hypothesis = await final.Task;
             finalMs.Add(sw.Elapsed.TotalMilliseconds);
-            cpu += ProcessCpu.Seconds() - cpu0;
+            cpu += BenchMeasure.CpuSeconds() - cpu0;
             audioSeconds += audio.Length / (double)SpeechAudio.SampleRate;
             await stream.CompleteAsync();
             await reader;

@@ -19,40 +19,12 @@ namespace Tolk.Bench.Speech;
 /// </summary>
 public static class SpeechLatencyDriver
 {
-    internal static readonly string[] Sentences =
-    [
-        "the weather is nice today", "i would like to book a meeting for tomorrow morning", "please send me the report by friday",
-        "we need to discuss the budget for next year", "can you hear me clearly", "thank you very much for your help",
-        "the project is running late", "let us start the meeting now", "i will call you back in ten minutes",
-        "the price of the product has gone up", "where is the nearest train station", "my flight leaves at six in the evening",
-        "the children are playing in the garden", "she works at the hospital downtown", "we should order more paper for the office",
-        "the new computer is much faster", "please close the door when you leave", "i need a table for four people",
-        "the store opens at nine in the morning", "he bought a red car last week", "our team won the game yesterday",
-        "the water is very cold", "do you want some coffee", "the book is on the table", "we are going to the beach this weekend",
-    ];
-
-    private static readonly string[] s_voices = ["slt", "rms"];
-
     public static async Task<int> RunAsync(string[] args)
     {
         var phrases = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
         var narrow = args.Contains("--narrow"); // through the G.711 call path, as a telephone caller's audio arrives
-        var dir = Directory.CreateTempSubdirectory("tolk-speech-bench").FullName;
-        Console.WriteLine($"Generating {phrases} phrases with flite into {dir} ...");
-        var clips = new List<(string Text, short[] Audio)>();
-        for (var i = 0; i < phrases; i++)
-        {
-            var text = Sentences[i % Sentences.Length];
-            var path = Path.Combine(dir, $"p{i}.wav");
-            using (var p = Process.Start(new ProcessStartInfo("flite") { ArgumentList = { "-voice", s_voices[(i / Sentences.Length) % s_voices.Length], "-t", text, "-o", path } })!)
-            {
-                await p.WaitForExitAsync();
-            }
-
-            var (s, rate) = WavFile.Read(path);
-            var wide = PcmResampler.Resample(s, rate, SpeechAudio.SampleRate);
-            clips.Add((text, narrow ? AsrTuningDriver.TelephonePath(wide) : wide));
-        }
+        Console.WriteLine($"Generating {phrases} phrases with flite ...");
+        var clips = (await FlitePhrases.GenerateAsync(phrases)).Select(c => (c.Text, narrow ? FlitePhrases.TelephonePath(c.Audio) : c.Audio)).ToList();
 
         await MeasureRealTimeFactorAsync(clips);
 
@@ -85,7 +57,7 @@ public static class SpeechLatencyDriver
         });
 
         var silence = new short[SpeechAudio.SampleRate * 3 / 4];
-        var cpu0 = ProcessCpu.Seconds();
+        var cpu0 = BenchMeasure.CpuSeconds();
         var wall = Stopwatch.StartNew();
         double audioSeconds = 0;
         foreach (var (_, audio) in clips)
@@ -103,12 +75,12 @@ public static class SpeechLatencyDriver
 
         await pipeline.CompleteAsync();
         await reader;
-        var cpu = ProcessCpu.Seconds() - cpu0;
+        var cpu = BenchMeasure.CpuSeconds() - cpu0;
         Console.WriteLine($"Phrases: {phrases}, transcripts: {transcripts}, audio {audioSeconds:F1} s, wall {wall.Elapsed.TotalSeconds:F1} s");
         Console.WriteLine("Stage                  n     p50 ms   p95 ms");
         foreach (var (stage, values) in latencies.OrderBy(kv => kv.Key))
         {
-            Console.WriteLine($"{stage,-20} {values.Count,4} {ProcessCpu.Percentile(values, 0.5),9:F0} {ProcessCpu.Percentile(values, 0.95),8:F0}");
+            Console.WriteLine($"{stage,-20} {values.Count,4} {BenchMeasure.Percentile(values, 0.5),9:F0} {BenchMeasure.Percentile(values, 0.95),8:F0}");
         }
 
         Console.WriteLine($"CPU per translated speaker (this process + exited children): {cpu / audioSeconds:F3} CPU-seconds per second of speech " +
@@ -127,7 +99,7 @@ public static class SpeechLatencyDriver
             }
         });
         var sw = Stopwatch.StartNew();
-        var cpu0 = ProcessCpu.Seconds();
+        var cpu0 = BenchMeasure.CpuSeconds();
         double seconds = 0;
         foreach (var (_, audio) in clips)
         {
@@ -142,7 +114,7 @@ public static class SpeechLatencyDriver
 
         await stream.CompleteAsync();
         await drain;
-        Console.WriteLine($"pocketsphinx: {seconds:F1} s of audio decoded in {sw.Elapsed.TotalSeconds:F1} s wall, {ProcessCpu.Seconds() - cpu0:F1} CPU-s: " +
-            $"RTF {sw.Elapsed.TotalSeconds / seconds:F2} (wall), {(ProcessCpu.Seconds() - cpu0) / seconds:F2} (CPU)");
+        Console.WriteLine($"pocketsphinx: {seconds:F1} s of audio decoded in {sw.Elapsed.TotalSeconds:F1} s wall, {BenchMeasure.CpuSeconds() - cpu0:F1} CPU-s: " +
+            $"RTF {sw.Elapsed.TotalSeconds / seconds:F2} (wall), {(BenchMeasure.CpuSeconds() - cpu0) / seconds:F2} (CPU)");
     }
 }

@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Tolk.Bench.Speech;
 
 /// <summary>CPU time of this process (and its exited children) and a nearest-rank percentile, for the speech drivers.</summary>
-internal static class ProcessCpu
+internal static class BenchMeasure
 {
-    public static double Seconds()
+    public static double CpuSeconds()
     {
         // /proc/self/stat fields 14–17: utime, stime, cutime, cstime in clock ticks (100 Hz on Linux).
         var fields = File.ReadAllText("/proc/self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
