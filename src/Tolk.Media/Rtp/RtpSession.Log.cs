@@ -21,6 +21,9 @@ public sealed partial class RtpSession
     [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "RTP receive failed: {Error}")]
     private partial void LogReceiveFailed(SocketError error);
 
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Debug, Message = "RTP receive failed: errno {Errno}")]
+    private partial void LogReceiveErrno(int errno);
+
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "RTP packet handler failed")]
     private partial void LogHandlerFailed(Exception exception);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Tolk.Media.Rtp.Native;
 
 namespace Tolk.Media.Rtp;
 
@@ -23,17 +24,19 @@ public sealed partial class RtpSession
     /// <summary>Empty polls in a row (20 ms apart from the mixer) after which the socket is watched for the next datagram.</summary>
     private const int WatchAfterEmptyPolls = 3;
 
+    /// <summary>Datagrams one receive call can take: a tick normally finds one, a late tick a few.</summary>
+    private const int BatchSlots = 4;
+
     private readonly Lock _pollGate = new();
-    private byte[]? _pollBuffer;
+    private DatagramBatch? _batch;
     private SocketAddress? _pollFrom;
-    private byte[]? _watchBuffer;
-    private SocketAddress? _watchFrom;
+    private ulong _watchId;
     private int _emptyPolls;
     private int _watching;
     private bool _polling;
 
     /// <summary>
-    /// <see cref="RtpReceiveMode.Polled"/> only: raised (on a socket thread) when a datagram arrives while
+    /// <see cref="RtpReceiveMode.Polled"/> only: raised (on the watcher thread) when a datagram arrives while
     /// the session was not being polled; the owner should make sure <see cref="Poll"/> runs soon (wake its mixer room).
     /// </summary>
     public event EventHandler? DataAvailable;
@@ -52,43 +55,37 @@ public sealed partial class RtpSession
         }
         lock (_pollGate)
         {
-            if (Volatile.Read(ref _watching) != 0)
-            {
-                // The watch owns the socket's receive queue until it sees a datagram (it then wakes the owner).
-                return 0;
-            }
             int taken = 0;
-            var buffer = _pollBuffer!;
+            var batch = _batch!;
             var from = _pollFrom!;
             while (taken < maxPackets && Volatile.Read(ref _disposed) == 0)
             {
-                int length;
+                int received;
                 try
                 {
-                    // poll(2) with no wait first: a would-block receive would cost an exception.
-                    if (!_rtpSocket.Poll(0, SelectMode.SelectRead))
-                    {
-                        break;
-                    }
-                    length = _rtpSocket.ReceiveFrom(buffer, SocketFlags.None, from);
+                    received = batch.Receive(_rtpSocket.SafeHandle, maxPackets - taken);
                 }
                 catch (ObjectDisposedException)
                 {
                     return taken;
                 }
-                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
-                {
-                    break;
-                }
-                catch (SocketException ex)
+                if (received < 0)
                 {
                     // ICMP unreachable from an earlier send, an oversized datagram: a live call keeps listening.
-                    LogReceiveFailed(ex.SocketErrorCode);
+                    LogReceiveErrno(-received);
                     taken++;
                     continue;
                 }
-                taken++;
-                Dispatch(buffer, length, from, isRtcpSocket: false);
+                for (var i = 0; i < received; i++)
+                {
+                    batch.CopySource(i, from);
+                    Dispatch(batch.Buffer(i), batch.Length(i), from, isRtcpSocket: false);
+                }
+                taken += received;
+                if (received < batch.Count)
+                {
+                    break; // the queue is empty: no second call to learn it
+                }
             }
             if (taken > 0)
             {
@@ -104,54 +101,47 @@ public sealed partial class RtpSession
 
     private void StartPolled()
     {
-        _pollBuffer = GC.AllocateArray<byte>(MaxPacket + 64, pinned: true);
+        _batch = new DatagramBatch(BatchSlots, MaxPacket + 64);
         _pollFrom = new SocketAddress(_rtpSocket.AddressFamily);
-        _watchBuffer = GC.AllocateArray<byte>(MaxPacket + 64, pinned: true);
-        _watchFrom = new SocketAddress(_rtpSocket.AddressFamily);
-        // Non-blocking: a receive never waits behind a pending watch; the caller's thread is a mixer worker.
+        // Non-blocking for the sends too: a full send buffer drops a packet instead of stalling a mixer worker.
         _rtpSocket.Blocking = false;
+        _watchId = ReadinessWatcher.Instance.Register(OnReadable);
         _polling = true;
         Watch(); // the first packet must wake the owner
     }
 
-    /// <summary>One pending peek at the socket: completes (without consuming) when a datagram is there.</summary>
+    /// <summary>Asks the watcher for one report of the next datagram (or one already queued).</summary>
     private void Watch()
     {
-        if (Interlocked.Exchange(ref _watching, 1) == 0)
-        {
-            _ = WatchAsync();
-        }
-    }
-
-    private async Task WatchAsync()
-    {
-        var token = _stop.Token;
-        try
-        {
-            // MSG_PEEK into a full-size buffer: the datagram stays queued for Poll, and is not truncated.
-            await _rtpSocket.ReceiveFromAsync(_watchBuffer.AsMemory(), SocketFlags.Peek, _watchFrom!, token);
-        }
-        catch (OperationCanceledException)
+        if (Interlocked.Exchange(ref _watching, 1) != 0 || Volatile.Read(ref _disposed) != 0)
         {
             return;
+        }
+        try
+        {
+            ReadinessWatcher.Instance.Arm(_watchId, _rtpSocket.SafeHandle);
         }
         catch (ObjectDisposedException)
         {
-            return;
         }
-        catch (SocketException ex)
+        catch (InvalidOperationException ex)
         {
-            if (token.IsCancellationRequested || Volatile.Read(ref _disposed) != 0)
-            {
-                return;
-            }
-            // Something is queued (an error is), so let the owner poll; it re-arms after empty polls.
-            LogReceiveFailed(ex.SocketErrorCode);
+            // Without a watch a dormant owner is not woken by this caller; say so, the call itself goes on.
+            Volatile.Write(ref _watching, 0);
+            LogHandlerFailed(ex);
         }
+    }
+
+    private void OnReadable()
+    {
+        Volatile.Write(ref _watching, 0);
         lock (_pollGate)
         {
             _emptyPolls = 0;
-            Volatile.Write(ref _watching, 0);
+        }
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
         }
         try
         {
@@ -162,6 +152,15 @@ public sealed partial class RtpSession
 #pragma warning restore CA1031
         {
             LogHandlerFailed(ex);
+        }
+    }
+
+    /// <summary>Takes the socket out of the watcher before it is closed (its descriptor number may be reused).</summary>
+    private void StopPolled()
+    {
+        if (_polling)
+        {
+            ReadinessWatcher.Instance.Unregister(_watchId, _rtpSocket.SafeHandle);
         }
     }
 

@@ -304,6 +304,7 @@ public sealed partial class RtpSession : IAsyncDisposable
 
         await _stop.CancelAsync();
         StopTimers();
+        StopPolled();
         _rtpSocket.Dispose();
         _rtcpSocket?.Dispose();
         foreach (var loop in new[] { _rtpLoop, _rtcpLoop })

@@ -422,6 +422,41 @@ public sealed class PolledRtpSessionTests : RtpSessionTests
         Assert.Equal(3, session.Counters.PacketsReceived);
     }
 
+    [Fact]
+    public async Task A_poll_takes_a_backlog_larger_than_one_receive_batch_in_order_and_honours_its_limit()
+    {
+        var received = new List<ushort>();
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var session = new RtpSession(new RtpSessionOptions
+        {
+            LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            RemoteEndPoint = (IPEndPoint)peer.Client.LocalEndPoint!,
+            ReceiveMode = RtpReceiveMode.Polled,
+        }, (_, p) => received.Add(p.SequenceNumber));
+        session.Start();
+        for (ushort seq = 1; seq <= 11; seq++)
+        {
+            await peer.SendAsync(Packet(seq), session.LocalEndPoint);
+        }
+        await Task.Delay(50);
+
+        Assert.Equal(7, session.Poll(maxPackets: 7)); // a stalled owner catches up, but no further than asked
+        Assert.Equal(4, session.Poll());
+        Assert.Equal(0, session.Poll());
+        Assert.Equal(Enumerable.Range(1, 11).Select(i => (ushort)i), received);
+
+        // Garbage and a datagram from elsewhere in the same backlog are counted and dropped, the rest delivered.
+        using var stranger = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        await peer.SendAsync(new byte[] { 1, 2, 3 }, session.LocalEndPoint);
+        await stranger.SendAsync(Packet(99), session.LocalEndPoint);
+        await peer.SendAsync(Packet(12), session.LocalEndPoint);
+        await Task.Delay(50);
+        Assert.Equal(3, session.Poll());
+        Assert.Equal(12, received[^1]);
+        Assert.Equal(1, session.Counters.Malformed);
+        Assert.Equal(1, session.Counters.UnexpectedSource);
+    }
+
     private static byte[] Packet(ushort seq)
     {
         var buffer = new byte[200];
