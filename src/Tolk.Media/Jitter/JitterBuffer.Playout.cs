@@ -251,43 +251,54 @@ public sealed partial class JitterBuffer
             pcm = _resampleBuffer.AsSpan(0, n);
         }
 
-        foreach (var sample in pcm)
-        {
-            if (_fifoCount == _fifo.Length)
-            {
-                // Overflow cannot happen with sane packet sizes; keep the newest audio if it does.
-                _fifoStart = (_fifoStart + 1) % _fifo.Length;
-                _fifoCount--;
-            }
-
-            _fifo[(_fifoStart + _fifoCount) % _fifo.Length] = sample;
-            _fifoCount++;
-        }
+        Append(pcm, silence: false);
     }
 
-    private void AppendSilence(int samples)
-    {
-        for (var i = 0; i < samples; i++)
-        {
-            if (_fifoCount == _fifo.Length)
-            {
-                _fifoStart = (_fifoStart + 1) % _fifo.Length;
-                _fifoCount--;
-            }
+    private void AppendSilence(int samples) => Append(default, silence: true, samples);
 
-            _fifo[(_fifoStart + _fifoCount) % _fifo.Length] = 0;
-            _fifoCount++;
+    /// <summary>
+    /// Block copies into the ring (at most two spans each way): this runs for every caller every tick,
+    /// and a per-sample loop with a modulo per sample cost more than decoding G.711.
+    /// </summary>
+    private void Append(ReadOnlySpan<short> pcm, bool silence, int silentSamples = 0)
+    {
+        var length = silence ? silentSamples : pcm.Length;
+        if (length > _fifo.Length)
+        {
+            // Overflow cannot happen with sane packet sizes; keep the newest audio if it does.
+            pcm = silence ? pcm : pcm[^_fifo.Length..];
+            length = _fifo.Length;
         }
+
+        var overflow = _fifoCount + length - _fifo.Length;
+        if (overflow > 0)
+        {
+            _fifoStart = (_fifoStart + overflow) % _fifo.Length;
+            _fifoCount -= overflow;
+        }
+
+        var end = (_fifoStart + _fifoCount) % _fifo.Length;
+        var first = Math.Min(length, _fifo.Length - end);
+        if (silence)
+        {
+            _fifo.AsSpan(end, first).Clear();
+            _fifo.AsSpan(0, length - first).Clear();
+        }
+        else
+        {
+            pcm[..first].CopyTo(_fifo.AsSpan(end));
+            pcm[first..].CopyTo(_fifo);
+        }
+
+        _fifoCount += length;
     }
 
     private void ReadFifo(Span<short> destination)
     {
-        for (var i = 0; i < destination.Length; i++)
-        {
-            destination[i] = _fifo[_fifoStart];
-            _fifoStart = (_fifoStart + 1) % _fifo.Length;
-        }
-
+        var first = Math.Min(destination.Length, _fifo.Length - _fifoStart);
+        _fifo.AsSpan(_fifoStart, first).CopyTo(destination);
+        _fifo.AsSpan(0, destination.Length - first).CopyTo(destination[first..]);
+        _fifoStart = (_fifoStart + destination.Length) % _fifo.Length;
         _fifoCount -= destination.Length;
     }
 
