@@ -12,18 +12,18 @@ namespace Tolk.Media.Codecs;
 public sealed class AudioFrameEncoder : IDisposable
 {
     private readonly IAudioEncoder _encoder;
-    private readonly SpeexResampler? _resampler;
+    private readonly IAudioResampler? _resampler;
     private readonly short[] _codecFrame;
 
     /// <param name="encoder">The codec encoder (owned by this object from now on).</param>
     /// <param name="initialTimestamp">First RTP timestamp; random when null (RFC 3550 §5.1).</param>
-    /// <param name="resamplerQuality">speexdsp quality 0..10 for rate conversion.</param>
+    /// <param name="resamplerQuality">speexdsp quality 0..10 for rate conversion, unless the codec rate is exactly half or twice 16 kHz (G.711's 8 kHz uses the half-band filter, see <see cref="AudioResampler.Create"/>).</param>
     public AudioFrameEncoder(IAudioEncoder encoder, uint? initialTimestamp = null, int resamplerQuality = 5)
     {
         _encoder = encoder;
         if (encoder.Info.SampleRate != AudioFormat.SampleRate)
         {
-            _resampler = new SpeexResampler(AudioFormat.SampleRate, encoder.Info.SampleRate, resamplerQuality);
+            _resampler = AudioResampler.Create(AudioFormat.SampleRate, encoder.Info.SampleRate, resamplerQuality);
         }
 
         _codecFrame = new short[encoder.Info.FrameSamples];

@@ -22,7 +22,7 @@ public sealed partial class JitterBuffer : IDisposable
 
     private readonly Lock _gate = new();
     private readonly IAudioDecoder _decoder;
-    private readonly SpeexResampler? _resampler;
+    private readonly IAudioResampler? _resampler;
     private readonly TimeProvider _time;
     private readonly JitterBufferOptions _options;
     private readonly Slot[] _slots = new Slot[Capacity];
@@ -63,7 +63,7 @@ public sealed partial class JitterBuffer : IDisposable
     /// <param name="decoder">Decoder for the stream's payload type; owned by the caller.</param>
     /// <param name="timeProvider">Clock for arrival times.</param>
     /// <param name="options">Tuning, or <see cref="JitterBufferOptions.Default"/>.</param>
-    /// <param name="resamplerQuality">speexdsp quality used when the codec rate is not 16 kHz.</param>
+    /// <param name="resamplerQuality">speexdsp quality used when the codec rate is neither 16 kHz nor exactly half or twice it (G.711's 8 kHz uses the half-band filter whatever the quality, see <see cref="AudioResampler.Create"/>).</param>
     public JitterBuffer(IAudioDecoder decoder, TimeProvider timeProvider, JitterBufferOptions? options = null, int resamplerQuality = 5)
     {
         _decoder = decoder;
@@ -82,7 +82,7 @@ public sealed partial class JitterBuffer : IDisposable
         _decodeBuffer = new short[Math.Max(info.SampleRate * 120 / 1000, 5760)];
         if (info.SampleRate != AudioFormat.SampleRate)
         {
-            _resampler = new SpeexResampler(info.SampleRate, AudioFormat.SampleRate, resamplerQuality);
+            _resampler = AudioResampler.Create(info.SampleRate, AudioFormat.SampleRate, resamplerQuality);
         }
 
         _resampleBuffer = new short[(_decodeBuffer.Length * AudioFormat.SampleRate / info.SampleRate) + 64];

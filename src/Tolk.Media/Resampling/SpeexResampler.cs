@@ -7,7 +7,7 @@ namespace Tolk.Media.Resampling;
 /// Mono 16-bit sample-rate converter over speexdsp's windowed-sinc resampler. Stateful: one per
 /// stream and direction, fed contiguous audio. Not thread-safe.
 /// </summary>
-public sealed partial class SpeexResampler : IDisposable
+public sealed partial class SpeexResampler : IAudioResampler
 {
     private const string Library = "libspeexdsp.so.1";
 
