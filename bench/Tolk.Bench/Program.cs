@@ -16,5 +16,10 @@ if (args is ["asr-tuning", .. var asrArgs])
     return await Tolk.Bench.Speech.AsrTuningDriver.RunAsync(asrArgs);
 }
 
+if (args is ["opus-complexity", .. var opusArgs])
+{
+    return await Tolk.Bench.Media.OpusComplexityDriver.RunAsync(opusArgs);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

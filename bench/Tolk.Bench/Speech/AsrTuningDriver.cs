@@ -62,7 +62,7 @@ public static class AsrTuningDriver
         return 0;
     }
 
-    private static async Task<(double Wer, List<double> FinalMs, double CpuPerSecond)> MeasureAsync(ISpeechRecognizer recognizer, List<(string Text, short[] Audio)> clips)
+    internal static async Task<(double Wer, List<double> FinalMs, double CpuPerSecond)> MeasureAsync(ISpeechRecognizer recognizer, List<(string Text, short[] Audio)> clips)
     {
         int errors = 0, words = 0;
         var finalMs = new List<double>();

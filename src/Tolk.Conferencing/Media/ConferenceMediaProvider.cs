@@ -19,11 +19,21 @@ public sealed record ConferenceMediaOptions
     public IReadOnlyList<SdpCodec> Codecs { get; init; } = [SdpCodec.Opus, SdpCodec.G722, SdpCodec.Pcmu, SdpCodec.Pcma, SdpCodec.TelephoneEvent];
 
     /// <summary>
-    /// speexdsp quality (0–10) of the 8 ↔ 16 kHz conversions around G.711. 3 is speexdsp's own VoIP
-    /// preset (SPEEX_RESAMPLER_QUALITY_VOIP): plenty for a 300–3400 Hz telephone band, at about half
-    /// the cost of 5 per frame.
+    /// speexdsp quality (0–10) of rate conversions other than exact 2:1 (G.711's 8 ↔ 16 kHz always uses
+    /// the half-band filter, see <c>AudioResampler.Create</c>). 3 is speexdsp's own VoIP preset.
     /// </summary>
     public int ResamplerQuality { get; init; } = 3;
+
+    /// <summary>
+    /// Opus encoder complexity (0–10) of a mix only one caller hears, i.e. someone who is talking: with
+    /// everyone talking that is one encode per caller per tick, the largest Opus cost. Measured on flite
+    /// speech (bench opus-complexity, docs/benchmarks.md): complexity 0 encodes 2.6× faster than 5 with the
+    /// same SNR and the same recognition WER; complexity 1 and 3 recognised worse than either.
+    /// </summary>
+    public int PersonalMixOpusComplexity { get; init; }
+
+    /// <summary>Opus encoder complexity of a mix shared by every listener not talking: one encode serves them all, so quality is cheap there.</summary>
+    public int SharedMixOpusComplexity { get; init; } = 5;
 }
 
 /// <summary>
@@ -42,7 +52,12 @@ public sealed partial class ConferenceMediaProvider : ICallMediaProvider
         Time = time;
         Options = options ?? new ConferenceMediaOptions();
         _loggers = loggers ?? NullLoggerFactory.Instance;
-        SharedEncodes = new SharedEncoders(Codecs, Options.ResamplerQuality);
+        ArgumentOutOfRangeException.ThrowIfNegative(Options.PersonalMixOpusComplexity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Options.PersonalMixOpusComplexity, 10);
+        ArgumentOutOfRangeException.ThrowIfNegative(Options.SharedMixOpusComplexity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Options.SharedMixOpusComplexity, 10);
+        Codecs = new CodecRegistry(OpusOptions.Default with { Complexity = Options.PersonalMixOpusComplexity });
+        SharedEncodes = new SharedEncoders(new CodecRegistry(OpusOptions.Default with { Complexity = Options.SharedMixOpusComplexity }), Options.ResamplerQuality);
         CryptoSuites = new[] { SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.AesCm128HmacSha1_32, SrtpProfile.AeadAes128Gcm }
             .Where(SrtpContext.IsSupported)
             .Select(SrtpProfiles.SdpName)
@@ -60,7 +75,8 @@ public sealed partial class ConferenceMediaProvider : ICallMediaProvider
 
     internal ConferenceMediaOptions Options { get; }
 
-    internal CodecRegistry Codecs { get; } = new();
+    /// <summary>Codecs of each call's own stream (its decoder, and the encoder of its personal mix).</summary>
+    internal CodecRegistry Codecs { get; }
 
     internal IReadOnlyList<string> CryptoSuites { get; }
 

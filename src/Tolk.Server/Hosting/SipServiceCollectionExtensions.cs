@@ -62,7 +62,12 @@ public static class SipServiceCollectionExtensions
             sp.GetRequiredService<ConferenceRooms>(),
             new RtpPortAllocator(options.Media.RtpPortLow, options.Media.RtpPortHigh),
             sp.GetRequiredService<TimeProvider>(),
-            new ConferenceMediaOptions { RtpInactivityTimeout = TimeSpan.FromSeconds(options.Media.RtpTimeoutSeconds) },
+            new ConferenceMediaOptions
+            {
+                RtpInactivityTimeout = TimeSpan.FromSeconds(options.Media.RtpTimeoutSeconds),
+                PersonalMixOpusComplexity = options.Media.OpusPersonalComplexity,
+                SharedMixOpusComplexity = options.Media.OpusSharedComplexity,
+            },
             sp.GetRequiredService<ILoggerFactory>(),
             options.Translation.Enabled ? sp.GetRequiredService<ConferenceTranslation>() : null));
         services.AddSingleton(sp => new SipServerCore(

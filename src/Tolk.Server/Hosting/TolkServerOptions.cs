@@ -34,6 +34,12 @@ public sealed class TolkServerOptions
 
         /// <summary>A call that sends no RTP for this long is ended.</summary>
         public int RtpTimeoutSeconds { get; set; } = 30;
+
+        /// <summary>Opus encoder complexity (0–10) for a mix only one caller hears (someone talking).</summary>
+        public int OpusPersonalComplexity { get; set; } = 0;
+
+        /// <summary>Opus encoder complexity (0–10) for a mix shared by every listener who is not talking (one encode serves them all).</summary>
+        public int OpusSharedComplexity { get; set; } = 5;
     }
 
     public sealed class SipSection
