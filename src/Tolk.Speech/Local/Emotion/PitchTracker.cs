@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Tolk.Speech.Local.Emotion;
 
 /// <summary>
@@ -27,12 +29,32 @@ public static class PitchTracker
 
         var w = maxLag; // integration window
         Span<double> d = maxLag + 1 <= 1024 ? stackalloc double[maxLag + 1] : new double[maxLag + 1];
+        // The difference function is O(lags × window): in doubles, a vector of them at a time (it runs for every
+        // 10 ms hop of every phrase of every speaker).
+        var length = w + maxLag;
+        Span<double> x = length <= 2048 ? stackalloc double[length] : new double[length];
+        for (var i = 0; i < length; i++)
+        {
+            x[i] = window[i];
+        }
+
+        var lanes = Vector<double>.Count;
+        var head = x[..w];
         for (var tau = 1; tau <= maxLag; tau++)
         {
-            double sum = 0;
-            for (var j = 0; j < w; j++)
+            var shifted = x.Slice(tau, w);
+            var acc = Vector<double>.Zero;
+            var j = 0;
+            for (; j <= w - lanes; j += lanes)
             {
-                double diff = window[j] - window[j + tau];
+                var diff = new Vector<double>(head[j..]) - new Vector<double>(shifted[j..]);
+                acc += diff * diff;
+            }
+
+            var sum = Vector.Sum(acc);
+            for (; j < w; j++)
+            {
+                var diff = head[j] - shifted[j];
                 sum += diff * diff;
             }
 
