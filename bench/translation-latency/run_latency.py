@@ -28,6 +28,8 @@ PHRASES = [
     "we will meet at the hotel", "the answer is correct",
 ]
 
+WARMUP_PHRASES = 10  # overridden by --warmup-phrases
+
 def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
@@ -104,15 +106,25 @@ def one_run(tolk, speakers, codec, count, gap, work):
             procs.append(baresip(work, f"spk{n}", f'<sip:speaker{n}@example.org>;outbound="sip:127.0.0.1:{udp};transport=udp";regint=0;audio_codecs={codec}',
                                  src, 31100 + 20 * n, total + 10, "sip:5000@demo.tolk.test"))
             time.sleep(0.3)
+        # Steady state: CPU from the end of the warm-up phrases (a fresh server JIT-compiles the speech path
+        # during its first phrases) to the end of the speech, against the speech said in between.
+        warm = min(WARMUP_PHRASES, count - 1)
+        time.sleep(max(0.0, w0 + ends[warm - 1] + gap / 2 - time.time()))
+        cpu_w, t_w = cpu_seconds(server.pid), time.time()
         for p in procs: p.wait()
         time.sleep(3)
         cpu = cpu_seconds(server.pid) - cpu0; wall = time.time() - w0
+        cpu_steady, wall_steady = cpu_seconds(server.pid) - cpu_w, time.time() - t_w
         bob.wait(timeout=60)
     finally:
         server.send_signal(signal.SIGINT)
         try: server.wait(timeout=20)
         except subprocess.TimeoutExpired: server.kill()
         log.close(); shutil.rmtree(data, ignore_errors=True)
+    starts = [3.0] + [x + gap for x in ends[:-1]]
+    durations = [e - s for s, e in zip(starts, ends)]
+    speech = sum(durations)
+    speech_after = lambda k: sum(durations[k:])
     text = open(log_path).read()
     mix = [float(m.group(1)) for m in re.finditer(r"speech end → first es frame in the mix (\d+) ms", text)]
     stages = {}
@@ -124,15 +136,21 @@ def one_run(tolk, speakers, codec, count, gap, work):
             "mix_ms": {"p50": pct(mix, .5), "p95": pct(mix, .95), "n": len(mix)},
             "stages_ms": {k: {"p50": pct(v, .5), "p95": pct(v, .95), "n": len(v)} for k, v in stages.items()},
             "cpu_seconds": cpu, "idle_cpu_per_s": idle_rate, "wall_seconds": wall,
-            "speech_seconds_per_speaker": sum(e - s for s, e in zip([3.0] + [x + gap for x in ends[:-1]], ends)),
-            "cpu_per_speaker_per_s": (cpu - idle_rate * wall) / (wall * speakers)}
+            "speech_seconds_per_speaker": speech,
+            "cpu_per_speaker_per_s": (cpu - idle_rate * wall) / (wall * speakers),
+            "cpu_per_speech_s": (cpu - idle_rate * wall) / (speakers * speech),
+            "warmup_phrases": warm,
+            "cpu_per_speech_s_after_warmup": (cpu_steady - idle_rate * wall_steady) / (speakers * speech_after(warm))}
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tolk", required=True); ap.add_argument("--speakers", type=int, nargs="+", default=[1, 2, 4])
     ap.add_argument("--codec", default="PCMU"); ap.add_argument("--phrases", type=int, default=50)
+    ap.add_argument("--warmup-phrases", type=int, default=10, help="phrases before the steady-state CPU window starts")
     ap.add_argument("--gap", type=float, default=2.0); ap.add_argument("--out", default="translation-latency.json")
     a = ap.parse_args()
+    global WARMUP_PHRASES
+    WARMUP_PHRASES = a.warmup_phrases
     results = []
     for n in a.speakers:
         work = tempfile.mkdtemp(prefix=f"tolk-latency-{n}-")
