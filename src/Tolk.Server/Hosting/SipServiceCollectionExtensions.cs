@@ -11,6 +11,7 @@ using Tolk.Conferencing.Tenancy;
 using Tolk.Conferencing.Translation;
 using Tolk.Speech;
 using Tolk.Speech.Local;
+using Tolk.Speech.Local.Vad;
 using Tolk.Sip.Auth;
 using Tolk.Sip.Registrar;
 using Tolk.Sip.Transactions;
@@ -49,7 +50,11 @@ public static class SipServiceCollectionExtensions
         });
         // One engine set per process: it owns the resident Apertium pipelines every speaker shares.
         services.AddSingleton<LedgerSpeechUsageSink>();
-        services.AddSingleton(sp => new LocalSpeechEngines(sp.GetRequiredService<LedgerSpeechUsageSink>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new LocalSpeechEngines(
+            sp.GetRequiredService<LedgerSpeechUsageSink>(),
+            sp.GetRequiredService<TimeProvider>(),
+            vad: BuildVadOptions(options.Speech.Vad),
+            logger: sp.GetRequiredService<ILogger<LocalSpeechEngines>>()));
         services.AddSingleton(sp => new ConferenceTranslation(
             new EngineSpeakerPipelineFactory(sp.GetRequiredService<LocalSpeechEngines>().ForPipeline(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()),
             new ConferenceTranslationOptions { Enabled = options.Translation.Enabled },
@@ -101,6 +106,18 @@ public static class SipServiceCollectionExtensions
         "SHA-256" => DigestAlgorithm.Sha256,
         "MD5" => DigestAlgorithm.Md5,
         _ => throw new FormatException($"Unknown digest algorithm '{name}' in Sip:DigestAlgorithms (use SHA-256 and/or MD5)."),
+    };
+
+    private static VadOptions BuildVadOptions(TolkServerOptions.VadSection vad) => new()
+    {
+        Engine = vad.Engine?.Trim().ToUpperInvariant() switch
+        {
+            null or "" or "AUTO" => VadEngine.Auto,
+            "SILERO" => VadEngine.Silero,
+            "SPECTRAL" => VadEngine.Spectral,
+            _ => throw new FormatException($"Unknown VAD engine '{vad.Engine}' in Speech:Vad:Engine (use silero, spectral or auto)."),
+        },
+        SileroModelPath = string.IsNullOrWhiteSpace(vad.SileroModelPath) ? SileroVad.DefaultModelPath : vad.SileroModelPath,
     };
 
     private static SipTransportOptions BuildTransportOptions(TolkServerOptions options, TextWriter console)

@@ -19,6 +19,26 @@ public sealed class TolkServerOptions
 
     public TranslationSection Translation { get; set; } = new();
 
+    public SpeechSection Speech { get; set; } = new();
+
+    public sealed class SpeechSection
+    {
+        public VadSection Vad { get; set; } = new();
+    }
+
+    public sealed class VadSection
+    {
+        /// <summary>
+        /// "silero", "spectral", or empty/"auto" (default): Silero when its model loads, else spectral. Silero that
+        /// cannot be loaded falls back to spectral with a warning.
+        /// </summary>
+        public string? Engine { get; set; }
+
+        /// <summary>The Silero ONNX model (scripts/fetch-models.sh); a relative path is looked for under the working
+        /// directory, then under the binaries' directory and its parents.</summary>
+        public string? SileroModelPath { get; set; }
+    }
+
     public sealed class TranslationSection
     {
         /// <summary>Live translation in rooms with two or more languages (local engines).</summary>

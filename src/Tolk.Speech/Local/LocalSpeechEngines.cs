@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Tolk.Speech.Local.Apertium;
 using Tolk.Speech.Local.Emotion;
 using Tolk.Speech.Local.PocketSphinx;
@@ -14,15 +15,32 @@ namespace Tolk.Speech.Local;
 /// usage is recorded once per successful call). One instance per process: it owns the resident Apertium
 /// pipelines, which all pipelines share.
 /// </summary>
-public sealed class LocalSpeechEngines : IDisposable
+public sealed partial class LocalSpeechEngines : IDisposable
 {
     private readonly ApertiumTranslator _apertium;
 
-    /// <summary>Builds the engines; <paramref name="sink"/> receives every usage record.</summary>
-    public LocalSpeechEngines(ISpeechUsageSink sink, TimeProvider? timeProvider = null, PocketSphinxOptions? pocketSphinx = null, ApertiumOptions? apertium = null)
+    /// <summary>
+    /// Builds the engines; <paramref name="sink"/> receives every usage record. The VAD is chosen here, once
+    /// (<paramref name="vad"/>, default: Silero when its model loads, else spectral), and the choice is logged to
+    /// <paramref name="logger"/> in one line.
+    /// </summary>
+    public LocalSpeechEngines(ISpeechUsageSink sink, TimeProvider? timeProvider = null, PocketSphinxOptions? pocketSphinx = null, ApertiumOptions? apertium = null, VadOptions? vad = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
         var time = timeProvider ?? TimeProvider.System;
+        Vad = VadSelection.Choose(vad);
+        if (logger is not null)
+        {
+            if (Vad.IsDegraded)
+            {
+                Log.VadDegraded(logger, Vad.Reason);
+            }
+            else
+            {
+                Log.VadChosen(logger, Vad.Reason);
+            }
+        }
+
         _apertium = new ApertiumTranslator(apertium);
         Recognizer = new MeteredRecognizer(new PocketSphinxRecognizer(pocketSphinx, time), sink);
         Translator = new MeteredTranslator(new ResilientTranslator(_apertium, new SpeechResilienceOptions { Timeout = TimeSpan.FromSeconds(2), MaxRetries = 1 }, time), sink, time);
@@ -43,12 +61,24 @@ public sealed class LocalSpeechEngines : IDisposable
     /// <summary>Prosody + lexicon emotion.</summary>
     public IEmotionDetector Emotion { get; }
 
-    /// <summary>A new VAD instance.</summary>
-    public static IVoiceActivityDetector CreateVad() => new SpectralVad();
+    /// <summary>The VAD in use (Silero or spectral) and why.</summary>
+    public VadSelection Vad { get; }
+
+    /// <summary>A new VAD instance, one per stream.</summary>
+    public IVoiceActivityDetector CreateVad() => Vad.Create();
 
     /// <summary>The set as <see cref="TranslationEngines"/> for <see cref="TranslationPipeline.StartAsync"/>.</summary>
     public TranslationEngines ForPipeline() => new(Recognizer, Translator, Synthesizer, CreateVad, Emotion);
 
     /// <summary>Stops the resident Apertium pipelines.</summary>
     public void Dispose() => _apertium.Dispose();
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4140, Level = LogLevel.Information, Message = "{Choice}")]
+        public static partial void VadChosen(ILogger logger, string choice);
+
+        [LoggerMessage(EventId = 4141, Level = LogLevel.Warning, Message = "{Choice}")]
+        public static partial void VadDegraded(ILogger logger, string choice);
+    }
 }

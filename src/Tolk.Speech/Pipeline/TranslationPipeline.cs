@@ -209,6 +209,13 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
             await _recognition.DisposeAsync().ConfigureAwait(false);
         }
 
+        // A VAD may hold native buffers (Silero); release them once the input loop no longer uses it (a loop stuck
+        // in an engine leaves it to the finalizers).
+        if (_inputLoop.IsCompleted && _vad is IDisposable vad)
+        {
+            vad.Dispose();
+        }
+
         _events.Writer.TryComplete();
         _stopping.Dispose();
     }
