@@ -390,12 +390,7 @@ public sealed class PolledRtpSessionTests : RtpSessionTests
     {
         var received = new List<ushort>();
         using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        await using var session = new RtpSession(new RtpSessionOptions
-        {
-            LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            RemoteEndPoint = (IPEndPoint)peer.Client.LocalEndPoint!,
-            ReceiveMode = RtpReceiveMode.Polled,
-        }, (_, p) => received.Add(p.SequenceNumber));
+        await using var session = PolledSession(peer, received);
         var available = new SemaphoreSlim(0);
         session.DataAvailable += (_, _) => available.Release();
         session.Start();
@@ -427,12 +422,7 @@ public sealed class PolledRtpSessionTests : RtpSessionTests
     {
         var received = new List<ushort>();
         using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        await using var session = new RtpSession(new RtpSessionOptions
-        {
-            LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            RemoteEndPoint = (IPEndPoint)peer.Client.LocalEndPoint!,
-            ReceiveMode = RtpReceiveMode.Polled,
-        }, (_, p) => received.Add(p.SequenceNumber));
+        await using var session = PolledSession(peer, received);
         session.Start();
         for (ushort seq = 1; seq <= 11; seq++)
         {
@@ -456,6 +446,14 @@ public sealed class PolledRtpSessionTests : RtpSessionTests
         Assert.Equal(1, session.Counters.Malformed);
         Assert.Equal(1, session.Counters.UnexpectedSource);
     }
+
+    /// <summary>A polled session on loopback expecting <paramref name="peer"/>, recording the sequence numbers it delivers.</summary>
+    private static RtpSession PolledSession(UdpClient peer, List<ushort> received) => new(new RtpSessionOptions
+    {
+        LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+        RemoteEndPoint = (IPEndPoint)peer.Client.LocalEndPoint!,
+        ReceiveMode = RtpReceiveMode.Polled,
+    }, (_, p) => received.Add(p.SequenceNumber));
 
     private static byte[] Packet(ushort seq)
     {
