@@ -38,6 +38,9 @@ internal sealed class SharedEncoders : IDisposable
     private readonly ConditionalWeakTable<MixedFrame, FrameEncoders> _byFrame = new();
     private readonly ConcurrentDictionary<Entry, FrameEncoders> _live = new();
     private readonly CodecRegistry _codecs;
+
+    /// <summary>Where the shared encoders come from (their settings may differ from the calls' own).</summary>
+    internal CodecRegistry Codecs => _codecs;
     private readonly int _resamplerQuality;
     private long _lastSweep;
 

@@ -67,6 +67,17 @@ public sealed class OpusEncoder : IAudioEncoder
         set => Ctl(OpusNative.SetBitrateRequest, value);
     }
 
+    /// <summary>The complexity (0–10) libopus is encoding with.</summary>
+    public int Complexity
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_encoder.IsClosed, this);
+            _ = OpusNative.EncoderCtlGet(_encoder, OpusNative.GetComplexityRequest, out var value);
+            return value;
+        }
+    }
+
     /// <inheritdoc />
     public unsafe int Encode(ReadOnlySpan<short> pcm, Span<byte> destination)
     {

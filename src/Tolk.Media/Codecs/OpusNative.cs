@@ -11,6 +11,7 @@ internal static partial class OpusNative
     internal const int SetBitrateRequest = 4002;
     internal const int GetBitrateRequest = 4003;
     internal const int SetComplexityRequest = 4010;
+    internal const int GetComplexityRequest = 4011;
     internal const int SetInbandFecRequest = 4012;
     internal const int SetPacketLossPercRequest = 4014;
     internal const int SetDtxRequest = 4016;
