@@ -25,7 +25,19 @@ public sealed partial class MixerClock
     private Stage _stage;
     private long _stageTick;
     // No spinning before blocking: on a busy host a spinning waiter only takes CPU from the worker it waits for.
-    private readonly ManualResetEventSlim _stageDone = new(false, spinCount: 1);
+    private readonly ManualResetEventSlim _stageDone = NewPrimedEvent();
+
+    /// <summary>
+    /// An unset event whose blocking path has been taken once: ManualResetEventSlim creates its monitor object
+    /// (24 bytes) on the first wait that blocks, which would otherwise land in whichever steady-state tick first
+    /// finds its workers still busy.
+    /// </summary>
+    private static ManualResetEventSlim NewPrimedEvent()
+    {
+        var e = new ManualResetEventSlim(false, spinCount: 1);
+        e.Wait(1);
+        return e;
+    }
 
     private enum Stage
     {
@@ -282,6 +294,7 @@ public sealed partial class MixerClock
 
         private void Run(ManualResetEventSlim wake)
         {
+            wake.Wait(1); // takes the blocking path once (see NewPrimedEvent), unless a stage already came
             while (true)
             {
                 wake.Wait();
