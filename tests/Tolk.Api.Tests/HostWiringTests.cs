@@ -38,4 +38,56 @@ public sealed class HostWiringTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Phrase_detection_settings_reach_the_conference_translation()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"tolk-wiring-{Guid.NewGuid():N}");
+        try
+        {
+            await using var app = TolkServer.Build(null, new Dictionary<string, string?>
+            {
+                ["DataDirectory"] = dir,
+                ["Http:Listen"] = "127.0.0.1:0",
+                ["Sip:Udp:0"] = "127.0.0.1:0",
+                ["Speech:Endpointing:EndSilenceMs"] = "150",
+            });
+            var endpointing = app.Services.GetRequiredService<Tolk.Conferencing.Translation.ConferenceTranslation>().Options.Endpointing;
+            Assert.NotNull(endpointing);
+            Assert.Equal(TimeSpan.FromMilliseconds(150), endpointing.EndSilence);
+            // The default speculation lead (200 ms) cannot exceed a shorter end silence.
+            Assert.Equal(TimeSpan.FromMilliseconds(150), endpointing.TentativeSilence);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("Speech:Endpointing:EndSilenceMs", "50", "EndSilenceMs must be 100–3000 ms (was 50)")]
+    [InlineData("Speech:Endpointing:TentativeSilenceMs", "500", "TentativeSilenceMs must be 0–400 ms")]
+    [InlineData("Speech:Endpointing:TentativeSilenceMs", "-1", "TentativeSilenceMs must be 0–400 ms")]
+    public void A_bad_phrase_detection_setting_stops_the_start_and_names_its_key(string key, string value, string message)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"tolk-wiring-{Guid.NewGuid():N}");
+        try
+        {
+            var ex = Assert.Throws<FormatException>(() => TolkServer.Build(null, new Dictionary<string, string?>
+            {
+                ["DataDirectory"] = dir,
+                ["Http:Listen"] = "127.0.0.1:0",
+                ["Sip:Udp:0"] = "127.0.0.1:0",
+                [key] = value,
+            }));
+            Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
 }

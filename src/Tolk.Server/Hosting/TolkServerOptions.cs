@@ -24,6 +24,21 @@ public sealed class TolkServerOptions
     public sealed class SpeechSection
     {
         public VadSection Vad { get; set; } = new();
+
+        public EndpointingSection Endpointing { get; set; } = new();
+    }
+
+    /// <summary>When a speaker's phrase counts as ended (every translated speaker); empty: the built-in defaults.</summary>
+    public sealed class EndpointingSection
+    {
+        /// <summary>Silence that closes a phrase (100–3000 ms; default 400): lower is faster, higher splits fewer sentences.</summary>
+        public int? EndSilenceMs { get; set; }
+
+        /// <summary>
+        /// Silence after which translation starts speculatively, its audio held until <see cref="EndSilenceMs"/>
+        /// confirms the end (0 to <see cref="EndSilenceMs"/>; default 200; equal to it turns speculation off).
+        /// </summary>
+        public int? TentativeSilenceMs { get; set; }
     }
 
     public sealed class VadSection

@@ -75,6 +75,24 @@ public sealed class PipelineLifecycleTests
     }
 
     [Fact]
+    public async Task Configured_phrase_detection_reaches_every_speakers_pipeline()
+    {
+        var endpointing = new Tolk.Speech.Local.Vad.EndpointerOptions { EndSilence = TimeSpan.FromMilliseconds(320), TentativeSilence = TimeSpan.FromMilliseconds(120) };
+        await using var h = new TranslationHarness(new HarnessOptions { Translation = new ConferenceTranslationOptions { Endpointing = endpointing } });
+        h.Join("alice", "en");
+        h.Join("bob", "es");
+        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]), "alice's pipeline");
+        Assert.Same(endpointing, h.Factory.For("alice").Options.Endpointing);
+
+        // Without a setting each pipeline gets the defaults.
+        await using var d = new TranslationHarness();
+        d.Join("alice", "en");
+        d.Join("bob", "es");
+        await TranslationHarness.WaitUntil(() => d.Translation.IsTranslating(d["alice"]), "alice's pipeline (defaults)");
+        Assert.Equal(TimeSpan.FromMilliseconds(400), d.Factory.For("alice").Options.Endpointing.EndSilence);
+    }
+
+    [Fact]
     public async Task Zero_grace_stops_at_once_and_leaving_stops_the_leavers_pipeline()
     {
         await using var h = new TranslationHarness(new HarnessOptions { Translation = new ConferenceTranslationOptions { PipelineIdleGrace = TimeSpan.Zero } });
