@@ -50,13 +50,38 @@ public sealed class HostWiringTests
                 ["DataDirectory"] = dir,
                 ["Http:Listen"] = "127.0.0.1:0",
                 ["Sip:Udp:0"] = "127.0.0.1:0",
-                ["Speech:Endpointing:EndSilenceMs"] = "150",
+                ["Speech:Endpointing:EndSilenceMs"] = "110",
             });
             var endpointing = app.Services.GetRequiredService<Tolk.Conferencing.Translation.ConferenceTranslation>().Options.Endpointing;
             Assert.NotNull(endpointing);
-            Assert.Equal(TimeSpan.FromMilliseconds(150), endpointing.EndSilence);
-            // The default speculation lead (200 ms) cannot exceed a shorter end silence.
-            Assert.Equal(TimeSpan.FromMilliseconds(150), endpointing.TentativeSilence);
+            Assert.Equal(TimeSpan.FromMilliseconds(110), endpointing.EndSilence);
+            // The default speculation lead (120 or 200 ms) is capped at a shorter end silence.
+            Assert.Equal(TimeSpan.FromMilliseconds(110), endpointing.TentativeSilence);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Without_phrase_detection_settings_the_chosen_VADs_defaults_apply()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"tolk-wiring-{Guid.NewGuid():N}");
+        try
+        {
+            await using var app = TolkServer.Build(null, new Dictionary<string, string?>
+            {
+                ["DataDirectory"] = dir,
+                ["Http:Listen"] = "127.0.0.1:0",
+                ["Sip:Udp:0"] = "127.0.0.1:0",
+                ["Speech:Endpointing:TentativeSilenceMs"] = "150",
+            });
+            var vad = app.Services.GetRequiredService<Tolk.Speech.Local.LocalSpeechEngines>().Vad.Engine;
+            var endpointing = app.Services.GetRequiredService<Tolk.Conferencing.Translation.ConferenceTranslation>().Options.Endpointing;
+            Assert.NotNull(endpointing);
+            Assert.Equal(vad == Tolk.Speech.Local.Vad.VadEngine.Silero ? 320 : 400, endpointing.EndSilence.TotalMilliseconds);
+            Assert.Equal(150, endpointing.TentativeSilence.TotalMilliseconds);
         }
         finally
         {
@@ -66,8 +91,8 @@ public sealed class HostWiringTests
 
     [Theory]
     [InlineData("Speech:Endpointing:EndSilenceMs", "50", "EndSilenceMs must be 100–3000 ms (was 50)")]
-    [InlineData("Speech:Endpointing:TentativeSilenceMs", "500", "TentativeSilenceMs must be 0–400 ms")]
-    [InlineData("Speech:Endpointing:TentativeSilenceMs", "-1", "TentativeSilenceMs must be 0–400 ms")]
+    [InlineData("Speech:Endpointing:EndSilenceMs", "3001", "EndSilenceMs must be 100–3000 ms (was 3001)")]
+    [InlineData("Speech:Endpointing:TentativeSilenceMs", "-1", "TentativeSilenceMs must be 0–3000 ms (was -1)")]
     public void A_bad_phrase_detection_setting_stops_the_start_and_names_its_key(string key, string value, string message)
     {
         var dir = Path.Combine(Path.GetTempPath(), $"tolk-wiring-{Guid.NewGuid():N}");

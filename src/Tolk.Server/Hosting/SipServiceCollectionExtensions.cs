@@ -48,7 +48,7 @@ public static class SipServiceCollectionExtensions
             clock.Start();
             return new ConferenceRooms(clock, sp.GetRequiredService<ILoggerFactory>());
         });
-        var endpointing = BuildEndpointing(options.Speech.Endpointing);
+        CheckEndpointing(options.Speech.Endpointing);
         // One engine set per process: it owns the resident Apertium pipelines every speaker shares.
         services.AddSingleton<LedgerSpeechUsageSink>();
         services.AddSingleton(sp => new LocalSpeechEngines(
@@ -58,7 +58,11 @@ public static class SipServiceCollectionExtensions
             logger: sp.GetRequiredService<ILogger<LocalSpeechEngines>>()));
         services.AddSingleton(sp => new ConferenceTranslation(
             new EngineSpeakerPipelineFactory(sp.GetRequiredService<LocalSpeechEngines>().ForPipeline(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()),
-            new ConferenceTranslationOptions { Enabled = options.Translation.Enabled, Endpointing = endpointing },
+            new ConferenceTranslationOptions
+            {
+                Enabled = options.Translation.Enabled,
+                Endpointing = BuildEndpointing(options.Speech.Endpointing, sp.GetRequiredService<LocalSpeechEngines>().Vad.Engine),
+            },
             sp.GetRequiredService<ITenantCatalog>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -109,38 +113,32 @@ public static class SipServiceCollectionExtensions
         _ => throw new FormatException($"Unknown digest algorithm '{name}' in Sip:DigestAlgorithms (use SHA-256 and/or MD5)."),
     };
 
-    /// <summary>Speech:Endpointing, checked at start-up so that a bad value names its key instead of misbehaving in calls.</summary>
-    internal static EndpointerOptions? BuildEndpointing(TolkServerOptions.EndpointingSection section)
+    /// <summary>Speech:Endpointing is checked at start-up, so that a bad value names its key instead of misbehaving in calls.</summary>
+    internal static void CheckEndpointing(TolkServerOptions.EndpointingSection section)
     {
-        if (section.EndSilenceMs is null && section.TentativeSilenceMs is null)
+        if (section.EndSilenceMs is { } end && end is < 100 or > 3000)
         {
-            return null;
+            throw new FormatException($"Speech:Endpointing:EndSilenceMs must be 100–3000 ms (was {end}).");
         }
 
-        var result = new EndpointerOptions();
+        if (section.TentativeSilenceMs is { } tentative && tentative is < 0 or > 3000)
+        {
+            throw new FormatException($"Speech:Endpointing:TentativeSilenceMs must be 0–3000 ms (was {tentative}).");
+        }
+    }
+
+    /// <summary>The detector's defaults (<see cref="EndpointerOptions.For"/>) with Speech:Endpointing applied over them.</summary>
+    internal static EndpointerOptions BuildEndpointing(TolkServerOptions.EndpointingSection section, VadEngine vad)
+    {
+        var result = EndpointerOptions.For(vad);
         if (section.EndSilenceMs is { } end)
         {
-            if (end is < 100 or > 3000)
-            {
-                throw new FormatException($"Speech:Endpointing:EndSilenceMs must be 100–3000 ms (was {end}).");
-            }
             result.EndSilence = TimeSpan.FromMilliseconds(end);
         }
 
-        if (section.TentativeSilenceMs is { } tentative)
-        {
-            if (tentative < 0 || tentative > result.EndSilence.TotalMilliseconds)
-            {
-                throw new FormatException($"Speech:Endpointing:TentativeSilenceMs must be 0–{result.EndSilence.TotalMilliseconds:F0} ms, at most the end silence (was {tentative}).");
-            }
-            result.TentativeSilence = TimeSpan.FromMilliseconds(tentative);
-        }
-        else
-        {
-            // Keep the default speculation lead, but never past a shorter configured end.
-            result.TentativeSilence = TimeSpan.FromTicks(Math.Min(result.TentativeSilence.Ticks, result.EndSilence.Ticks));
-        }
-
+        // At or above the end silence there is no provisional end; capped so the settings read as they act.
+        var tentative = section.TentativeSilenceMs is { } t ? TimeSpan.FromMilliseconds(t) : result.TentativeSilence;
+        result.TentativeSilence = tentative < result.EndSilence ? tentative : result.EndSilence;
         return result;
     }
 

@@ -28,15 +28,16 @@ public sealed class TolkServerOptions
         public EndpointingSection Endpointing { get; set; } = new();
     }
 
-    /// <summary>When a speaker's phrase counts as ended (every translated speaker); empty: the built-in defaults.</summary>
+    /// <summary>When a speaker's phrase counts as ended (every translated speaker); unset: the VAD's defaults.</summary>
     public sealed class EndpointingSection
     {
-        /// <summary>Silence that closes a phrase (100–3000 ms; default 400): lower is faster, higher splits fewer sentences.</summary>
+        /// <summary>Silence that closes a phrase (100–3000 ms; default 320 with Silero, 400 with the spectral VAD): lower is faster, higher splits fewer sentences.</summary>
         public int? EndSilenceMs { get; set; }
 
         /// <summary>
         /// Silence after which translation starts speculatively, its audio held until <see cref="EndSilenceMs"/>
-        /// confirms the end (0 to <see cref="EndSilenceMs"/>; default 200; equal to it turns speculation off).
+        /// confirms the end (0–3000 ms; default 120 with Silero, 200 with the spectral VAD; at or above the end silence
+        /// speculation is off).
         /// </summary>
         public int? TentativeSilenceMs { get; set; }
     }
