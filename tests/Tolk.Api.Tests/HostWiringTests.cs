@@ -1,7 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tolk.Conferencing.Calls;
 using Tolk.Conferencing.Events;
+using Microsoft.AspNetCore.Builder;
+using Tolk.Conferencing.Translation;
 using Tolk.Server.Hosting;
+using Tolk.Speech.Local;
+using Tolk.Speech.Local.Vad;
 
 namespace Tolk.Api.Tests;
 
@@ -11,15 +15,8 @@ public sealed class HostWiringTests
     [Fact]
     public async Task The_server_host_resolves_the_room_event_sink_and_the_call_event_fan_out()
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"tolk-wiring-{Guid.NewGuid():N}");
-        try
+        await WithHostAsync(null, (app, dir) =>
         {
-            await using var app = TolkServer.Build(null, new Dictionary<string, string?>
-            {
-                ["DataDirectory"] = dir,
-                ["Http:Listen"] = "127.0.0.1:0",
-                ["Sip:Udp:0"] = "127.0.0.1:0",
-            });
             var sink = app.Services.GetRequiredService<IRoomEventSink>();
             Assert.IsType<RoomEventFanOut>(sink);
             Assert.Same(sink, app.Services.GetRequiredService<RoomEventFanOut>());
@@ -32,80 +29,63 @@ public sealed class HostWiringTests
             {
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
             }
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task Phrase_detection_settings_reach_the_conference_translation()
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"tolk-wiring-{Guid.NewGuid():N}");
-        try
+        await WithHostAsync(("Speech:Endpointing:EndSilenceMs", "110"), (app, _) =>
         {
-            await using var app = TolkServer.Build(null, new Dictionary<string, string?>
-            {
-                ["DataDirectory"] = dir,
-                ["Http:Listen"] = "127.0.0.1:0",
-                ["Sip:Udp:0"] = "127.0.0.1:0",
-                ["Speech:Endpointing:EndSilenceMs"] = "110",
-            });
-            var endpointing = app.Services.GetRequiredService<Tolk.Conferencing.Translation.ConferenceTranslation>().Options.Endpointing;
+            var endpointing = app.Services.GetRequiredService<ConferenceTranslation>().Options.Endpointing;
             Assert.NotNull(endpointing);
             Assert.Equal(TimeSpan.FromMilliseconds(110), endpointing.EndSilence);
             // The default speculation lead (120 or 200 ms) is capped at a shorter end silence.
             Assert.Equal(TimeSpan.FromMilliseconds(110), endpointing.TentativeSilence);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task Without_phrase_detection_settings_the_chosen_VADs_defaults_apply()
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"tolk-wiring-{Guid.NewGuid():N}");
-        try
+        await WithHostAsync(("Speech:Endpointing:TentativeSilenceMs", "150"), (app, _) =>
         {
-            await using var app = TolkServer.Build(null, new Dictionary<string, string?>
-            {
-                ["DataDirectory"] = dir,
-                ["Http:Listen"] = "127.0.0.1:0",
-                ["Sip:Udp:0"] = "127.0.0.1:0",
-                ["Speech:Endpointing:TentativeSilenceMs"] = "150",
-            });
-            var vad = app.Services.GetRequiredService<Tolk.Speech.Local.LocalSpeechEngines>().Vad.Engine;
-            var endpointing = app.Services.GetRequiredService<Tolk.Conferencing.Translation.ConferenceTranslation>().Options.Endpointing;
+            var vad = app.Services.GetRequiredService<LocalSpeechEngines>().Vad.Engine;
+            var endpointing = app.Services.GetRequiredService<ConferenceTranslation>().Options.Endpointing;
             Assert.NotNull(endpointing);
-            Assert.Equal(vad == Tolk.Speech.Local.Vad.VadEngine.Silero ? 320 : 400, endpointing.EndSilence.TotalMilliseconds);
+            Assert.Equal(vad == VadEngine.Silero ? 320 : 400, endpointing.EndSilence.TotalMilliseconds);
             Assert.Equal(150, endpointing.TentativeSilence.TotalMilliseconds);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Theory]
     [InlineData("Speech:Endpointing:EndSilenceMs", "50", "EndSilenceMs must be 100–3000 ms (was 50)")]
     [InlineData("Speech:Endpointing:EndSilenceMs", "3001", "EndSilenceMs must be 100–3000 ms (was 3001)")]
     [InlineData("Speech:Endpointing:TentativeSilenceMs", "-1", "TentativeSilenceMs must be 0–3000 ms (was -1)")]
-    public void A_bad_phrase_detection_setting_stops_the_start_and_names_its_key(string key, string value, string message)
+    public async Task A_bad_phrase_detection_setting_stops_the_start_and_names_its_key(string key, string value, string message)
+    {
+        var ex = await Assert.ThrowsAsync<FormatException>(() => WithHostAsync((key, value), (_, _) => { }));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Builds (does not start) the server host, with one extra setting if given, in a throw-away data directory.</summary>
+    private static async Task WithHostAsync((string Key, string Value)? setting, Action<WebApplication, string> check)
     {
         var dir = Path.Combine(Path.GetTempPath(), $"tolk-wiring-{Guid.NewGuid():N}");
         try
         {
-            var ex = Assert.Throws<FormatException>(() => TolkServer.Build(null, new Dictionary<string, string?>
+            var settings = new Dictionary<string, string?>
             {
                 ["DataDirectory"] = dir,
                 ["Http:Listen"] = "127.0.0.1:0",
                 ["Sip:Udp:0"] = "127.0.0.1:0",
-                [key] = value,
-            }));
-            Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+            };
+            if (setting is var (key, value))
+            {
+                settings[key] = value;
+            }
+            await using var app = TolkServer.Build(null, settings);
+            check(app, dir);
         }
         finally
         {
