@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tolk.Conferencing.Calls;
@@ -88,15 +89,33 @@ public sealed partial class ConferenceMediaProvider : ICallMediaProvider
     public async ValueTask<MediaOfferResult> AcceptOfferAsync(CallSession call, SdpSessionDescription offer, CancellationToken cancellationToken)
     {
         var address = call.MediaAddress;
-        var port = Ports.Allocate(address);
-        var media = new ConferenceCallMedia(this, call, new IPEndPoint(address, port));
-        var result = await media.NegotiateAsync(offer);
-        if (!result.IsAccepted)
+        for (var attempt = 1; ; attempt++)
         {
-            await media.DisposeAsync();
+            var port = Ports.Allocate(address);
+            var media = new ConferenceCallMedia(this, call, new IPEndPoint(address, port));
+            MediaOfferResult result;
+            try
+            {
+                result = await media.NegotiateAsync(offer);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < BindAttempts)
+            {
+                // The allocator's probe and the session's bind are two steps: another process (an outgoing
+                // connection's ephemeral port, in a range that overlaps it) can take the pair in between. A fresh
+                // pair is tried rather than failing the call.
+                await media.DisposeAsync();
+                continue;
+            }
+            if (!result.IsAccepted)
+            {
+                await media.DisposeAsync();
+            }
+            return result;
         }
-        return result;
     }
+
+    /// <summary>Port pairs tried for one offer before its bind failure is the call's.</summary>
+    private const int BindAttempts = 4;
 
     internal SdpMediaPolicy Policy(CallSession call, IPEndPoint local) => new()
     {

@@ -7,13 +7,13 @@ namespace Tolk.Conferencing.Media;
 /// Hands out even RTP ports (and the odd RTCP port above) from a configured range, the way media
 /// servers do so that firewalls and SBCs can be opened for one known range.
 /// </summary>
-public sealed class RtpPortAllocator(int low = 30000, int high = 39999)
+public class RtpPortAllocator(int low = 30000, int high = 39999)
 {
     private readonly Lock _gate = new();
     private int _next = low + (low & 1);
 
     /// <summary>Finds an even port P such that P and P+1 are free on <paramref name="address"/> right now.</summary>
-    public int Allocate(IPAddress address)
+    public virtual int Allocate(IPAddress address)
     {
         lock (_gate)
         {

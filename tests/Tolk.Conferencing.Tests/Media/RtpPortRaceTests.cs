@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Sockets;
+using Tolk.Conferencing.Calls;
+using Tolk.Conferencing.Media;
+using Tolk.Conferencing.Tenancy;
+using Tolk.Media.Mixing;
+using Tolk.Sip.Sdp;
+using Tolk.Sip.Transport;
+
+namespace Tolk.Conferencing.Tests.Media;
+
+/// <summary>A port pair taken by another process between the allocator's probe and the session's bind.</summary>
+public sealed class RtpPortRaceTests
+{
+    /// <summary>Hands out <paramref name="taken"/> first (as if it had been free when probed), then real free pairs.</summary>
+    private sealed class RacingAllocator(int taken, int low, int high) : RtpPortAllocator(low, high)
+    {
+        public int Calls;
+
+        public override int Allocate(IPAddress address) => Interlocked.Increment(ref Calls) == 1 ? taken : base.Allocate(address);
+    }
+
+    [Fact]
+    public async Task A_pair_taken_before_the_bind_is_replaced_and_the_call_is_answered()
+    {
+        // Someone else holds an even port: the allocator "saw" it free, the bind will not.
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var taken = 47000;
+        while (true)
+        {
+            try
+            {
+                squatter.Bind(new IPEndPoint(IPAddress.Loopback, taken));
+                break;
+            }
+            catch (SocketException) when (taken < 47100)
+            {
+                taken += 2;
+            }
+        }
+
+        await using var clock = new MixerClock(TimeProvider.System);
+        await using var rooms = new ConferenceRooms(clock);
+        var ports = new RacingAllocator(taken, 47200, 47299);
+        var provider = new ConferenceMediaProvider(rooms, ports, TimeProvider.System);
+        var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);
+        var call = new CallSession(tenant, new RoomInfo(Guid.NewGuid(), "5000", "R"), "sip:x@t.test", null,
+            new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5070)), DateTimeOffset.UtcNow)
+        {
+            MediaAddress = IPAddress.Loopback,
+        };
+        Assert.True(SdpSessionDescription.TryParse(
+            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n",
+            out var offer, out var error), error);
+
+        var result = await provider.AcceptOfferAsync(call, offer!, CancellationToken.None);
+
+        Assert.True(result.IsAccepted, result.Reason);
+        await using var media = (ConferenceCallMedia)result.Media!;
+        Assert.Equal(2, ports.Calls);
+        var answered = result.Answer!.Media[0].Port;
+        Assert.NotEqual(taken, answered);
+        Assert.InRange(answered, 47200, 47299);
+    }
+}
