@@ -349,6 +349,7 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         {
             await p.DisposeAsync();
         }
+        _owner.Ports.Release(_local.Port);
     }
 
     private sealed class Pipeline(NegotiatedMedia media, IAudioDecoder decoder, JitterBuffer jitter, AudioFrameEncoder encoder, TelephoneEventReceiver dtmf, SrtpContext? srtpIn, SrtpContext? srtpOut) : IAsyncDisposable

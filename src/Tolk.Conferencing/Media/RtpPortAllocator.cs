@@ -11,13 +11,19 @@ public class RtpPortAllocator(int low = 30000, int high = 39999)
 {
     private readonly Lock _gate = new();
     private int _next = low + (low & 1);
+    // Pairs handed out and not yet released: a call re-binds its pair after a re-offer, and the moment between
+    // closing the old socket and binding the new one must not let the probe give the pair to another call.
+    private readonly HashSet<int> _held = [];
 
-    /// <summary>Finds an even port P such that P and P+1 are free on <paramref name="address"/> right now.</summary>
+    /// <summary>
+    /// Finds an even port P, not held by a call, such that P and P+1 are free on <paramref name="address"/> right now;
+    /// P is held until <see cref="Release"/>.
+    /// </summary>
     public virtual int Allocate(IPAddress address)
     {
         lock (_gate)
         {
-            var span = (high - low) / 2;
+            var span = (high - low + 1) / 2; // pairs in the range
             for (var i = 0; i < span; i++)
             {
                 var port = _next;
@@ -26,13 +32,23 @@ public class RtpPortAllocator(int low = 30000, int high = 39999)
                 {
                     _next = low + (low & 1);
                 }
-                if (IsFree(address, port) && IsFree(address, port + 1))
+                if (!_held.Contains(port) && IsFree(address, port) && IsFree(address, port + 1))
                 {
+                    _held.Add(port);
                     return port;
                 }
             }
         }
         throw new InvalidOperationException($"No free RTP port pair in {low}-{high}.");
+    }
+
+    /// <summary>The call that held <paramref name="port"/> has closed its sockets for good.</summary>
+    public virtual void Release(int port)
+    {
+        lock (_gate)
+        {
+            _held.Remove(port);
+        }
     }
 
     private static bool IsFree(IPAddress address, int port)

@@ -62,4 +62,17 @@ public sealed class RtpPortRaceTests
         Assert.NotEqual(taken, answered);
         Assert.InRange(answered, 47200, 47299);
     }
+
+    [Fact]
+    public void A_pair_stays_with_its_call_until_released_even_while_its_sockets_are_closed()
+    {
+        // Two pairs, no sockets bound: only the hold keeps a pair from a second call (a re-offer re-binds it).
+        var ports = new RtpPortAllocator(47300, 47303);
+        var a = ports.Allocate(IPAddress.Loopback);
+        var b = ports.Allocate(IPAddress.Loopback);
+        Assert.NotEqual(a, b);
+        Assert.Throws<InvalidOperationException>(() => ports.Allocate(IPAddress.Loopback));
+        ports.Release(a);
+        Assert.Equal(a, ports.Allocate(IPAddress.Loopback));
+    }
 }
