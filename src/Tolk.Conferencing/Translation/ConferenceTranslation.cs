@@ -30,8 +30,8 @@ public sealed record ConferenceTranslationOptions
     /// <summary>Shortest interval between two "translation unavailable" notices for the same speaker and target.</summary>
     public TimeSpan NoticeInterval { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Phrase detection for every speaker's pipeline (read, never changed); null: the pipeline's defaults.</summary>
-    public Tolk.Speech.Local.Vad.EndpointerOptions? Endpointing { get; init; }
+    /// <summary>Phrase detection for every speaker's pipeline (read, never changed).</summary>
+    public Tolk.Speech.Local.Vad.EndpointerOptions Endpointing { get; init; } = new();
 }
 
 /// <summary>

@@ -18,7 +18,7 @@ public sealed partial class RoomTranslation
             Context = member.Context,
             HintPhrases = Room.HintPhrases is { Count: > 0 } hints ? hints : null,
             VoiceProfile = member.VoiceProfile,
-            Endpointing = _options.Endpointing ?? new(),
+            Endpointing = _options.Endpointing,
         };
         _ = Task.Run(() => RunPipelineAsync(member, generation, options));
     }

@@ -25,16 +25,15 @@ public sealed partial class MixerClock
     private Stage _stage;
     private long _stageTick;
     // No spinning before blocking: on a busy host a spinning waiter only takes CPU from the worker it waits for.
-    private readonly ManualResetEventSlim _stageDone = NewPrimedEvent();
+    private readonly ManualResetEventSlim _stageDone = Primed(new(false, spinCount: 1));
 
     /// <summary>
-    /// An unset event whose blocking path has been taken once: ManualResetEventSlim creates its monitor object
-    /// (24 bytes) on the first wait that blocks, which would otherwise land in whichever steady-state tick first
-    /// finds its workers still busy.
+    /// Takes <paramref name="e"/>'s blocking path once (unless it is already set): ManualResetEventSlim creates its
+    /// monitor object (24 bytes) on the first wait that blocks, which would otherwise land in whichever steady-state
+    /// tick first finds a thread waiting.
     /// </summary>
-    private static ManualResetEventSlim NewPrimedEvent()
+    private static ManualResetEventSlim Primed(ManualResetEventSlim e)
     {
-        var e = new ManualResetEventSlim(false, spinCount: 1);
         e.Wait(1);
         return e;
     }
@@ -294,7 +293,7 @@ public sealed partial class MixerClock
 
         private void Run(ManualResetEventSlim wake)
         {
-            wake.Wait(1); // takes the blocking path once (see NewPrimedEvent), unless a stage already came
+            Primed(wake);
             while (true)
             {
                 wake.Wait();

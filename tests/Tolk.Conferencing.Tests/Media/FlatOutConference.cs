@@ -18,10 +18,15 @@ internal sealed class FlatOutConference : IAsyncDisposable
     private long _ticks;
 
     public FlatOutConference(int rtpPortLow, int rtpPortHigh)
+        : this(new RtpPortAllocator(rtpPortLow, rtpPortHigh))
+    {
+    }
+
+    public FlatOutConference(RtpPortAllocator ports)
     {
         Clock = new MixerClock(TimeProvider.System);
         Rooms = new ConferenceRooms(Clock);
-        Provider = new ConferenceMediaProvider(Rooms, new RtpPortAllocator(rtpPortLow, rtpPortHigh), TimeProvider.System);
+        Provider = new ConferenceMediaProvider(Rooms, ports, TimeProvider.System);
         _ticker = Task.Run(() =>
         {
             while (!_stop.IsCancellationRequested)

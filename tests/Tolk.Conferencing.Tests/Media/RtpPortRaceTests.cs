@@ -1,11 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Tolk.Conferencing.Calls;
 using Tolk.Conferencing.Media;
-using Tolk.Conferencing.Tenancy;
-using Tolk.Media.Mixing;
 using Tolk.Sip.Sdp;
-using Tolk.Sip.Transport;
 
 namespace Tolk.Conferencing.Tests.Media;
 
@@ -39,21 +35,13 @@ public sealed class RtpPortRaceTests
             }
         }
 
-        await using var clock = new MixerClock(TimeProvider.System);
-        await using var rooms = new ConferenceRooms(clock);
         var ports = new RacingAllocator(taken, 47200, 47299);
-        var provider = new ConferenceMediaProvider(rooms, ports, TimeProvider.System);
-        var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);
-        var call = new CallSession(tenant, new RoomInfo(Guid.NewGuid(), "5000", "R"), "sip:x@t.test", null,
-            new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5070)), DateTimeOffset.UtcNow)
-        {
-            MediaAddress = IPAddress.Loopback,
-        };
+        await using var conference = new FlatOutConference(ports);
         Assert.True(SdpSessionDescription.TryParse(
             "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n",
             out var offer, out var error), error);
 
-        var result = await provider.AcceptOfferAsync(call, offer!, CancellationToken.None);
+        var result = await conference.Provider.AcceptOfferAsync(conference.NewCall("sip:x@t.test"), offer!, CancellationToken.None);
 
         Assert.True(result.IsAccepted, result.Reason);
         await using var media = (ConferenceCallMedia)result.Media!;
