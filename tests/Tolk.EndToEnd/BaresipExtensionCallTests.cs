@@ -33,12 +33,13 @@ public sealed class BaresipExtensionCallTests(TolkServerFixture fixture) : IClas
         await WaitForServerAsync("answered by");
         await WaitForServerAsync("hung up");
 
-        // Media went directly between the phones: each recorded the other's tone.
+        // Media went directly between the phones: each recorded the other's tone (in its loudest second: alice's
+        // 4 s tone fills only part of bob's recording, and a frame slip would lower one level over the whole call).
         var heardByBob = WavAnalysis.Read(bob.HeardWav ?? throw new InvalidOperationException("bob recorded nothing:\n" + bobOutput));
         var heardByAlice = WavAnalysis.Read(alice.HeardWav ?? throw new InvalidOperationException("alice recorded nothing:\n" + aliceOutput));
-        var aliceAtBob = WavAnalysis.ToneLevel(heardByBob, 440);
-        var bobAtAlice = WavAnalysis.ToneLevel(heardByAlice, 1300);
-        Assert.True(aliceAtBob > 0.02, $"bob heard alice's 440 Hz at {aliceAtBob:F4} (1300 Hz: {WavAnalysis.ToneLevel(heardByBob, 1300):F4})");
+        var aliceAtBob = WavAnalysis.StrongestToneLevel(heardByBob, 440);
+        var bobAtAlice = WavAnalysis.StrongestToneLevel(heardByAlice, 1300);
+        Assert.True(aliceAtBob > 0.02, $"bob heard alice's 440 Hz at {aliceAtBob:F4} (1300 Hz: {WavAnalysis.StrongestToneLevel(heardByBob, 1300):F4})");
         Assert.True(bobAtAlice > 0.02, $"alice heard bob's 1300 Hz at {bobAtAlice:F4}");
     }
 

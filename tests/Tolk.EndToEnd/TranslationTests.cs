@@ -14,7 +14,7 @@ namespace Tolk.EndToEnd;
 /// on a wideband G.722 phone or an ordinary G.711 one) speaks a sentence; Bob (a Spanish account) must hear Spanish speech after her phrase ends; Alice must not
 /// hear her own translation; the server's transcript has the English text and its Spanish translation.
 /// </summary>
-public sealed class TranslationTests(TolkServerFixture fixture, ITestOutputHelper output) : IClassFixture<TolkServerFixture>
+public sealed partial class TranslationTests(TolkServerFixture fixture, ITestOutputHelper output) : IClassFixture<TolkServerFixture>
 {
     private const string Sentence = "hello everyone";
     private const double Lead = 2.5;
@@ -54,13 +54,16 @@ public sealed class TranslationTests(TolkServerFixture fixture, ITestOutputHelpe
 
         var alice = Baresip.Create($"<sip:alice@demo.tolk.test>;auth_pass={TolkServerProcess.Passwords["alice"]};outbound=\"sip:127.0.0.1:{_server.TlsPort};transport=tls\";regint=0;audio_codecs={aliceCodec};mediaenc=srtp-mand", alicePlays);
         var bob = Baresip.Create($"<sip:bob@demo.tolk.test>;auth_pass={TolkServerProcess.Passwords["bob"]};outbound=\"sip:127.0.0.1:{_server.TlsPort};transport=tls\";regint=0;audio_codecs=PCMA;mediaenc=srtp-mand", bobPlays);
+        // This case's share of the shared server: its log from here on, its transcript lines from now on.
+        var caseStart = DateTime.UtcNow;
+        var logStart = _server.Output.Length;
         try
         {
             var outputs = await Task.WhenAll(alice.RunAsync("sip:5000@demo.tolk.test", seconds: (int)Total), bob.RunAsync("sip:5000@demo.tolk.test", seconds: (int)Total));
             Assert.True(outputs.All(o => o.Contains("Call established", StringComparison.Ordinal)), string.Join("\n---\n", outputs) + "\nserver:\n" + _server.Output);
             var bobHeard = WavAnalysis.Read(bob.HeardWav ?? throw new InvalidOperationException("bob recorded nothing"));
             var aliceHeard = WavAnalysis.Read(alice.HeardWav ?? throw new InvalidOperationException("alice recorded nothing"));
-            var log = string.Join('\n', _server.Output.Split('\n').Where(l => l.Contains("Room 5000", StringComparison.Ordinal)));
+            var log = await RoomLogAsync(logStart);
             output.WriteLine(log);
 
             // After Alice's phrase (+0.4 s for the offset between the two calls' recordings), only the translation
@@ -72,8 +75,8 @@ public sealed class TranslationTests(TolkServerFixture fixture, ITestOutputHelpe
             Assert.True(bobActive > 0.5, $"Bob heard no translation ({bobActive:F2} s active)\n{log}");
             Assert.True(aliceActive < 0.1, $"Alice heard {aliceActive:F2} s of audio after her phrase (her own translation?)\n{log}");
 
-            // What was recognised and translated for this call (the log also holds earlier cases on this server).
-            var said = Regex.Matches(log, "Room 5000 transcript: \\S+ \\[en\\] \"(?<en>[^\"]*)\" → es: (?<es>.+)").LastOrDefault();
+            // What was recognised and translated for this call.
+            var said = TranscriptLine().Matches(log).LastOrDefault();
             Assert.True(said is not null, "no transcript line\n" + log);
             var recognised = said.Groups["en"].Value;
             var translated = said.Groups["es"].Value.Trim();
@@ -102,9 +105,9 @@ public sealed class TranslationTests(TolkServerFixture fixture, ITestOutputHelpe
             Assert.Contains("speech end → first es frame in the mix", log, StringComparison.Ordinal);
 
             // The same transcript through the management API.
-            var transcript = await GetTranscriptAsync();
+            var transcript = await GetTranscriptAsync(caseStart);
             output.WriteLine(transcript.ToString());
-            // The last conference of the room (one per theory case on a shared server) said one sentence.
+            // This case's conference (lines since it started; earlier cases used the same room) said one sentence.
             var line = Items(transcript).Last();
             Assert.Equal("en", line.GetProperty("language").GetString());
             Assert.Equal(recognised, line.GetProperty("text").GetString());
@@ -118,7 +121,29 @@ public sealed class TranslationTests(TolkServerFixture fixture, ITestOutputHelpe
         }
     }
 
-    private async Task<JsonElement> GetTranscriptAsync()
+    [GeneratedRegex("Room 5000 transcript: \\S+ \\[en\\] \"(?<en>[^\"]*)\" → es: (?<es>.+)")]
+    private static partial Regex TranscriptLine();
+
+    /// <summary>
+    /// The server's "Room 5000" log lines since <paramref name="logStart"/> (earlier theory cases share the server),
+    /// once this case's transcript line is among them or after 10 s: the line follows the translation's synthesis,
+    /// which a loaded machine may finish only as the calls end.
+    /// </summary>
+    private async Task<string> RoomLogAsync(int logStart)
+    {
+        string RoomLog() => string.Join('\n', _server.Output[logStart..].Split('\n').Where(l => l.Contains("Room 5000", StringComparison.Ordinal)));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var log = RoomLog();
+        while (!TranscriptLine().IsMatch(log) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            log = RoomLog();
+        }
+        return log;
+    }
+
+    /// <summary>The room's transcript lines written since <paramref name="since"/>, i.e. this case's.</summary>
+    private async Task<JsonElement> GetTranscriptAsync(DateTime since)
     {
         using var http = new HttpClient { BaseAddress = _server.HttpBase };
         using var login = await http.PostAsJsonAsync("api/auth/token", new { email = TolkServerProcess.AdminEmail, password = TolkServerProcess.AdminPassword });
@@ -128,13 +153,16 @@ public sealed class TranslationTests(TolkServerFixture fixture, ITestOutputHelpe
         var tenantId = tenant.GetProperty("id").GetString();
         var room = Items(await GetJsonAsync(http, $"api/tenants/{tenantId}/rooms")).Single(r => r.GetProperty("extension").GetString() == "5000");
         output.WriteLine($"transcript of tenant {tenantId} room {room.GetProperty("id").GetString()}");
-        // Usage and transcripts are written by background writers: give them a few seconds.
+        // Usage and transcripts are written by background writers: give them time on a loaded machine. Only lines
+        // from this case count, or an earlier case's line would end the wait before this one is written.
+        var from = Uri.EscapeDataString(since.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
         string usage = "";
         JsonElement transcript = default;
-        for (var attempt = 0; attempt < 50; attempt++)
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
         {
             usage = (await GetJsonAsync(http, $"api/tenants/{tenantId}/usage")).ToString();
-            transcript = await GetJsonAsync(http, $"api/tenants/{tenantId}/rooms/{room.GetProperty("id").GetString()}/transcript");
+            transcript = await GetJsonAsync(http, $"api/tenants/{tenantId}/rooms/{room.GetProperty("id").GetString()}/transcript?from={from}");
             if (usage.Contains("tts-characters", StringComparison.Ordinal) && Items(transcript).Any())
             {
                 break;

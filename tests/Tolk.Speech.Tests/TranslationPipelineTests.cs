@@ -28,15 +28,21 @@ public sealed class TranslationPipelineTests(ApertiumFixture apertium, ITestOutp
         () => new SpectralVad(),
         new ProsodyEmotionDetector());
 
-    private static async Task<List<PipelineEvent>> RunAsync(TranslationEngines engines, short[] audio, Action<TranslationPipeline>? inspect = null, TimeSpan? timeout = null)
+    private static async Task<List<PipelineEvent>> RunAsync(
+        TranslationEngines engines,
+        short[] audio,
+        Action<TranslationPipeline>? inspect = null,
+        TimeSpan? translationTimeout = null,
+        TimeSpan? synthesisTimeout = null)
     {
         await using var pipeline = await TranslationPipeline.StartAsync(engines, new TranslationPipelineOptions
         {
             SourceLanguage = "en-US",
             TargetLanguages = ["es", "en"],
             Context = new SpeechContext("t1", "c1", "alice"),
-            TranslationTimeout = timeout ?? TimeSpan.FromSeconds(10),
-            SynthesisTimeout = timeout ?? TimeSpan.FromSeconds(10),
+            // Generous for every stage that works (see RealEngineTimeouts); a hang test shortens only its own stage.
+            TranslationTimeout = translationTimeout ?? RealEngineTimeouts.Stage,
+            SynthesisTimeout = synthesisTimeout ?? RealEngineTimeouts.Stage,
             RecognitionTimeout = TimeSpan.FromSeconds(30),
         });
         var events = new List<PipelineEvent>();
@@ -157,7 +163,7 @@ public sealed class TranslationPipelineTests(ApertiumFixture apertium, ITestOutp
     public async Task Translation_starts_at_the_provisional_end_and_its_audio_waits_for_the_confirmation()
     {
         var translator = new SignallingTranslator(apertium.Translator);
-        await using var pipeline = await TranslationPipeline.StartAsync(Engines(translator: translator), new TranslationPipelineOptions { SourceLanguage = "en", TargetLanguages = ["es"] });
+        await using var pipeline = await TranslationPipeline.StartAsync(Engines(translator: translator), new TranslationPipelineOptions { SourceLanguage = "en", TargetLanguages = ["es"] }.WithGenerousTimeouts());
         var events = new List<PipelineEvent>();
         var reader = Task.Run(async () =>
         {
@@ -235,8 +241,17 @@ public sealed class TranslationPipelineTests(ApertiumFixture apertium, ITestOutp
             "synthesizer-hangs" => Engines(synthesizer: new FaultySynthesizer(new EspeakSynthesizer(), Fault.Hang, 1)),
             _ => Engines(recognizer: new FaultyRecognizer(new PocketSphinxRecognizer())),
         };
-        // A short engine timeout only where the fault is a hang; elsewhere a busy machine must not add timeouts of its own.
-        var events = await RunAsync(engines, TwoPhrases("slt"), timeout: TimeSpan.FromSeconds(fault.EndsWith("-hangs", StringComparison.Ordinal) ? 2 : 10));
+        // A short timeout only for the stage that hangs; every other stage gets the healthy one. The hanging stage's
+        // engine still serves phrase 2 under that short timeout: Apertium is started before the run so that its
+        // cold start (the hung call never reached it) is not phrase 2's, and 5 s leaves a spawned espeak room.
+        var hangTimeout = TimeSpan.FromSeconds(5);
+        if (fault == "translator-hangs")
+        {
+            await apertium.Translator.TranslateAsync("hello", "en", "es", SpeechContext.None);
+        }
+        var events = await RunAsync(engines, TwoPhrases("slt"),
+            translationTimeout: fault == "translator-hangs" ? hangTimeout : null,
+            synthesisTimeout: fault == "synthesizer-hangs" ? hangTimeout : null);
         var down = events.OfType<TranslationUnavailable>().ToList();
         Assert.Contains(down, d => d.TargetLanguage == "es" && d.PhraseId == 1);
         Assert.All(down, d => output.WriteLine($"#{d.PhraseId} {d.TargetLanguage}: {d.Reason}"));
@@ -319,7 +334,7 @@ public sealed class LocalSpeechEnginesTests
         var sink = new InMemorySpeechUsageSink();
         using var engines = new Tolk.Speech.Local.LocalSpeechEngines(sink);
         var ctx = new SpeechContext("tenant-1", "call-1", "alice");
-        await using var pipeline = await TranslationPipeline.StartAsync(engines.ForPipeline(), new TranslationPipelineOptions { SourceLanguage = "en", TargetLanguages = ["es"], Context = ctx });
+        await using var pipeline = await TranslationPipeline.StartAsync(engines.ForPipeline(), new TranslationPipelineOptions { SourceLanguage = "en", TargetLanguages = ["es"], Context = ctx }.WithGenerousTimeouts());
         var clip = SpeechCorpus.Load(SpeechCorpus.Wide(6, "rms")); // the project is running late
         short[] audio = [.. new short[8000], .. clip, .. new short[16000]];
         var reader = Task.Run(async () =>

@@ -15,8 +15,8 @@ public sealed record TranslationEngines(
     Func<IVoiceActivityDetector> VadFactory,
     IEmotionDetector? Emotion = null);
 
-/// <summary>Settings of one speaker's pipeline.</summary>
-public sealed class TranslationPipelineOptions
+/// <summary>Settings of one speaker's pipeline (a record, so a copy with other settings is one <c>with</c>).</summary>
+public sealed record TranslationPipelineOptions
 {
     /// <summary>The speaker's language (BCP 47).</summary>
     public required string SourceLanguage { get; init; }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Tolk.Conferencing.Calls;
@@ -18,9 +19,18 @@ namespace Tolk.Conferencing.Tests.Media;
 /// </summary>
 public sealed class ConferenceChurnTests
 {
-    // A range no other test allocates from: the spray would otherwise reach their sessions.
-    private const int PortBase = 46000;
-    private const int PortCount = 400;
+    /// <summary>Remembers every pair it hands out: only those get sprayed, never some other process's port.</summary>
+    private sealed class RecordingAllocator() : RtpPortAllocator(TestRtpPorts.ChurnLow, TestRtpPorts.ChurnHigh)
+    {
+        public ConcurrentDictionary<int, byte> Handed { get; } = new();
+
+        public override int Allocate(IPAddress address)
+        {
+            var port = base.Allocate(address);
+            Handed.TryAdd(port, 0);
+            return port;
+        }
+    }
 
     [Theory]
     [InlineData("PCMU/8000", 0, false)]
@@ -29,13 +39,20 @@ public sealed class ConferenceChurnTests
     [InlineData("G722/8000", 9, true)]
     public async Task Fast_join_leave_churn_is_safe_and_leaves_no_participant(string rtpmap, int pt, bool srtp)
     {
-        await using var conference = new FlatOutConference(PortBase, PortBase + PortCount - 1);
+        // The range is apart from every other test's (see TestRtpPorts): the spray would otherwise reach their sessions.
+        var ports = new RecordingAllocator();
+        await using var conference = new FlatOutConference(ports);
         using var stop = new CancellationTokenSource();
 
         using var phone = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         phone.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var phonePort = ((IPEndPoint)phone.LocalEndPoint!).Port;
-        var spray = Task.Run(() => SprayRtp(phone, (byte)pt, stop.Token));
+        // Re-offers move the media to a port of ours too: the conference then sends there, and an unowned port
+        // next to an ephemeral one could belong to another test process's socket.
+        using var movedPhone = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        movedPhone.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var movedPhonePort = ((IPEndPoint)movedPhone.LocalEndPoint!).Port;
+        var spray = Task.Run(() => SprayRtp(phone, (byte)pt, ports, stop.Token));
 
         var calls = 0;
         // At least 3 s and 100 calls (a loaded CI machine is slow), at most 30 s.
@@ -60,7 +77,7 @@ public sealed class ConferenceChurnTests
                         // A re-offer (new port, new keys) racing the hang-up.
                         media.Start();
                         await Task.WhenAll(
-                            Task.Run(async () => await media.UpdateAsync(Offer(phonePort + 2, rtpmap, pt, srtp), CancellationToken.None)),
+                            Task.Run(async () => await media.UpdateAsync(Offer(movedPhonePort, rtpmap, pt, srtp), CancellationToken.None)),
                             Task.Run(async () => await media.DisposeAsync()));
                         break;
                     default:
@@ -94,9 +111,10 @@ public sealed class ConferenceChurnTests
         return offer!;
     }
 
-    private static void SprayRtp(Socket phone, byte pt, CancellationToken stop)
+    private static void SprayRtp(Socket phone, byte pt, RecordingAllocator ports, CancellationToken stop)
     {
-        // Plain RTP with speech-like noise to every port of the range: SRTP sessions count auth failures, plain ones decode.
+        // Plain RTP with speech-like noise to every port handed out so far (in use, being torn down or released):
+        // SRTP sessions count auth failures, plain ones decode.
         var random = new Random(7);
         var payload = new byte[160];
         var packet = new byte[200];
@@ -106,7 +124,7 @@ public sealed class ConferenceChurnTests
         {
             random.NextBytes(payload);
             new RtpHeader(pt, seq++, timestamp += 160, 0x1234, false).TryWrite(packet, payload, out var length);
-            for (var port = PortBase; port < PortBase + PortCount; port += 2)
+            foreach (var port in ports.Handed.Keys)
             {
                 try
                 {

@@ -20,7 +20,7 @@ public sealed class ConferenceDtmfTests
         await using var clock = new MixerClock(TimeProvider.System);
         clock.Start(); // the mixer's tick drains the callers' RTP sockets, as in the host
         await using var rooms = new ConferenceRooms(clock);
-        var provider = new ConferenceMediaProvider(rooms, new RtpPortAllocator(42000, 42999), TimeProvider.System);
+        var provider = new ConferenceMediaProvider(rooms, new RtpPortAllocator(TestRtpPorts.DtmfMuteLow, TestRtpPorts.DtmfMuteHigh), TimeProvider.System);
         var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);
         var call = new CallSession(tenant, new RoomInfo(Guid.NewGuid(), "5000", "R"), "sip:x@t.test", null,
             new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5070)), DateTimeOffset.UtcNow)
@@ -65,7 +65,7 @@ public sealed class ConferenceDtmfTests
         await using var clock = new MixerClock(TimeProvider.System);
         clock.Start(); // the mixer's tick drains the callers' RTP sockets, as in the host
         await using var rooms = new ConferenceRooms(clock);
-        var provider = new ConferenceMediaProvider(rooms, new RtpPortAllocator(44000, 44999), TimeProvider.System);
+        var provider = new ConferenceMediaProvider(rooms, new RtpPortAllocator(TestRtpPorts.DtmfPinLow, TestRtpPorts.DtmfPinHigh), TimeProvider.System);
         var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);
         var room = new RoomInfo(Guid.NewGuid(), "5000", "R", Pin: "4321");
         var roomKey = ConferenceRooms.Key(tenant.Id, room.Id);

@@ -20,7 +20,7 @@ public sealed class ConferenceTeardownTests
     [InlineData("G722/8000", 9)]
     public async Task Hanging_up_while_the_mixer_ticks_is_safe(string rtpmap, int pt)
     {
-        await using var conference = new FlatOutConference(43000, 43999);
+        await using var conference = new FlatOutConference(TestRtpPorts.TeardownLow, TestRtpPorts.TeardownHigh);
 
         using var phone = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         phone.Bind(new IPEndPoint(IPAddress.Loopback, 0));

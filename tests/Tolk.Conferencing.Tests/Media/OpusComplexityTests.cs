@@ -11,16 +11,16 @@ public sealed class OpusComplexityTests
     {
         await using var clock = new MixerClock(TimeProvider.System);
         await using var rooms = new ConferenceRooms(clock);
-        var defaults = new ConferenceMediaProvider(rooms, new RtpPortAllocator(45000, 45099), TimeProvider.System);
+        var defaults = new ConferenceMediaProvider(rooms, new RtpPortAllocator(TestRtpPorts.OpusLow, TestRtpPorts.OpusHigh), TimeProvider.System);
         Assert.Equal(0, ComplexityOf(defaults.Codecs));
         Assert.Equal(5, ComplexityOf(defaults.SharedEncodes.Codecs));
 
-        var configured = new ConferenceMediaProvider(rooms, new RtpPortAllocator(45100, 45199), TimeProvider.System,
+        var configured = new ConferenceMediaProvider(rooms, new RtpPortAllocator(TestRtpPorts.OpusLow, TestRtpPorts.OpusHigh), TimeProvider.System,
             new ConferenceMediaOptions { PersonalMixOpusComplexity = 2, SharedMixOpusComplexity = 9 });
         Assert.Equal(2, ComplexityOf(configured.Codecs));
         Assert.Equal(9, ComplexityOf(configured.SharedEncodes.Codecs));
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ConferenceMediaProvider(rooms, new RtpPortAllocator(45200, 45299), TimeProvider.System,
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ConferenceMediaProvider(rooms, new RtpPortAllocator(TestRtpPorts.OpusLow, TestRtpPorts.OpusHigh), TimeProvider.System,
             new ConferenceMediaOptions { PersonalMixOpusComplexity = 11 }));
     }
 

@@ -21,7 +21,7 @@ public sealed class RtpPortRaceTests
     {
         // Someone else holds an even port: the allocator "saw" it free, the bind will not.
         using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        var taken = 47000;
+        var taken = TestRtpPorts.SquatterLow;
         while (true)
         {
             try
@@ -29,13 +29,13 @@ public sealed class RtpPortRaceTests
                 squatter.Bind(new IPEndPoint(IPAddress.Loopback, taken));
                 break;
             }
-            catch (SocketException) when (taken < 47100)
+            catch (SocketException) when (taken < TestRtpPorts.SquatterHigh - 1)
             {
                 taken += 2;
             }
         }
 
-        var ports = new RacingAllocator(taken, 47200, 47299);
+        var ports = new RacingAllocator(taken, TestRtpPorts.RaceLow, TestRtpPorts.RaceHigh);
         await using var conference = new FlatOutConference(ports);
         Assert.True(SdpSessionDescription.TryParse(
             "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n",
@@ -48,14 +48,14 @@ public sealed class RtpPortRaceTests
         Assert.Equal(2, ports.Calls);
         var answered = result.Answer!.Media[0].Port;
         Assert.NotEqual(taken, answered);
-        Assert.InRange(answered, 47200, 47299);
+        Assert.InRange(answered, TestRtpPorts.RaceLow, TestRtpPorts.RaceHigh);
     }
 
     [Fact]
     public void A_pair_stays_with_its_call_until_released_even_while_its_sockets_are_closed()
     {
         // Two pairs, no sockets bound: only the hold keeps a pair from a second call (a re-offer re-binds it).
-        var ports = new RtpPortAllocator(47300, 47303);
+        var ports = new RtpPortAllocator(TestRtpPorts.HoldLow, TestRtpPorts.HoldHigh);
         var a = ports.Allocate(IPAddress.Loopback);
         var b = ports.Allocate(IPAddress.Loopback);
         Assert.NotEqual(a, b);

@@ -32,23 +32,46 @@ public static class WavAnalysis
     }
 
     /// <summary>RMS level of a tone at <paramref name="frequency"/> (Goertzel over the whole signal), relative to full scale.</summary>
-    public static double ToneLevel(Pcm pcm, double frequency, int skipSamples = 0)
+    public static double ToneLevel(Pcm pcm, double frequency, int skipSamples = 0) =>
+        skipSamples >= pcm.Samples.Length ? 0 : Goertzel(pcm.Samples.AsSpan(skipSamples), pcm.SampleRate, frequency);
+
+    /// <summary>
+    /// RMS level of a tone in the window (1 s by default, one every 100 ms) where it is strongest. One Goertzel over
+    /// a whole call is lowered by the part of the call the tone was missing from (a late join) and by the phase jumps
+    /// of frame slips, which its sub-hertz-wide bin sums out of phase; a second of steady tone is what "heard it" means,
+    /// and the loudest second of a tone a caller must not hear is the strictest check of that.
+    /// </summary>
+    public static double StrongestToneLevel(Pcm pcm, double frequency, double windowSeconds = 1.0)
     {
-        var n = pcm.Samples.Length - skipSamples;
-        if (n <= 0)
+        var window = (int)(windowSeconds * pcm.SampleRate);
+        if (pcm.Samples.Length <= window)
+        {
+            return ToneLevel(pcm, frequency);
+        }
+        var best = 0.0;
+        for (var start = 0; start + window <= pcm.Samples.Length; start += pcm.SampleRate / 10)
+        {
+            best = Math.Max(best, Goertzel(pcm.Samples.AsSpan(start, window), pcm.SampleRate, frequency));
+        }
+        return best;
+    }
+
+    private static double Goertzel(ReadOnlySpan<short> samples, int sampleRate, double frequency)
+    {
+        if (samples.IsEmpty)
         {
             return 0;
         }
-        var k = 2 * Math.Cos(2 * Math.PI * frequency / pcm.SampleRate);
+        var k = 2 * Math.Cos(2 * Math.PI * frequency / sampleRate);
         double s1 = 0, s2 = 0;
-        for (var i = skipSamples; i < pcm.Samples.Length; i++)
+        foreach (var sample in samples)
         {
-            var s0 = pcm.Samples[i] / 32768.0 + k * s1 - s2;
+            var s0 = sample / 32768.0 + k * s1 - s2;
             s2 = s1;
             s1 = s0;
         }
         var power = s1 * s1 + s2 * s2 - k * s1 * s2;
-        return Math.Sqrt(2 * power) / n;
+        return Math.Sqrt(2 * power) / samples.Length;
     }
 
     /// <summary>RMS level of the whole signal, relative to full scale.</summary>
