@@ -62,7 +62,8 @@ public sealed class HostWiringTests
     [InlineData("Speech:Endpointing:EndSilenceMs", "50", "EndSilenceMs must be 100–3000 ms (was 50)")]
     [InlineData("Speech:Endpointing:EndSilenceMs", "3001", "EndSilenceMs must be 100–3000 ms (was 3001)")]
     [InlineData("Speech:Endpointing:TentativeSilenceMs", "-1", "TentativeSilenceMs must be 0–3000 ms (was -1)")]
-    public async Task A_bad_phrase_detection_setting_stops_the_start_and_names_its_key(string key, string value, string message)
+    [InlineData("Speech:Recognition:VocabularySize", "500", "Speech:Recognition:VocabularySize must be 0 (every word) or 1000–200000 (was 500)")]
+    public async Task A_bad_speech_setting_stops_the_start_and_names_its_key(string key, string value, string message)
     {
         var ex = await Assert.ThrowsAsync<FormatException>(() => WithHostAsync((key, value), (_, _) => { }));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);

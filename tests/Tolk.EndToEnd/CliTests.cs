@@ -57,6 +57,26 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Speech_verbs_read_the_servers_speech_configuration()
+    {
+        // The same file `tolk serve --config` takes: a setting the server would refuse is refused here too, by name.
+        var config = Path.Combine(_data, "tolk.json");
+        await File.WriteAllTextAsync(config, """{ "Speech": { "Recognition": { "VocabularySize": 500 } } }""");
+        var wav = Path.Combine(_data, "en.wav");
+        var spoken = await TolkAsync("speech", "synthesize", "--lang", "en", "--out", wav, "Good morning");
+        Assert.True(spoken.Exit == 0, spoken.Output);
+
+        var refused = await TolkAsync("speech", "transcribe", "--config", config, wav);
+        Assert.Equal(2, refused.Exit);
+        Assert.DoesNotContain("   at ", refused.Output, StringComparison.Ordinal); // a message, not a stack trace
+        Assert.Contains("Speech:Recognition:VocabularySize must be 0 (every word) or 1000–200000 (was 500)", refused.Output, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(config, """{ "Speech": { "Recognition": { "VocabularySize": 20000 } } }""");
+        var transcribed = await TolkAsync("speech", "transcribe", "--config", config, wav);
+        Assert.True(transcribed.Exit == 0, transcribed.Output);
+    }
+
+    [Fact]
     public async Task Demo_translate_places_two_calls_and_the_listener_hears_spanish()
     {
         const string Sentence = "I would like a cup of coffee.";

@@ -14,22 +14,7 @@ public sealed class HintPhraseTests(ITestOutputHelper output)
     public async Task Out_of_vocabulary_hint_word_becomes_recognisable()
     {
         var clip = SpeechCorpus.Load(SpeechCorpus.Flite("please call zorblat tomorrow", "rms", "hint-zorblat"));
-        async Task<string> Recognise(IReadOnlyList<string>? hints)
-        {
-            await using var stream = await new PocketSphinxRecognizer().StartStreamAsync(new RecognitionOptions("en", HintPhrases: hints), SpeechContext.None);
-            await stream.PushAudioAsync(clip);
-            await stream.CompleteAsync();
-            var text = string.Empty;
-            await foreach (var e in stream.ReadEventsAsync())
-            {
-                if (e is FinalResultEvent f)
-                {
-                    text = f.Text;
-                }
-            }
-
-            return text;
-        }
+        Task<string> Recognise(IReadOnlyList<string>? hints) => Recognition.FinalTextAsync(new PocketSphinxRecognizer(), clip, hints);
 
         var without = await Recognise(null);
         var with = await Recognise(["Zorblat"]);

@@ -11,8 +11,9 @@ namespace Tolk.Bench.Speech;
 /// (what the caller waits for after the endpoint), and CPU per second of audio. Wideband clips are flite at 16 kHz;
 /// narrowband clips go through the G.711 µ-law call path (16 → 8 kHz, µ-law, 8 → 16 kHz). Each clip is the first
 /// phrase of a fresh stream, as for a new speaker.
-/// Run: <c>dotnet run -c Release --project bench/Tolk.Bench -- asr-tuning [clips] [--band wide|narrow] ["-arg value ..." ...]</c>
-/// (each quoted argument string is one variant; without any, a built-in set is compared).
+/// Run: <c>dotnet run -c Release --project bench/Tolk.Bench -- asr-tuning [clips] [--band wide|narrow] [--corpus=business] ["-arg value ..." ...]</c>
+/// (each quoted argument string is one variant; without any, a built-in set is compared). A <c>vocabulary=N</c> token
+/// sets <see cref="PocketSphinxOptions.VocabularySize"/> (0 = the whole dictionary).
 /// </summary>
 public static class AsrTuningDriver
 {
@@ -36,12 +37,18 @@ public static class AsrTuningDriver
             rest.RemoveRange(b, 2);
         }
 
+        var sentences = FlitePhrases.Sentences;
+        if (rest.Remove("--corpus=business"))
+        {
+            sentences = FlitePhrases.BusinessSentences;
+        }
+
         if (rest.Count > 0)
         {
             variants = [.. rest.Select(v => (v, v.Split(' ', StringSplitOptions.RemoveEmptyEntries)))];
         }
 
-        var clips = (await FlitePhrases.GenerateAsync(count)).Select(c => (c.Text, Wide: c.Audio, Narrow: FlitePhrases.TelephonePath(c.Audio))).ToList();
+        var clips = (await FlitePhrases.GenerateAsync(count, sentences)).Select(c => (c.Text, Wide: c.Audio, Narrow: FlitePhrases.TelephonePath(c.Audio))).ToList();
         Console.WriteLine($"{count} clips, {clips.Sum(c => c.Wide.Length) / (double)SpeechAudio.SampleRate:F1} s of speech; load {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine("band    variant                                  WER      end→final p50 / p95 ms   CPU-s per s of audio");
         foreach (var band in bands)
@@ -51,7 +58,14 @@ public static class AsrTuningDriver
                 var options = new PocketSphinxOptions { Bandwidth = band == "wide" ? AudioBandwidth.Wideband : AudioBandwidth.Narrowband };
                 foreach (var a in extra)
                 {
-                    options.ExtraArguments.Add(a);
+                    if (a.StartsWith("vocabulary=", StringComparison.Ordinal))
+                    {
+                        options.VocabularySize = int.Parse(a["vocabulary=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                    else
+                    {
+                        options.ExtraArguments.Add(a);
+                    }
                 }
 
                 var r = await MeasureAsync(new PocketSphinxRecognizer(options), clips.Select(c => (c.Text, band == "wide" ? c.Wide : c.Narrow)).ToList());

@@ -20,20 +20,39 @@ internal static class FlitePhrases
         "the water is very cold", "do you want some coffee", "the book is on the table", "we are going to the beach this weekend",
     ];
 
+    /// <summary>
+    /// Office-call sentences whose key words are rare in the language model (ranks 10,000–50,000 of its unigrams:
+    /// invoices, procurement, reschedule, stakeholders, webinar, layover …): what a pruned vocabulary loses.
+    /// </summary>
+    public static readonly string[] BusinessSentences =
+    [
+        "please send the invoices to the procurement team", "can we reschedule the webinar to thursday",
+        "the auditor asked about the reimbursement policy", "our stakeholders want a quarterly dashboard",
+        "the shipment was delayed by the courier", "i had a long layover in amsterdam",
+        "the receptionist forwarded my voicemail", "the firmware update caused an outage",
+        "we need a bilingual recruiter", "the thermostat in the office is broken",
+        "please check the itinerary before the flight", "the ticket is nonrefundable",
+        "let us postpone the merger discussion", "the spreadsheet shows the dividend for shareholders",
+        "she ordered a cappuccino and a croissant", "the trademark renewal is due next month",
+        "he is on sabbatical until march", "the appetizer was gluten free",
+        "compliance reviewed the parcel tracking system", "the plumber sent an invoice this morning",
+    ];
+
     private static readonly string[] s_voices = ["slt", "rms"];
 
     /// <summary>Speaks <paramref name="count"/> phrases (the sentences in turn, a voice per round) into 16 kHz PCM.</summary>
-    public static async Task<List<(string Text, short[] Audio)>> GenerateAsync(int count)
+    public static async Task<List<(string Text, short[] Audio)>> GenerateAsync(int count, string[]? sentences = null)
     {
+        sentences ??= Sentences;
         var dir = Directory.CreateTempSubdirectory("tolk-flite-phrases").FullName;
         try
         {
             var clips = new List<(string Text, short[] Audio)>();
             for (var i = 0; i < count; i++)
             {
-                var text = Sentences[i % Sentences.Length];
+                var text = sentences[i % sentences.Length];
                 var path = Path.Combine(dir, $"p{i}.wav");
-                using (var p = Process.Start(new ProcessStartInfo("flite") { ArgumentList = { "-voice", s_voices[(i / Sentences.Length) % s_voices.Length], "-t", text, "-o", path } })!)
+                using (var p = Process.Start(new ProcessStartInfo("flite") { ArgumentList = { "-voice", s_voices[(i / sentences.Length) % s_voices.Length], "-t", text, "-o", path } })!)
                 {
                     await p.WaitForExitAsync();
                 }

@@ -9,6 +9,8 @@ internal sealed partial class ConferenceCallMedia : ILateOfferMedia
 {
     private SdpOffer? _lateOffer;
     private SdpMediaPolicy? _lateOfferPolicy;
+    // The offered port pair, bound until the answer's session binds it (RtpPortPlaceholder says why).
+    private RtpPortPlaceholder? _placeholder;
 
     /// <summary>Makes our offer; the mixer membership starts with <see cref="Start"/>, RTP with the answer.</summary>
     public async ValueTask<SdpSessionDescription> CreateOfferAsync()
@@ -67,6 +69,7 @@ internal sealed partial class ConferenceCallMedia : ILateOfferMedia
                 return MediaOfferResult.Reject(488, result.Detail ?? result.ReasonPhrase ?? "unacceptable SDP answer");
             }
             _lateOffer = null;
+            Interlocked.Exchange(ref _placeholder, null)?.Dispose();
             var pipeline = BuildPipeline(result.Media!);
             lock (_pipelineGate)
             {

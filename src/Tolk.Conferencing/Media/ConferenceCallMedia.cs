@@ -39,11 +39,12 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
     private MixerParticipant? _participant;
     private int _disposed;
 
-    public ConferenceCallMedia(ConferenceMediaProvider owner, CallSession call, IPEndPoint local)
+    public ConferenceCallMedia(ConferenceMediaProvider owner, CallSession call, IPEndPoint local, RtpPortPlaceholder? placeholder = null)
     {
         _owner = owner;
         _call = call;
         _local = local;
+        _placeholder = placeholder;
     }
 
     public SdpSessionDescription LocalDescription { get; private set; } = new();
@@ -349,6 +350,7 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         {
             await p.DisposeAsync();
         }
+        Interlocked.Exchange(ref _placeholder, null)?.Dispose();
         _owner.Ports.Release(_local.Port);
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace Tolk.Conferencing.Media;
 
@@ -32,8 +31,9 @@ public class RtpPortAllocator(int low = 30000, int high = 39999)
                 {
                     _next = low + (low & 1);
                 }
-                if (!_held.Contains(port) && IsFree(address, port) && IsFree(address, port + 1))
+                if (!_held.Contains(port) && RtpPortPlaceholder.TryHold(address, port) is { } probe)
                 {
+                    probe.Dispose();
                     _held.Add(port);
                     return port;
                 }
@@ -48,20 +48,6 @@ public class RtpPortAllocator(int low = 30000, int high = 39999)
         lock (_gate)
         {
             _held.Remove(port);
-        }
-    }
-
-    private static bool IsFree(IPAddress address, int port)
-    {
-        try
-        {
-            using var s = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            s.Bind(new IPEndPoint(address, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Tolk.Server.Hosting;
 using Tolk.Speech;
 using Tolk.Speech.Audio;
 using Tolk.Speech.Local;
@@ -11,9 +12,16 @@ namespace Tolk.Server.Cli;
 /// </summary>
 internal static class SpeechCommands
 {
+    private static readonly Option<FileInfo?> Config = new("--config")
+    {
+        Description = "JSON configuration file (as for serve): its Speech section, with TOLK_Speech__… variables over it.",
+        Recursive = true,
+    };
+
     public static Command Create()
     {
         var speech = new Command("speech", "Try the speech engines on files.");
+        speech.Options.Add(Config);
         speech.Subcommands.Add(Transcribe());
         speech.Subcommands.Add(Translate());
         speech.Subcommands.Add(Synthesize());
@@ -30,7 +38,7 @@ internal static class SpeechCommands
         command.Options.Add(lang);
         command.SetAction(async (p, ct) =>
         {
-            using var engines = new LocalSpeechEngines(NullSpeechUsageSink.Instance);
+            using var engines = Engines(p);
             var (samples, rate) = WavFile.Read(p.GetValue(file)!.FullName);
             var pcm = rate == SpeechAudio.SampleRate ? samples : PcmResampler.Resample(samples, rate, SpeechAudio.SampleRate);
             await using var stream = await engines.Recognizer.StartStreamAsync(new RecognitionOptions(p.GetValue(lang)!), SpeechContext.None, ct);
@@ -69,7 +77,7 @@ internal static class SpeechCommands
         command.Options.Add(to);
         command.SetAction(async (p, ct) =>
         {
-            using var engines = new LocalSpeechEngines(NullSpeechUsageSink.Instance);
+            using var engines = Engines(p);
             try
             {
                 var result = await engines.Translator.TranslateAsync(p.GetValue(text)!, p.GetValue(from)!, p.GetValue(to)!, SpeechContext.None, ct);
@@ -96,7 +104,7 @@ internal static class SpeechCommands
         command.Options.Add(output);
         command.SetAction(async (p, ct) =>
         {
-            using var engines = new LocalSpeechEngines(NullSpeechUsageSink.Instance);
+            using var engines = Engines(p);
             var all = new List<short>();
             var rate = SpeechAudio.SampleRate;
             await foreach (var chunk in engines.Synthesizer.SynthesizeAsync(p.GetValue(text)!, p.GetValue(lang)!, new VoiceSettings(), SpeechContext.None, ct))
@@ -120,7 +128,7 @@ internal static class SpeechCommands
         command.Options.Add(text);
         command.SetAction(async (p, ct) =>
         {
-            using var engines = new LocalSpeechEngines(NullSpeechUsageSink.Instance);
+            using var engines = Engines(p);
             var (samples, rate) = WavFile.Read(p.GetValue(file)!.FullName);
             var result = await engines.Emotion.DetectAsync(samples, rate, p.GetValue(text), SpeechContext.None, ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -133,4 +141,8 @@ internal static class SpeechCommands
         });
         return command;
     }
+
+    /// <summary>The engines live calls would use: the same Speech configuration, read the same way.</summary>
+    private static LocalSpeechEngines Engines(ParseResult parse) =>
+        SpeechSettings.CreateEngines(SpeechSettings.Load(parse.GetValue(Config)?.FullName), NullSpeechUsageSink.Instance);
 }

@@ -153,8 +153,9 @@ public static class DemoTranslateCommand
 
     private static async Task<IReadOnlyList<TranscriptEntry>> WaitForTranscriptAsync(ConferenceTranslation translation, Guid tenantId, Guid roomId, DateTimeOffset since, CancellationToken ct)
     {
+        // Up to 30 s: a cold or busy machine may take several seconds per phrase; a ready transcript returns at once.
         IReadOnlyList<TranscriptEntry> lines = [];
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < 300; i++)
         {
             lines = translation.GetTranscript(tenantId, roomId).Where(t => t.Timestamp >= since).ToList();
             if (lines.Count > 0 && lines.All(l => l.Translations.Count > 0))

@@ -48,20 +48,20 @@ public static class SipServiceCollectionExtensions
             clock.Start();
             return new ConferenceRooms(clock, sp.GetRequiredService<ILoggerFactory>());
         });
-        CheckEndpointing(options.Speech.Endpointing);
+        SpeechSettings.Check(options.Speech);
         // One engine set per process: it owns the resident Apertium pipelines every speaker shares.
         services.AddSingleton<LedgerSpeechUsageSink>();
-        services.AddSingleton(sp => new LocalSpeechEngines(
+        services.AddSingleton(sp => SpeechSettings.CreateEngines(
+            options.Speech,
             sp.GetRequiredService<LedgerSpeechUsageSink>(),
             sp.GetRequiredService<TimeProvider>(),
-            vad: BuildVadOptions(options.Speech.Vad),
-            logger: sp.GetRequiredService<ILogger<LocalSpeechEngines>>()));
+            sp.GetRequiredService<ILogger<LocalSpeechEngines>>()));
         services.AddSingleton(sp => new ConferenceTranslation(
             new EngineSpeakerPipelineFactory(sp.GetRequiredService<LocalSpeechEngines>().ForPipeline(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()),
             new ConferenceTranslationOptions
             {
                 Enabled = options.Translation.Enabled,
-                Endpointing = BuildEndpointing(options.Speech.Endpointing, sp.GetRequiredService<LocalSpeechEngines>().Vad.Engine),
+                Endpointing = SpeechSettings.BuildEndpointing(options.Speech.Endpointing, sp.GetRequiredService<LocalSpeechEngines>().Vad.Engine),
             },
             sp.GetRequiredService<ITenantCatalog>(),
             sp.GetRequiredService<ILoggerFactory>(),
@@ -111,47 +111,6 @@ public static class SipServiceCollectionExtensions
         "SHA-256" => DigestAlgorithm.Sha256,
         "MD5" => DigestAlgorithm.Md5,
         _ => throw new FormatException($"Unknown digest algorithm '{name}' in Sip:DigestAlgorithms (use SHA-256 and/or MD5)."),
-    };
-
-    /// <summary>Speech:Endpointing is checked at start-up, so that a bad value names its key instead of misbehaving in calls.</summary>
-    internal static void CheckEndpointing(TolkServerOptions.EndpointingSection section)
-    {
-        if (section.EndSilenceMs is { } end && end is < 100 or > 3000)
-        {
-            throw new FormatException($"Speech:Endpointing:EndSilenceMs must be 100–3000 ms (was {end}).");
-        }
-
-        if (section.TentativeSilenceMs is { } tentative && tentative is < 0 or > 3000)
-        {
-            throw new FormatException($"Speech:Endpointing:TentativeSilenceMs must be 0–3000 ms (was {tentative}).");
-        }
-    }
-
-    /// <summary>The detector's defaults (<see cref="EndpointerOptions.For"/>) with Speech:Endpointing applied over them.</summary>
-    internal static EndpointerOptions BuildEndpointing(TolkServerOptions.EndpointingSection section, VadEngine vad)
-    {
-        var result = EndpointerOptions.For(vad);
-        if (section.EndSilenceMs is { } end)
-        {
-            result.EndSilence = TimeSpan.FromMilliseconds(end);
-        }
-
-        // At or above the end silence there is no provisional end; capped so the settings read as they act.
-        var tentative = section.TentativeSilenceMs is { } t ? TimeSpan.FromMilliseconds(t) : result.TentativeSilence;
-        result.TentativeSilence = tentative < result.EndSilence ? tentative : result.EndSilence;
-        return result;
-    }
-
-    private static VadOptions BuildVadOptions(TolkServerOptions.VadSection vad) => new()
-    {
-        Engine = vad.Engine?.Trim().ToUpperInvariant() switch
-        {
-            null or "" or "AUTO" => VadEngine.Auto,
-            "SILERO" => VadEngine.Silero,
-            "SPECTRAL" => VadEngine.Spectral,
-            _ => throw new FormatException($"Unknown VAD engine '{vad.Engine}' in Speech:Vad:Engine (use silero, spectral or auto)."),
-        },
-        SileroModelPath = string.IsNullOrWhiteSpace(vad.SileroModelPath) ? SileroVad.DefaultModelPath : vad.SileroModelPath,
     };
 
     private static SipTransportOptions BuildTransportOptions(TolkServerOptions options, TextWriter console)

@@ -26,6 +26,18 @@ public sealed class TolkServerOptions
         public VadSection Vad { get; set; } = new();
 
         public EndpointingSection Endpointing { get; set; } = new();
+
+        public RecognitionSection Recognition { get; set; } = new();
+    }
+
+    /// <summary>The local recogniser (pocketsphinx, English).</summary>
+    public sealed class RecognitionSection
+    {
+        /// <summary>
+        /// Words searched: the language model's most probable ones (0, the default = all ≈ 72,000; else 1,000–200,000).
+        /// Fewer cost less CPU per speaker but cannot recognise the rest unless a room's hint phrases name them.
+        /// </summary>
+        public int VocabularySize { get; set; }
     }
 
     /// <summary>When a speaker's phrase counts as ended (every translated speaker); unset: the VAD's defaults.</summary>

@@ -86,7 +86,10 @@ internal sealed class PocketSphinxDecoder : IDisposable
             }
         }
 
-        Add(["-hmm", options.AcousticModel, "-lm", options.LanguageModel, "-dict", options.Dictionary, "-logfn", "/dev/null"]);
+        var dictionary = options.VocabularySize > 0
+            ? Vocabulary.PrunedDictionary(options.LanguageModel, options.Dictionary, options.VocabularySize)
+            : options.Dictionary;
+        Add(["-hmm", options.AcousticModel, "-lm", options.LanguageModel, "-dict", dictionary, "-logfn", "/dev/null"]);
         Add(PocketSphinxOptions.TunedArguments);
         if (narrowband)
         {

@@ -68,4 +68,30 @@ internal static partial class PocketSphinxNative
 
     [LibraryImport(Ps, EntryPoint = "ps_lookup_word", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr ps_lookup_word(IntPtr ps, string word);
+
+    [LibraryImport(Sb, EntryPoint = "err_set_logfile", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int err_set_logfile(string path);
+
+    [LibraryImport(Sb, EntryPoint = "logmath_init")]
+    internal static partial IntPtr logmath_init(double logBase, int shift, int useTable);
+
+    [LibraryImport(Sb, EntryPoint = "logmath_free")]
+    internal static partial int logmath_free(IntPtr logmath);
+
+    // fileType 0 is NGRAM_AUTO; a NULL config takes sphinxbase's defaults.
+    [LibraryImport(Sb, EntryPoint = "ngram_model_read", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr ngram_model_read(IntPtr config, string fileName, int fileType, IntPtr logmath);
+
+    [LibraryImport(Sb, EntryPoint = "ngram_model_free")]
+    internal static partial int ngram_model_free(IntPtr model);
+
+    /// <summary>The model's n-gram counts (uint32 per order; the first is the number of unigrams).</summary>
+    [LibraryImport(Sb, EntryPoint = "ngram_model_get_counts")]
+    internal static partial IntPtr ngram_model_get_counts(IntPtr model);
+
+    [LibraryImport(Sb, EntryPoint = "ngram_word")]
+    internal static partial IntPtr ngram_word(IntPtr model, int wordId);
+
+    [LibraryImport(Sb, EntryPoint = "ngram_prob")]
+    internal static partial int ngram_prob(IntPtr model, IntPtr[] words, int count);
 }

@@ -31,8 +31,11 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer
     /// <summary>True when the model files are installed.</summary>
     public bool IsAvailable => File.Exists(_options.LanguageModel) && Directory.Exists(_options.AcousticModel) && File.Exists(_options.Dictionary);
 
-    /// <summary>Hint words missing from the dictionary get a letter-to-sound pronunciation so they can be recognised at all.</summary>
-    private static void AddHintWords(PocketSphinxDecoder decoder, IReadOnlyList<string>? hints)
+    /// <summary>
+    /// Hint words the decoder does not know get the full dictionary's pronunciation (a word left out of a pruned
+    /// vocabulary), else a letter-to-sound one, so they can be recognised at all.
+    /// </summary>
+    private void AddHintWords(PocketSphinxDecoder decoder, IReadOnlyList<string>? hints)
     {
         if (hints is null)
         {
@@ -41,7 +44,13 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer
 
         foreach (var word in hints.SelectMany(h => h.Split([' ', ',', '.', '-'], StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            if (!decoder.IsKnownWord(word) && Pronunciations.Lookup(word) is { } phones)
+            if (decoder.IsKnownWord(word))
+            {
+                continue;
+            }
+
+            var known = Vocabulary.Pronunciations(_options.Dictionary, word.ToLowerInvariant()).FirstOrDefault();
+            if ((known ?? Pronunciations.Lookup(word)) is { } phones)
             {
                 decoder.AddWord(word, phones);
             }
