@@ -387,6 +387,8 @@ def main():
     ap.add_argument("--window", type=float, default=20.0)
     ap.add_argument("--idle", action="store_true", help="no calls: measure the idle server over the window")
     ap.add_argument("--no-rtp", action="store_true", help="participants join but send no RTP (a room nobody talks in; < 30 s RTP timeout)")
+    ap.add_argument("--rtcp-interval", type=float, default=5.0,
+                    help="each participant sends an RTCP receiver report (RFC 3550, fraction lost from its sequence gaps) this often, as phones do; 0 = never")
     ap.add_argument("--local-ip", default="127.0.0.1")
     ap.add_argument("--base-port", type=int, default=20000)
     ap.add_argument("--label", default="")
@@ -471,7 +473,8 @@ def main():
     for c in live:
         sel.register(socks[c["n"]], selectors.EVENT_READ, c)
         c.update(seq=random.getrandbits(16), ts=random.getrandbits(32), ssrc=random.getrandbits(32), frame=0,
-                 rx=0, rx_rtcp=0, rx_gap=0, rx_last=None, rx_loud=0, rx_checked=0)
+                 rx=0, rx_rtcp=0, rx_gap=0, rx_last=None, rx_loud=0, rx_checked=0,
+                 rx_ssrc=None, rr_next=time.monotonic() + random.uniform(1.0, 3.0), rr_rx=0, rr_gap=0)
         if c["n"] < talkers:
             c["loop"] = payload_loop(c["n"] % 48)
         c["slot"] = c["n"] % 4  # spread sends over 4 × 5 ms slots
@@ -511,6 +514,20 @@ def main():
     next_slot = start
     gen_times0 = None
 
+    def send_receiver_report(c):
+        # RR (PT 201) with one report block about the server's stream; the server's RTCP port is RTP + 1 (no mux).
+        got, gaps = c["rx"] - c["rr_rx"], c["rx_gap"] - c["rr_gap"]
+        c["rr_rx"], c["rr_gap"] = c["rx"], c["rx_gap"]
+        fraction = min(255, (gaps * 256) // (got + gaps)) if got + gaps else 0
+        block = struct.pack("!IIIIII", c["rx_ssrc"], (fraction << 24) | (c["rx_gap"] & 0xFFFFFF),
+                            c["rx_last"] or 0, 0, 0, 0)
+        rr = struct.pack("!BBHI", 0x81, 201, 7, c["ssrc"]) + block
+        host, port = c["rtp_remote"]
+        try:
+            socks[c["n"]].sendto(rr, (host, port + 1))
+        except BlockingIOError:
+            pass
+
     def on_rtp(c, data, now):
         if len(data) < 12:
             return
@@ -525,6 +542,7 @@ def main():
                 c["rx_gap"] += d - 1
         c["rx_last"] = seq
         c["rx"] += 1
+        c["rx_ssrc"] = struct.unpack_from("!I", data, 8)[0]
         cc = data[0] & 0x0F
         payload = data[12 + 4 * cc:]
         if a.codec == "pcmu":
@@ -586,6 +604,9 @@ def main():
                     socks[c["n"]].sendto(hdr_ + payload, c["rtp_remote"])
                 except BlockingIOError:
                     pass
+                if a.rtcp_interval > 0 and now >= c["rr_next"] and c["rx_ssrc"] is not None:
+                    send_receiver_report(c)
+                    c["rr_next"] = now + a.rtcp_interval
             if probes and not burst_state["left"] and now >= burst_state["next"]:
                 burst_state["who"] = probes[len(bursts) % len(probes)]
                 burst_state["offset"] = random.randrange(n_samp)

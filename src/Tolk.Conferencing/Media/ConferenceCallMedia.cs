@@ -56,6 +56,9 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
 
     public NegotiatedMedia? Negotiated => _pipeline?.Media;
 
+    /// <summary>The packet loss the Opus personal mix is encoded against (null for other codecs or before media).</summary>
+    internal int? OpusExpectedLossPercent => _pipeline?.ExpectedLossPercent;
+
     public async ValueTask<MediaOfferResult> NegotiateAsync(SdpSessionDescription offer)
     {
         await _negotiation.WaitAsync();
@@ -130,6 +133,7 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
             decoder!,
             new JitterBuffer(decoder!, _owner.Time, resamplerQuality: _owner.Options.ResamplerQuality),
             new AudioFrameEncoder(encoder!, resamplerQuality: _owner.Options.ResamplerQuality),
+            encoder is OpusEncoder opus ? new LossAdaptiveFec(opus, opus.PacketLossPercent) : null,
             new TelephoneEventReceiver(8000),
             inbound,
             outbound);
@@ -150,6 +154,20 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         };
         pipeline.Session = new RtpSession(options, (s, p) => OnRtp(pipeline, p), _owner.Time, _owner.Logger<RtpSession>());
         pipeline.Session.DataAvailable += (_, _) => _participant?.NotifyInputAvailable();
+        if (pipeline.Fec is { } fec)
+        {
+            // The encoder runs on the mixer thread under the pipeline lock; its settings change under it too.
+            pipeline.Session.ReportReceived += (_, report) =>
+            {
+                lock (_pipelineGate)
+                {
+                    if (_pipeline == pipeline) // not after a re-offer or hang-up disposed its encoder
+                    {
+                        fec.OnReport(report.FractionLost);
+                    }
+                }
+            };
+        }
         pipeline.Session.InactivityTimeout += (_, _) =>
         {
             // A held call may legitimately send nothing.
@@ -354,8 +372,14 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         _owner.Ports.Release(_local.Port);
     }
 
-    private sealed class Pipeline(NegotiatedMedia media, IAudioDecoder decoder, JitterBuffer jitter, AudioFrameEncoder encoder, TelephoneEventReceiver dtmf, SrtpContext? srtpIn, SrtpContext? srtpOut) : IAsyncDisposable
+    private sealed class Pipeline(NegotiatedMedia media, IAudioDecoder decoder, JitterBuffer jitter, AudioFrameEncoder encoder, LossAdaptiveFec? fec, TelephoneEventReceiver dtmf, SrtpContext? srtpIn, SrtpContext? srtpOut) : IAsyncDisposable
     {
+        /// <summary>Raises the FEC of an Opus personal mix with the loss the caller reports (null for other codecs).</summary>
+        public LossAdaptiveFec? Fec { get; } = fec;
+
+        /// <summary>The loss an Opus personal mix is protected against (null for other codecs).</summary>
+        public int? ExpectedLossPercent => Fec?.ExpectedLossPercent;
+
         public NegotiatedMedia Media { get; set; } = media;
 
         public JitterBuffer Jitter { get; } = jitter;

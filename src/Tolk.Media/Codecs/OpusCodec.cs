@@ -67,6 +67,22 @@ public sealed class OpusEncoder : IAudioEncoder
         set => Ctl(OpusNative.SetBitrateRequest, value);
     }
 
+    /// <summary>
+    /// The packet loss (0–100 %) the encoder protects against: with in-band FEC on, libopus adds LBRR redundancy only
+    /// when this is above 0, and spends more on it the higher it is (<see cref="LossAdaptiveFec"/> raises it from the
+    /// receiver's reports).
+    /// </summary>
+    public int PacketLossPercent
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_encoder.IsClosed, this);
+            _ = OpusNative.EncoderCtlGet(_encoder, OpusNative.GetPacketLossPercRequest, out var value);
+            return value;
+        }
+        set => Ctl(OpusNative.SetPacketLossPercRequest, Math.Clamp(value, 0, 100));
+    }
+
     /// <summary>The complexity (0–10) libopus is encoding with.</summary>
     public int Complexity
     {

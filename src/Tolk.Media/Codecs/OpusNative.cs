@@ -14,6 +14,7 @@ internal static partial class OpusNative
     internal const int GetComplexityRequest = 4011;
     internal const int SetInbandFecRequest = 4012;
     internal const int SetPacketLossPercRequest = 4014;
+    internal const int GetPacketLossPercRequest = 4015;
     internal const int SetDtxRequest = 4016;
     internal const int SetSignalRequest = 4024;
     internal const int SignalVoice = 3001;

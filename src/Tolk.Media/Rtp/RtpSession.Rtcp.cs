@@ -165,6 +165,12 @@ public sealed partial class RtpSession
     /// <summary>The last reception report the peer sent about our stream (loss and jitter as it sees them).</summary>
     public RtcpReportBlock? RemoteReport { get; private set; }
 
+    /// <summary>
+    /// A reception report the peer sent about our stream (raised on the RTCP receive thread): a sender can adapt to
+    /// the loss it reports.
+    /// </summary>
+    public event Action<RtpSession, RtcpReportBlock>? ReportReceived;
+
     /// <summary>Round-trip time from the peer's last report (RFC 3550 §6.4.1: A - LSR - DLSR), when it echoed one of our SRs.</summary>
     public TimeSpan? RoundTripTime { get; private set; }
 
@@ -178,6 +184,7 @@ public sealed partial class RtpSession
             }
 
             RemoteReport = block;
+            ReportReceived?.Invoke(this, block);
             if (block.RoundTripTime((uint)(RtcpSenderInfo.ToNtp(_time.GetUtcNow()) >> 16)) is { } rtt)
             {
                 RoundTripTime = rtt;
