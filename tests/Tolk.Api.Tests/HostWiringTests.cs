@@ -46,6 +46,13 @@ public sealed class HostWiringTests
     }
 
     [Fact]
+    public async Task The_talker_cap_reaches_every_rooms_mixer()
+    {
+        await WithHostAsync(("Media:MaxMixedTalkers", "4"), (app, _) =>
+            Assert.Equal(4, app.Services.GetRequiredService<Tolk.Conferencing.Media.ConferenceRooms>().RoomOptions.MaxMixedTalkers));
+    }
+
+    [Fact]
     public async Task Without_phrase_detection_settings_the_chosen_VADs_defaults_apply()
     {
         await WithHostAsync(("Speech:Endpointing:TentativeSilenceMs", "150"), (app, _) =>
@@ -63,7 +70,8 @@ public sealed class HostWiringTests
     [InlineData("Speech:Endpointing:EndSilenceMs", "3001", "EndSilenceMs must be 100–3000 ms (was 3001)")]
     [InlineData("Speech:Endpointing:TentativeSilenceMs", "-1", "TentativeSilenceMs must be 0–3000 ms (was -1)")]
     [InlineData("Speech:Recognition:VocabularySize", "500", "Speech:Recognition:VocabularySize must be 0 (every word) or 1000–200000 (was 500)")]
-    public async Task A_bad_speech_setting_stops_the_start_and_names_its_key(string key, string value, string message)
+    [InlineData("Media:MaxMixedTalkers", "-1", "Media:MaxMixedTalkers must be 0 (every talker) or more (was -1)")]
+    public async Task A_bad_setting_stops_the_start_and_names_its_key(string key, string value, string message)
     {
         var ex = await Assert.ThrowsAsync<FormatException>(() => WithHostAsync((key, value), (_, _) => { }));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);

@@ -15,11 +15,15 @@ public sealed class ConferenceRooms : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly ILoggerFactory _loggers;
 
-    public ConferenceRooms(MixerClock clock, ILoggerFactory? loggers = null)
+    public ConferenceRooms(MixerClock clock, ILoggerFactory? loggers = null, MixerRoomOptions? roomOptions = null)
     {
         Clock = clock;
         _loggers = loggers ?? NullLoggerFactory.Instance;
+        RoomOptions = roomOptions ?? new MixerRoomOptions();
     }
+
+    /// <summary>The mixer settings every room is created with.</summary>
+    public MixerRoomOptions RoomOptions { get; }
 
     public MixerClock Clock { get; }
 
@@ -32,7 +36,7 @@ public sealed class ConferenceRooms : IAsyncDisposable
     {
         lock (_gate)
         {
-            var room = _rooms.GetOrAdd(roomKey, key => Clock.CreateRoom(key, new MixerRoomOptions(), _loggers.CreateLogger<MixerRoom>()));
+            var room = _rooms.GetOrAdd(roomKey, key => Clock.CreateRoom(key, RoomOptions, _loggers.CreateLogger<MixerRoom>()));
             return room.AddParticipant(participantId, input, output);
         }
     }

@@ -173,6 +173,11 @@ public sealed class MixerParticipant
 
     internal bool IsHeard;
 
+    // Talker ranking when the room caps how many are summed: smoothed level, and whether it was heard last tick.
+    internal float RankLevelDbfs = -100f;
+    internal float RankScore;
+    internal bool WasHeard;
+
     /// <summary>Stage 1 of the tick produced an input frame in <see cref="InputBuffer"/>.</summary>
     internal bool HasInput;
 

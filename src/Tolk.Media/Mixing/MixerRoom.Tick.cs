@@ -11,6 +11,8 @@ public sealed partial class MixerRoom
     private readonly List<MixerParticipant> _started = [];
     private readonly List<MixerParticipant> _stopped = [];
     private MixerParticipant[] _heard = new MixerParticipant[8];
+    private MixerParticipant[] _candidates = new MixerParticipant[8];
+    private int _candidateCount;
     private int _heardCount;
     private MixerExtraSource[] _activeSources = new MixerExtraSource[4];
     private int _activeSourceCount;
@@ -172,6 +174,7 @@ public sealed partial class MixerRoom
         anySpeaking = false;
         bool anyAudio = false;
         bool gate = Options.GateOnTalkDetection;
+        int cap = Options.MaxMixedTalkers;
         foreach (var p in participants)
         {
             p.IsHeard = false;
@@ -218,23 +221,77 @@ public sealed partial class MixerRoom
             {
                 continue;
             }
-            if (gain == 1f)
+            if (cap > 0)
             {
-                PcmKernels.WidenAndAccumulate(p.Contribution, _total, p.InputBuffer);
+                Rank(p);
+                continue;
             }
-            else
-            {
-                PcmKernels.WidenScaled(p.Contribution, p.InputBuffer, gain);
-                PcmKernels.Add(_total, p.Contribution);
-            }
-            p.IsHeard = true;
-            if (_heardCount == _heard.Length)
-            {
-                Array.Resize(ref _heard, _heard.Length * 2);
-            }
-            _heard[_heardCount++] = p;
+            Hear(p);
+        }
+        if (cap > 0)
+        {
+            HearLoudest(participants, cap);
         }
         return anyAudio;
+    }
+
+    private void Hear(MixerParticipant p)
+    {
+        float gain = p.InputGain;
+        if (gain == 1f)
+        {
+            PcmKernels.WidenAndAccumulate(p.Contribution, _total, p.InputBuffer);
+        }
+        else
+        {
+            PcmKernels.WidenScaled(p.Contribution, p.InputBuffer, gain);
+            PcmKernels.Add(_total, p.Contribution);
+        }
+        p.IsHeard = true;
+        if (_heardCount == _heard.Length)
+        {
+            Array.Resize(ref _heard, _heard.Length * 2);
+        }
+        _heard[_heardCount++] = p;
+    }
+
+    // A candidate talker under MaxMixedTalkers: its level smoothed over ≈ 100 ms (so equal voices do not swap
+    // every tick), plus the stickiness bonus if it was heard last tick.
+    private void Rank(MixerParticipant p)
+    {
+        p.RankLevelDbfs += 0.2f * (p.Detector.LevelDbfs - p.RankLevelDbfs);
+        p.RankScore = p.RankLevelDbfs + (p.WasHeard ? Options.TalkerStickinessDb : 0f);
+        if (_candidateCount == _candidates.Length)
+        {
+            Array.Resize(ref _candidates, _candidates.Length * 2);
+        }
+        _candidates[_candidateCount++] = p;
+    }
+
+    private void HearLoudest(MixerParticipant[] participants, int cap)
+    {
+        if (_candidateCount > cap)
+        {
+            Array.Sort(_candidates, 0, _candidateCount, LouderFirst.Instance);
+        }
+        foreach (var p in participants)
+        {
+            p.WasHeard = false;
+        }
+        for (int i = 0; i < Math.Min(cap, _candidateCount); i++)
+        {
+            Hear(_candidates[i]);
+            _candidates[i].WasHeard = true;
+        }
+        Array.Clear(_candidates, 0, _candidateCount);
+        _candidateCount = 0;
+    }
+
+    private sealed class LouderFirst : IComparer<MixerParticipant>
+    {
+        public static readonly LouderFirst Instance = new();
+
+        public int Compare(MixerParticipant? x, MixerParticipant? y) => y!.RankScore.CompareTo(x!.RankScore);
     }
 
     private void Preprocess(MixerParticipant p)

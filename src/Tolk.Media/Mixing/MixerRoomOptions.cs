@@ -12,6 +12,17 @@ public sealed record MixerRoomOptions
     /// </summary>
     public bool GateOnTalkDetection { get; init; } = true;
 
+    /// <summary>
+    /// At most this many talkers are summed (0 = every one): the loudest, a talker already heard keeping its place
+    /// against a newcomer less than <see cref="TalkerStickinessDb"/> louder. Everyone else hears the same mix of those
+    /// few, so one encode serves them, and a room where everyone talks at once stays intelligible. Talkers left out
+    /// still count as speaking (floor, transcripts) and are still translated.
+    /// </summary>
+    public int MaxMixedTalkers { get; init; }
+
+    /// <summary>How much louder (smoothed, dB) a newcomer must be to take a mixed talker's place.</summary>
+    public float TalkerStickinessDb { get; init; } = 6f;
+
     /// <summary>Talk detection thresholds used for every participant of the room.</summary>
     public TalkDetectorOptions TalkDetection { get; init; } = new();
 

@@ -46,9 +46,13 @@ public static class SipServiceCollectionExtensions
         {
             var clock = new MixerClock(sp.GetRequiredService<TimeProvider>(), new MixerClockOptions(), sp.GetRequiredService<ILogger<MixerClock>>(), sp.GetService<IMeterFactory>());
             clock.Start();
-            return new ConferenceRooms(clock, sp.GetRequiredService<ILoggerFactory>());
+            return new ConferenceRooms(clock, sp.GetRequiredService<ILoggerFactory>(), new MixerRoomOptions { MaxMixedTalkers = options.Media.MaxMixedTalkers });
         });
         SpeechSettings.Check(options.Speech);
+        if (options.Media.MaxMixedTalkers < 0)
+        {
+            throw new FormatException($"Media:MaxMixedTalkers must be 0 (every talker) or more (was {options.Media.MaxMixedTalkers}).");
+        }
         // One engine set per process: it owns the resident Apertium pipelines every speaker shares.
         services.AddSingleton<LedgerSpeechUsageSink>();
         services.AddSingleton(sp => SpeechSettings.CreateEngines(

@@ -83,6 +83,12 @@ public sealed class TolkServerOptions
         /// <summary>A call that sends no RTP for this long is ended.</summary>
         public int RtpTimeoutSeconds { get; set; } = 30;
 
+        /// <summary>
+        /// At most this many simultaneous talkers are mixed, the loudest (0, the default = all). Everyone else hears one
+        /// shared mix of them, which keeps a room where many talk at once intelligible and cheap to encode.
+        /// </summary>
+        public int MaxMixedTalkers { get; set; }
+
         /// <summary>Opus encoder complexity (0–10) for a mix only one caller hears (someone talking).</summary>
         public int OpusPersonalComplexity { get; set; } = 0;
 
