@@ -33,9 +33,9 @@ public sealed class VocabularyTests(ITestOutputHelper output)
     public void The_full_dictionary_gives_every_pronunciation_of_a_word()
     {
         var dictionary = new PocketSphinxOptions().Dictionary;
-        Assert.Equal(["P R OW K Y UH R M AH N T"], Vocabulary.Pronunciations(dictionary, "procurement"));
-        Assert.True(Vocabulary.Pronunciations(dictionary, "either").Count() >= 2);
-        Assert.Empty(Vocabulary.Pronunciations(dictionary, "zorblat"));
+        Assert.Equal(["P R OW K Y UH R M AH N T"], Vocabulary.DictionaryPronunciations(dictionary, "procurement"));
+        Assert.True(Vocabulary.DictionaryPronunciations(dictionary, "either").Count() >= 2);
+        Assert.Empty(Vocabulary.DictionaryPronunciations(dictionary, "zorblat"));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
     public NegotiatedMedia? Negotiated => _pipeline?.Media;
 
     /// <summary>The packet loss the Opus personal mix is encoded against (null for other codecs or before media).</summary>
-    internal int? OpusExpectedLossPercent => _pipeline?.ExpectedLossPercent;
+    internal int? OpusExpectedLossPercent => _pipeline?.Fec?.ExpectedLossPercent;
 
     public async ValueTask<MediaOfferResult> NegotiateAsync(SdpSessionDescription offer)
     {
@@ -376,9 +376,6 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
     {
         /// <summary>Raises the FEC of an Opus personal mix with the loss the caller reports (null for other codecs).</summary>
         public LossAdaptiveFec? Fec { get; } = fec;
-
-        /// <summary>The loss an Opus personal mix is protected against (null for other codecs).</summary>
-        public int? ExpectedLossPercent => Fec?.ExpectedLossPercent;
 
         public NegotiatedMedia Media { get; set; } = media;
 

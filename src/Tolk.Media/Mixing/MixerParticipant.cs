@@ -173,10 +173,9 @@ public sealed class MixerParticipant
 
     internal bool IsHeard;
 
-    // Talker ranking when the room caps how many are summed: smoothed level, and whether it was heard last tick.
+    // Talker ranking when the room caps how many are summed: smoothed level, and this tick's score.
     internal float RankLevelDbfs = -100f;
     internal float RankScore;
-    internal bool WasHeard;
 
     /// <summary>Stage 1 of the tick produced an input frame in <see cref="InputBuffer"/>.</summary>
     internal bool HasInput;

@@ -177,6 +177,7 @@ public sealed partial class MixerRoom
         int cap = Options.MaxMixedTalkers;
         foreach (var p in participants)
         {
+            bool wasHeard = p.IsHeard;
             p.IsHeard = false;
             p.CurrentFrame = null;
             if (p.HasLeft)
@@ -223,14 +224,14 @@ public sealed partial class MixerRoom
             }
             if (cap > 0)
             {
-                Rank(p);
+                Rank(p, wasHeard);
                 continue;
             }
             Hear(p);
         }
         if (cap > 0)
         {
-            HearLoudest(participants, cap);
+            HearLoudest(cap);
         }
         return anyAudio;
     }
@@ -257,10 +258,10 @@ public sealed partial class MixerRoom
 
     // A candidate talker under MaxMixedTalkers: its level smoothed over ≈ 100 ms (so equal voices do not swap
     // every tick), plus the stickiness bonus if it was heard last tick.
-    private void Rank(MixerParticipant p)
+    private void Rank(MixerParticipant p, bool wasHeard)
     {
         p.RankLevelDbfs += 0.2f * (p.Detector.LevelDbfs - p.RankLevelDbfs);
-        p.RankScore = p.RankLevelDbfs + (p.WasHeard ? Options.TalkerStickinessDb : 0f);
+        p.RankScore = p.RankLevelDbfs + (wasHeard ? Options.TalkerStickinessDb : 0f);
         if (_candidateCount == _candidates.Length)
         {
             Array.Resize(ref _candidates, _candidates.Length * 2);
@@ -268,20 +269,15 @@ public sealed partial class MixerRoom
         _candidates[_candidateCount++] = p;
     }
 
-    private void HearLoudest(MixerParticipant[] participants, int cap)
+    private void HearLoudest(int cap)
     {
         if (_candidateCount > cap)
         {
             Array.Sort(_candidates, 0, _candidateCount, LouderFirst.Instance);
         }
-        foreach (var p in participants)
-        {
-            p.WasHeard = false;
-        }
         for (int i = 0; i < Math.Min(cap, _candidateCount); i++)
         {
             Hear(_candidates[i]);
-            _candidates[i].WasHeard = true;
         }
         Array.Clear(_candidates, 0, _candidateCount);
         _candidateCount = 0;

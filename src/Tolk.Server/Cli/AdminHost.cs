@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tolk.Data;
+using Tolk.Server.Hosting;
 
 namespace Tolk.Server.Cli;
 
@@ -12,13 +13,7 @@ internal static class AdminHost
 {
     public static async Task<ServiceProvider> OpenAsync(string? configFile, string? dataDirectory, CancellationToken ct)
     {
-        var builder = new ConfigurationBuilder();
-        if (configFile is not null)
-        {
-            builder.AddJsonFile(Path.GetFullPath(configFile), optional: false);
-        }
-        builder.AddEnvironmentVariables("TOLK_");
-        var configuration = builder.Build();
+        var configuration = ConfigurationSources.FileAndEnvironment(configFile);
         var data = Path.GetFullPath(dataDirectory ?? configuration["DataDirectory"] ?? "./data");
         Directory.CreateDirectory(data);
         var withData = new ConfigurationBuilder()

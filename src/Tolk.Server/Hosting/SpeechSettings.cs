@@ -37,15 +37,8 @@ internal static class SpeechSettings
     /// <summary>The Speech section of a JSON configuration file (as for serve) with TOLK_ environment variables over it.</summary>
     public static TolkServerOptions.SpeechSection Load(string? configFile)
     {
-        var builder = new ConfigurationBuilder();
-        if (configFile is not null)
-        {
-            builder.AddJsonFile(Path.GetFullPath(configFile), optional: false);
-        }
-
-        builder.AddEnvironmentVariables("TOLK_");
         var options = new TolkServerOptions();
-        builder.Build().Bind(options);
+        ConfigurationSources.FileAndEnvironment(configFile).Bind(options);
         return options.Speech;
     }
 

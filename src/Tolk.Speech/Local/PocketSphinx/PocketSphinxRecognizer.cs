@@ -49,7 +49,7 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer
                 continue;
             }
 
-            var known = Vocabulary.Pronunciations(_options.Dictionary, word.ToLowerInvariant()).FirstOrDefault();
+            var known = Vocabulary.DictionaryPronunciations(_options.Dictionary, word).FirstOrDefault();
             if ((known ?? Pronunciations.Lookup(word)) is { } phones)
             {
                 decoder.AddWord(word, phones);

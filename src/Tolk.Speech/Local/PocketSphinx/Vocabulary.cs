@@ -26,7 +26,7 @@ internal static class Vocabulary
     }
 
     /// <summary>The pronunciations <paramref name="dictionary"/> gives <paramref name="word"/> (CMU phones), none when absent.</summary>
-    public static IEnumerable<string> Pronunciations(string dictionary, string word) =>
+    public static IEnumerable<string> DictionaryPronunciations(string dictionary, string word) =>
         s_full.GetOrAdd(dictionary, d => new Lazy<ILookup<string, string>>(() => ReadEntries(d)
             .ToLookup(e => e.Word, e => e.Phones, StringComparer.OrdinalIgnoreCase))).Value[word];
 
