@@ -41,6 +41,7 @@ public abstract partial class TolkDbContext : DbContext
     public DbSet<SystemSetting> Settings => Set<SystemSetting>();
     public DbSet<TranscriptUtterance> Transcripts => Set<TranscriptUtterance>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<CallerLanguage> CallerLanguages => Set<CallerLanguage>();
 
     /// <summary>The scope's tenant context (read by the global query filters).</summary>
     public TenantContext Scope => _tenant;
@@ -100,6 +101,7 @@ public abstract partial class TolkDbContext : DbContext
             b.Property(a => a.Ha1Md5).HasMaxLength(32);
             b.Property(a => a.Ha1Sha256).HasMaxLength(64);
             b.Property(a => a.Language).HasMaxLength(Limits.Short);
+            b.Property(a => a.Voice).HasMaxLength(Limits.Name);
             b.HasIndex(a => new { a.TenantId, a.Username }).IsUnique();
             Owned(b);
         });
@@ -119,6 +121,7 @@ public abstract partial class TolkDbContext : DbContext
             JsonColumn(b.Property(r => r.Languages));
             JsonColumn(b.Property(r => r.Participants));
             JsonColumn(b.Property(r => r.HintPhrases));
+            JsonColumn(b.Property(r => r.EmotionLabels));
             b.HasIndex(r => new { r.TenantId, r.Extension }).IsUnique();
             Owned(b);
         });
@@ -188,6 +191,14 @@ public abstract partial class TolkDbContext : DbContext
             b.HasIndex(d => new { d.WebhookId, d.Id });
             b.HasOne<Webhook>().WithMany().HasForeignKey(d => d.WebhookId).OnDelete(DeleteBehavior.Cascade);
             b.HasQueryFilter(d => !IsScoped || d.TenantId == ScopedTenantId);
+        });
+        modelBuilder.Entity<CallerLanguage>(b =>
+        {
+            b.Property(c => c.CallerKey).HasMaxLength(Limits.Name);
+            b.Property(c => c.Language).HasMaxLength(Limits.Short);
+            b.HasIndex(c => new { c.TenantId, c.CallerKey }).IsUnique();
+            b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Cascade);
+            b.HasQueryFilter(c => !IsScoped || c.TenantId == ScopedTenantId);
         });
     }
 

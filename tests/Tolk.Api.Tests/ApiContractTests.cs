@@ -55,7 +55,7 @@ public abstract partial class ApiContractTests(ApiFixture f)
         {
             name = "Sales", extension = "7100",
             languages = new[] { new { code = "en", voice = "espeak:en" }, new { code = "pt-BR", voice = "espeak:pt" } },
-            delayMs = 300, originalMixPercent = 25, emotionAlerts = true,
+            delayMs = 300, originalMixPercent = 25, emotionAlerts = true, emotionLabels = new[] { "Angry", "sad" },
         });
         Assert.Equal(HttpStatusCode.Created, created.Status);
         Assert.Equal($"{T}/rooms/{created.Id}", created.Message.Headers.Location!.OriginalString);
@@ -64,11 +64,15 @@ public abstract partial class ApiContractTests(ApiFixture f)
         Assert.Equal(25, created.Json.GetProperty("originalMixPercent").GetInt32());
         Assert.True(created.Json.GetProperty("emotionAlerts").GetBoolean());
         Assert.Equal("pt-BR", created.Json.GetProperty("languages")[1].GetProperty("code").GetString());
+        Assert.Equal(["angry", "sad"], created.Json.GetProperty("emotionLabels").EnumerateArray().Select(l => l.GetString()));
+        // No threshold given: 0, the platform's default (reachable by the local detector, unlike the old 0.8).
+        Assert.Equal(0, created.Json.GetProperty("emotionThreshold").GetDouble());
 
         var directory = f.Host.Services.GetRequiredService<ITenantDirectory>();
         var room = directory.FindRoomByExtension(Guid.Parse(f.TenantA), "7100");
         Assert.NotNull(room);
         Assert.Equal(["en", "pt-BR"], room.Languages.Select(l => l.Code));
+        Assert.Equal(["angry", "sad"], room.EmotionLabels);
         Assert.Null(directory.FindRoomByExtension(Guid.Parse(f.TenantB), "7100"));
     }
 
@@ -81,12 +85,12 @@ public abstract partial class ApiContractTests(ApiFixture f)
         {
             name = new string('x', 129), extension = "12a",
             languages = new[] { new { code = "english!", voice = "espeak:en" }, new { code = "es", voice = "no-such-voice" } },
-            delayMs = -5, originalMixPercent = 101, emotionAlerts = false,
+            delayMs = -5, originalMixPercent = 101, emotionAlerts = false, emotionLabels = new[] { "angry", "happy" },
         });
         Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
         Assert.Equal("application/problem+json", reply.Message.Content.Headers.ContentType!.MediaType);
         Assert.Equal(
-            new[] { "delayMs", "extension", "languages[0].code", "languages[1].voice", "name", "originalMixPercent" },
+            new[] { "delayMs", "emotionLabels[1]", "extension", "languages[0].code", "languages[1].voice", "name", "originalMixPercent" },
             reply.ErrorFields.Order(StringComparer.Ordinal));
         Assert.Equal(before, (await a.GetJsonAsync($"{T}/rooms")).Json.GetProperty("total").GetInt32());
 

@@ -15,13 +15,13 @@ public sealed record ParticipantMappingDto(string? Extension, string? CallerNumb
 public sealed record RoomRequest(
     string? Name, string? Extension, List<RoomLanguageDto>? Languages, int? DelayMs, int? OriginalMixPercent,
     bool? EmotionAlerts, double? EmotionThreshold, List<ParticipantMappingDto>? Participants, List<string>? HintPhrases,
-    bool? RequireSrtp, string? Pin, bool? RequireAuth);
+    bool? RequireSrtp, string? Pin, bool? RequireAuth, List<string>? EmotionLabels = null);
 
 /// <summary>A room as returned by the API.</summary>
 public sealed record RoomDto(
     Guid Id, string Name, string Extension, IReadOnlyList<RoomLanguageDto> Languages, int DelayMs, int OriginalMixPercent,
     bool EmotionAlerts, double EmotionThreshold, IReadOnlyList<ParticipantMappingDto> Participants, IReadOnlyList<string> HintPhrases,
-    bool RequireSrtp, bool HasPin, bool RequireAuth, long Version);
+    bool RequireSrtp, bool HasPin, bool RequireAuth, long Version, IReadOnlyList<string> EmotionLabels);
 
 internal static class Rooms
 {
@@ -46,7 +46,7 @@ internal static class Rooms
         r.Id, r.Name, r.Extension, r.Languages.Select(l => new RoomLanguageDto(l.Code, l.Voice)).ToList(), r.DelayMs,
         r.OriginalMixPercent, r.EmotionAlerts, r.EmotionThreshold,
         r.Participants.Select(p => new ParticipantMappingDto(p.Extension, p.CallerNumber, p.Language, p.Voice)).ToList(),
-        r.HintPhrases, r.RequireSrtp, r.Pin is not null, r.RequireAuth, r.Version);
+        r.HintPhrases, r.RequireSrtp, r.Pin is not null, r.RequireAuth, r.Version, r.EmotionLabels);
 
     private static Room Apply(RoomRequest r, Room e)
     {
@@ -56,7 +56,8 @@ internal static class Rooms
         e.DelayMs = r.DelayMs ?? 0;
         e.OriginalMixPercent = r.OriginalMixPercent ?? 0;
         e.EmotionAlerts = r.EmotionAlerts ?? false;
-        e.EmotionThreshold = r.EmotionThreshold ?? 0.8;
+        e.EmotionThreshold = r.EmotionThreshold ?? 0;
+        e.EmotionLabels = (r.EmotionLabels ?? []).Select(l => l.Trim().ToLowerInvariant()).Distinct().ToList();
         e.Participants = (r.Participants ?? []).Select(p => new ParticipantMapping
         {
             Extension = p.Extension, CallerNumber = p.CallerNumber, Language = p.Language!, Voice = p.Voice,
@@ -129,6 +130,14 @@ internal static class Rooms
         if (r.EmotionThreshold is { } t)
         {
             v.Range("emotionThreshold", t, 0, 1);
+        }
+
+        for (var i = 0; i < (r.EmotionLabels?.Count ?? 0); i++)
+        {
+            if (r.EmotionLabels![i]?.Trim().ToLowerInvariant() is not ("angry" or "fearful" or "sad"))
+            {
+                v.Add($"emotionLabels[{i}]", "Alerts are raised on angry, fearful or sad.");
+            }
         }
 
         for (var i = 0; i < (r.Participants?.Count ?? 0); i++)

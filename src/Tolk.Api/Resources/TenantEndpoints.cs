@@ -370,7 +370,7 @@ internal static partial class TenantEndpoints
             room = new RoomDto(r.Id, r.Name, r.Extension, r.Languages.Select(l => new RoomLanguageDto(l.Code, l.Voice)).ToList(),
                 r.DelayMs, r.OriginalMixPercent, r.EmotionAlerts, r.EmotionThreshold,
                 r.Participants.Select(p => new ParticipantMappingDto(p.Extension, p.CallerNumber, p.Language, p.Voice)).ToList(),
-                r.HintPhrases, r.RequireSrtp, r.Pin is not null, r.RequireAuth, 0);
+                r.HintPhrases, r.RequireSrtp, r.Pin is not null, r.RequireAuth, 0, r.EmotionLabels);
         }
 
         return TypedResults.Ok(new RouteDto(number.Did, number.TargetType, number.Target, room));

@@ -83,8 +83,12 @@ public sealed record RoomInfo(
 /// <param name="Labels">Labels that alert; null or empty means anger only.</param>
 public sealed record EmotionAlertSettings(double Threshold = EmotionAlertSettings.DefaultThreshold, IReadOnlyList<Tolk.Speech.EmotionLabel>? Labels = null)
 {
-    /// <summary>The threshold used when none (or an invalid one) is set.</summary>
-    public const double DefaultThreshold = 0.7;
+    /// <summary>
+    /// The threshold used when none (or an invalid one) is set. A score is the label's share of the detector's
+    /// scores over all six labels; the prosody detector keeps anger and fear close together, so even prototypical
+    /// anger scores ≈ 0.57 there. At 0.5 the label outweighs all the others combined.
+    /// </summary>
+    public const double DefaultThreshold = 0.5;
 
     /// <summary>The threshold in effect.</summary>
     public double EffectiveThreshold => Threshold is > 0 and <= 1 ? Threshold : DefaultThreshold;

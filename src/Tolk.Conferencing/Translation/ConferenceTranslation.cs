@@ -30,6 +30,9 @@ public sealed record ConferenceTranslationOptions
     /// <summary>Shortest interval between two "translation unavailable" notices for the same speaker and target.</summary>
     public TimeSpan NoticeInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Shortest interval between two emotion alerts for the same speaker and label; zero alerts on every utterance.</summary>
+    public TimeSpan EmotionAlertInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Phrase detection for every speaker's pipeline (read, never changed).</summary>
     public Tolk.Speech.Local.Vad.EndpointerOptions Endpointing { get; init; } = new();
 }

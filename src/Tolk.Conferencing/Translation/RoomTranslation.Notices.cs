@@ -8,7 +8,8 @@ public sealed partial class RoomTranslation
     /// <summary>The queue's speaker id of notices (never a participant id: those are call ids in "N" format).</summary>
     private const string NoticeSpeaker = "notice";
 
-    private readonly ConcurrentDictionary<(string Speaker, string Target), DateTimeOffset> _lastNotice = new();
+    private readonly PerKeyThrottle<(string Speaker, string Target)> _lastNotice = new();
+    private readonly PerKeyThrottle<(string Speaker, Tolk.Speech.EmotionLabel Label)> _lastAlert = new();
     private readonly ConcurrentDictionary<MixerParticipant, string[]> _deferredNotices = new();
     private long _noticeCount;
 
@@ -77,29 +78,8 @@ public sealed partial class RoomTranslation
         }
     }
 
-    private bool ClaimNotice(string speaker, string target, DateTimeOffset now)
-    {
-        var key = (speaker, target.ToLowerInvariant());
-        while (true)
-        {
-            if (!_lastNotice.TryGetValue(key, out var last))
-            {
-                if (_lastNotice.TryAdd(key, now))
-                {
-                    return true;
-                }
-                continue;
-            }
-            if (now - last < _options.NoticeInterval)
-            {
-                return false;
-            }
-            if (_lastNotice.TryUpdate(key, now, last))
-            {
-                return true;
-            }
-        }
-    }
+    private bool ClaimNotice(string speaker, string target, DateTimeOffset now) =>
+        _lastNotice.TryClaim((speaker, target.ToLowerInvariant()), now, _options.NoticeInterval);
 
     private async Task SpeakNoticeAsync(string target)
     {

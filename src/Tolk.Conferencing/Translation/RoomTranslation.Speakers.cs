@@ -165,7 +165,10 @@ public sealed partial class RoomTranslation
         }
     }
 
-    /// <summary>Raises an emotion alert when the utterance's label is one the room alerts on, scored at or above the threshold.</summary>
+    /// <summary>
+    /// Raises an emotion alert when the utterance's label is one the room alerts on, scored at or above the threshold,
+    /// at most once per speaker and label per <see cref="ConferenceTranslationOptions.EmotionAlertInterval"/>.
+    /// </summary>
     private void CheckEmotion(string speaker, TranscriptEntry t)
     {
         if (Room.EmotionAlerts is not { } alerts || t.Emotion is not { } emotion || !alerts.EffectiveLabels.Contains(emotion.Label))
@@ -174,7 +177,9 @@ public sealed partial class RoomTranslation
         }
         var score = emotion.Scores.TryGetValue(emotion.Label, out var s) ? s : emotion.Confidence;
         var threshold = alerts.EffectiveThreshold;
-        if (score >= threshold)
+        // One alert per speaker and label per interval: an upset caller is one event for a supervisor, not one per
+        // sentence. The transcript still carries every utterance's emotion.
+        if (score >= threshold && _lastAlert.TryClaim((speaker, emotion.Label), _time.GetUtcNow(), _options.EmotionAlertInterval))
         {
             Log.EmotionAlert(_logger, Room.Extension, speaker, emotion.Label, score, threshold);
             Publish(new RoomEmotionAlertEvent(_tenantId, Room.Id, Room.Extension, t.Timestamp, speaker, emotion.Label, score, threshold, emotion, t.Text));

@@ -221,10 +221,8 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             o.Queue.CompleteAll(participant.Id);
         }
         _ = member.StopAsync();
-        foreach (var key in _lastNotice.Keys.Where(k => k.Speaker == participant.Id).ToList())
-        {
-            _lastNotice.TryRemove(key, out _);
-        }
+        _lastNotice.Forget(k => k.Speaker == participant.Id);
+        _lastAlert.Forget(k => k.Speaker == participant.Id);
         Publish(new RoomParticipantEvent(_tenantId, Room.Id, Room.Extension, _time.GetUtcNow(), participant.Id, member.Language, Joined: false));
     }
 

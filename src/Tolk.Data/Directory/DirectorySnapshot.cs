@@ -38,11 +38,11 @@ internal sealed class DirectorySnapshot
 
         var accounts = (await db.SipAccounts.AsNoTracking().ToListAsync(ct)).Select(a => new SipAccountEntry(
             a.Id, a.TenantId, a.Username, a.Extension, a.DisplayName, a.Realm, a.Ha1Md5, a.Ha1Sha256, a.Language,
-            !a.Disabled && Enabled(a.TenantId))).ToList();
+            !a.Disabled && Enabled(a.TenantId), a.Voice)).ToList();
         var rooms = (await db.Rooms.AsNoTracking().ToListAsync(ct)).Select(r => new RoomEntry(
             r.Id, r.TenantId, r.Name, r.Extension, r.Languages.ToArray(), r.Participants.ToArray(), r.DelayMs,
             r.OriginalMixPercent, r.EmotionAlerts, r.EmotionThreshold, r.HintPhrases.ToArray(), r.RequireSrtp, r.Pin,
-            r.RequireAuth)).ToList();
+            r.RequireAuth, r.EmotionLabels.ToArray())).ToList();
         var numbers = (await db.Numbers.AsNoTracking().ToListAsync(ct)).Select(n => new NumberEntry(
             n.Id, n.TenantId, n.Did, n.TargetType, n.Target, Enabled(n.TenantId))).ToList();
         var trunks = (await db.Trunks.AsNoTracking().ToListAsync(ct)).Select(t => new TrunkEntry(

@@ -11,13 +11,14 @@ public sealed record TenantEntry(Guid Id, string Name, IReadOnlyList<string> Dom
 /// <summary>SIP digest credentials (HA1 hashes, never the password) of one account.</summary>
 public sealed record SipAccountEntry(
     Guid Id, Guid TenantId, string Username, string? Extension, string? DisplayName, string Realm,
-    string Ha1Md5, string Ha1Sha256, string? Language, bool Enabled);
+    string Ha1Md5, string Ha1Sha256, string? Language, bool Enabled, string? Voice = null);
 
 /// <summary>A room profile as the conferencing layer needs it.</summary>
 public sealed record RoomEntry(
     Guid Id, Guid TenantId, string Name, string Extension, IReadOnlyList<RoomLanguage> Languages,
     IReadOnlyList<ParticipantMapping> Participants, int DelayMs, int OriginalMixPercent, bool EmotionAlerts,
-    double EmotionThreshold, IReadOnlyList<string> HintPhrases, bool RequireSrtp, string? Pin, bool RequireAuth);
+    double EmotionThreshold, IReadOnlyList<string> HintPhrases, bool RequireSrtp, string? Pin, bool RequireAuth,
+    IReadOnlyList<string> EmotionLabels);
 
 /// <summary>A DID and where its calls go.</summary>
 public sealed record NumberEntry(Guid Id, Guid TenantId, string Did, NumberTargetType TargetType, string? Target, bool TenantEnabled);

@@ -39,6 +39,8 @@ public sealed class SipAccount : IEntity, ITenantOwned, IVersioned
     public required string Ha1Sha256 { get; set; }
     /// <summary>Preferred language (BCP 47) of the person behind this account.</summary>
     public string? Language { get; set; }
+    /// <summary>Voice of the person behind this account: a voice profile id (its translations speak with it).</summary>
+    public string? Voice { get; set; }
     public bool Disabled { get; set; }
     public long Version { get; set; }
 }
@@ -86,7 +88,10 @@ public sealed class Room : IEntity, ITenantOwned, IVersioned
     public int DelayMs { get; set; }
     public int OriginalMixPercent { get; set; }
     public bool EmotionAlerts { get; set; }
-    public double EmotionThreshold { get; set; } = 0.8;
+    /// <summary>Lowest emotion score that alerts; 0 means the platform's default.</summary>
+    public double EmotionThreshold { get; set; }
+    /// <summary>Emotion labels that alert (angry, fearful, sad); empty means angry only.</summary>
+    public List<string> EmotionLabels { get; set; } = [];
     public List<string> HintPhrases { get; set; } = [];
     public bool RequireSrtp { get; set; }
     public string? Pin { get; set; }

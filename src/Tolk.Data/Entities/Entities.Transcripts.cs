@@ -57,4 +57,24 @@ public sealed class WebhookDelivery : ITenantOwned
     public DateTime CreatedUtc { get; set; }
     public DateTime? LastAttemptUtc { get; set; }
     public DateTime? DeliveredUtc { get; set; }
+    /// <summary>
+    /// The JSON body exactly as signed and sent, kept while the delivery is pending so one interrupted by a restart
+    /// is sent again, identically, when the server is back. Cleared once the delivery is settled.
+    /// </summary>
+    public string? Payload { get; set; }
+}
+
+/// <summary>
+/// The language a caller last chose from a room's DTMF menu, by the signed-in account or the caller's number, so
+/// their next call starts in it.
+/// </summary>
+public sealed class CallerLanguage : ITenantOwned
+{
+    public long Id { get; set; }
+    public Guid TenantId { get; set; }
+    /// <summary>Who: <c>user:</c> + the SIP account's username, or <c>tel:</c> + the caller's number.</summary>
+    public required string CallerKey { get; set; }
+    /// <summary>BCP 47 language chosen.</summary>
+    public required string Language { get; set; }
+    public DateTime UpdatedUtc { get; set; }
 }

@@ -40,10 +40,13 @@ public sealed class DirectoryTenantCatalog(ITenantDirectory directory, IVoicePro
                     .Where(m => !string.IsNullOrWhiteSpace(m.Language))
                     .Select(m => new RoomParticipantLanguage(m.Extension, m.CallerNumber, m.Language, m.Voice))
                     .ToList(),
-                // The data model has no alert labels yet: anger only (EmotionAlertSettings' default).
-                r.EmotionAlerts ? new EmotionAlertSettings(r.EmotionThreshold) : null,
+                r.EmotionAlerts ? new EmotionAlertSettings(r.EmotionThreshold, AlertLabels(r.EmotionLabels)) : null,
                 r.HintPhrases.Count > 0 ? r.HintPhrases : null);
     }
+
+    // Stored labels were validated by the API; anything unknown is skipped rather than failing the room.
+    private static List<Speech.EmotionLabel> AlertLabels(IReadOnlyList<string> labels) =>
+        [.. labels.Select(l => Enum.TryParse<Speech.EmotionLabel>(l, ignoreCase: true, out var label) ? label : (Speech.EmotionLabel?)null).OfType<Speech.EmotionLabel>()];
 
     public VoiceProfileInfo? FindVoiceProfile(Guid tenantId, Guid voiceProfileId) => voices?.FindVoiceProfile(tenantId, voiceProfileId);
 }

@@ -49,6 +49,11 @@ public static class SipServiceCollectionExtensions
             return new ConferenceRooms(clock, sp.GetRequiredService<ILoggerFactory>(), new MixerRoomOptions { MaxMixedTalkers = options.Media.MaxMixedTalkers });
         });
         SpeechSettings.Check(options.Speech);
+        if (options.Translation.EmotionAlertIntervalSeconds < 0)
+        {
+            throw new FormatException($"Translation:EmotionAlertIntervalSeconds must be 0 or more (was {options.Translation.EmotionAlertIntervalSeconds}).");
+        }
+
         if (options.Media.MaxMixedTalkers < 0)
         {
             throw new FormatException($"Media:MaxMixedTalkers must be 0 (every talker) or more (was {options.Media.MaxMixedTalkers}).");
@@ -65,6 +70,7 @@ public static class SipServiceCollectionExtensions
             new ConferenceTranslationOptions
             {
                 Enabled = options.Translation.Enabled,
+                EmotionAlertInterval = TimeSpan.FromSeconds(options.Translation.EmotionAlertIntervalSeconds),
                 Endpointing = SpeechSettings.BuildEndpointing(options.Speech.Endpointing, sp.GetRequiredService<LocalSpeechEngines>().Vad.Engine),
             },
             sp.GetRequiredService<ITenantCatalog>(),

@@ -71,6 +71,9 @@ public sealed class TolkServerOptions
     {
         /// <summary>Live translation in rooms with two or more languages (local engines).</summary>
         public bool Enabled { get; set; } = true;
+
+        /// <summary>Shortest time between two emotion alerts for the same speaker and label (0: every utterance).</summary>
+        public int EmotionAlertIntervalSeconds { get; set; } = 60;
     }
 
     public sealed class MediaSection

@@ -75,18 +75,59 @@ public sealed class RoomEventTests
     {
         await using var h = await RoomAsync(new EmotionAlertSettings());
         var alice = h.Factory.For("alice");
-        alice.Emit(Utterance("alice", "calm words", Emotion(EmotionLabel.Angry, 0.69)));
-        alice.Emit(Utterance("alice", "this is unacceptable", Emotion(EmotionLabel.Angry, 0.7)));
+        alice.Emit(Utterance("alice", "calm words", Emotion(EmotionLabel.Angry, 0.49)));
+        alice.Emit(Utterance("alice", "this is unacceptable", Emotion(EmotionLabel.Angry, 0.5)));
         alice.Emit(Utterance("alice", "so sad", Emotion(EmotionLabel.Sad, 0.95)));
         alice.Emit(Utterance("alice", "great", Emotion(EmotionLabel.Happy, 0.99)));
         alice.Emit(Utterance("alice", "no estimate", null));
         await TranslationHarness.WaitUntil(() => h.Events.Of<RoomTranscriptEvent>().Count == 5, "transcripts");
         var alert = Assert.Single(h.Events.Of<RoomEmotionAlertEvent>());
         Assert.Equal(EmotionLabel.Angry, alert.Label);
-        Assert.Equal(0.7, alert.Score, 6);
+        Assert.Equal(0.5, alert.Score, 6);
         Assert.Equal(EmotionAlertSettings.DefaultThreshold, alert.Threshold);
         Assert.Equal("this is unacceptable", alert.Text);
         Assert.Equal("alice", alert.ParticipantId);
+    }
+
+    [Fact]
+    public void The_default_threshold_is_reached_by_the_prosody_detectors_clear_anger()
+    {
+        // Loud, fast, tense, high and lively speech with angry words: the detector's own features for a shouted
+        // complaint. Its anger share must reach the default threshold, or rooms with default settings never alert.
+        var shouting = new Tolk.Speech.Local.Emotion.ProsodyFeatures(
+            MedianPitchHz: 200, PitchSpreadSemitones: 5, MeanLevelDbfs: -12, LevelSpreadDb: 8, SyllablesPerSecond: 6,
+            SpectralTiltDb: -6, Jitter: 0.03, VoicedSeconds: 2.5);
+        var result = Tolk.Speech.Local.Emotion.ProsodyEmotionDetector.Classify(shouting, "this is terrible, I am furious and I hate this");
+        Assert.Equal(EmotionLabel.Angry, result.Label);
+        Assert.True(result.Scores[EmotionLabel.Angry] >= EmotionAlertSettings.DefaultThreshold, $"anger share {result.Scores[EmotionLabel.Angry]:F3}");
+
+        var calm = Tolk.Speech.Local.Emotion.ProsodyEmotionDetector.Classify(shouting with { MeanLevelDbfs = -30, SyllablesPerSecond = 3.5, SpectralTiltDb = -16, PitchSpreadSemitones = 2 }, "thank you, that is fine");
+        Assert.True(calm.Label != EmotionLabel.Angry || calm.Scores[EmotionLabel.Angry] < EmotionAlertSettings.DefaultThreshold);
+    }
+
+    [Fact]
+    public async Task Alerts_are_throttled_per_speaker_and_label()
+    {
+        await using var h = new TranslationHarness(new HarnessOptions
+        {
+            EmotionAlerts = new EmotionAlertSettings(0.5, [EmotionLabel.Angry, EmotionLabel.Sad]),
+            Translation = new Tolk.Conferencing.Translation.ConferenceTranslationOptions { EmotionAlertInterval = TimeSpan.FromMinutes(1) },
+        });
+        h.Join("alice", "en");
+        h.Join("carol", "en");
+        h.Join("bob", "es");
+        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]) && h.Translation.IsTranslating(h["carol"]), "pipelines");
+        var alice = h.Factory.For("alice");
+        alice.Emit(Utterance("alice", "angry 1", Emotion(EmotionLabel.Angry, 0.9)));
+        alice.Emit(Utterance("alice", "angry 2", Emotion(EmotionLabel.Angry, 0.9)));
+        alice.Emit(Utterance("alice", "sad 1", Emotion(EmotionLabel.Sad, 0.9)));
+        h.Factory.For("carol").Emit(Utterance("carol", "carol angry", Emotion(EmotionLabel.Angry, 0.9)));
+        await TranslationHarness.WaitUntil(() => h.Events.Of<RoomTranscriptEvent>().Count == 4, "transcripts");
+        h.Time.Advance(TimeSpan.FromSeconds(61));
+        alice.Emit(Utterance("alice", "angry 3", Emotion(EmotionLabel.Angry, 0.9)));
+        await TranslationHarness.WaitUntil(() => h.Events.Of<RoomTranscriptEvent>().Count == 5, "transcripts");
+
+        Assert.Equal(["angry 1", "sad 1", "carol angry", "angry 3"], h.Events.Of<RoomEmotionAlertEvent>().Select(e => e.Text));
     }
 
     [Fact]
