@@ -33,9 +33,10 @@ public sealed class TranslationPipelineTests(ApertiumFixture apertium, ITestOutp
         short[] audio,
         Action<TranslationPipeline>? inspect = null,
         TimeSpan? translationTimeout = null,
-        TimeSpan? synthesisTimeout = null)
+        TimeSpan? synthesisTimeout = null,
+        Func<TranslationPipelineOptions, TranslationPipelineOptions>? configure = null)
     {
-        await using var pipeline = await TranslationPipeline.StartAsync(engines, new TranslationPipelineOptions
+        var options = new TranslationPipelineOptions
         {
             SourceLanguage = "en-US",
             TargetLanguages = ["es", "en"],
@@ -44,7 +45,8 @@ public sealed class TranslationPipelineTests(ApertiumFixture apertium, ITestOutp
             TranslationTimeout = translationTimeout ?? RealEngineTimeouts.Stage,
             SynthesisTimeout = synthesisTimeout ?? RealEngineTimeouts.Stage,
             RecognitionTimeout = TimeSpan.FromSeconds(30),
-        });
+        };
+        await using var pipeline = await TranslationPipeline.StartAsync(engines, configure?.Invoke(options) ?? options);
         var events = new List<PipelineEvent>();
         var reader = Task.Run(async () =>
         {
@@ -117,6 +119,50 @@ public sealed class TranslationPipelineTests(ApertiumFixture apertium, ITestOutp
         await RunAsync(Engines(), TwoPhrases("slt"), p => (voice, pitch) = (p.CurrentVoice, p.SpeakerMedianPitchHz));
         output.WriteLine($"median pitch {pitch:F0} Hz → {voice}");
         Assert.Equal(VoiceGender.Female, voice!.Gender);
+    }
+
+    [Fact]
+    public async Task A_rooms_voice_for_the_target_sets_the_dialect_and_stands_in_for_a_speaker_without_a_profile()
+    {
+        // slt is a female voice; the room's Spanish is Latin American with a deep male house voice.
+        var synthesizer = new RecordingSynthesizer(new EspeakSynthesizer());
+        var audio = TwoPhrases("slt")[..(SpeechAudio.SampleRate * 4)];
+        var house = new Dictionary<string, TargetVoice> { ["ES"] = new("es-419", new SpeakerVoiceProfile(100, 4)) };
+        var events = await RunAsync(Engines(synthesizer: synthesizer), audio,
+            configure: o => o with { TargetLanguages = ["es"], TargetVoices = house });
+        Assert.NotEmpty(synthesizer.Calls);
+        Assert.All(synthesizer.Calls, c => Assert.Equal("es-419", c.Language));
+        Assert.All(synthesizer.Calls, c => Assert.Equal(VoiceGender.Male, c.Voice.Gender));
+        Assert.True(AudioMath.Dbfs(events.OfType<TranslatedAudio>().SelectMany(a => a.Samples).ToArray()) > -35, "espeak-ng spoke es-419");
+
+        // The speaker's own profile wins over the house voice; the dialect stays the room's.
+        synthesizer.Calls.Clear();
+        await RunAsync(Engines(synthesizer: synthesizer), audio,
+            configure: o => o with { TargetLanguages = ["es"], TargetVoices = house, VoiceProfile = new SpeakerVoiceProfile(230, 4) });
+        Assert.NotEmpty(synthesizer.Calls);
+        Assert.All(synthesizer.Calls, c => Assert.Equal(("es-419", VoiceGender.Female), (c.Language, c.Voice.Gender)));
+
+        // A dialect the synthesiser does not list is not asked for: the target's own language is spoken instead.
+        synthesizer.Calls.Clear();
+        await RunAsync(Engines(synthesizer: synthesizer), audio,
+            configure: o => o with { TargetLanguages = ["es"], TargetVoices = new Dictionary<string, TargetVoice> { ["es"] = new("es-xx-nowhere") } });
+        Assert.NotEmpty(synthesizer.Calls);
+        Assert.All(synthesizer.Calls, c => Assert.Equal("es", c.Language));
+    }
+
+    private sealed class RecordingSynthesizer(ISpeechSynthesizer inner) : ISpeechSynthesizer
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(string Language, VoiceSettings Voice)> Calls { get; } = new();
+
+        public string Name => inner.Name;
+
+        public SynthesizerCapabilities Capabilities => inner.Capabilities;
+
+        public IAsyncEnumerable<AudioChunk> SynthesizeAsync(string text, string language, VoiceSettings voice, SpeechContext context, CancellationToken cancellationToken = default)
+        {
+            Calls.Enqueue((language, voice));
+            return inner.SynthesizeAsync(text, language, voice, context, cancellationToken);
+        }
     }
 
     // A flite clip without its leading and trailing silence, so a test controls the pauses exactly.

@@ -102,9 +102,44 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
         }
         var voice = ParticipantLanguages.ResolveVoice(room, authenticatedUser, callerUri, user => _catalog.FindAccount(tenantId, user)?.Voice);
         return voice is not null && Guid.TryParse(voice, out var id) && _catalog.FindVoiceProfile(tenantId, id) is { } profile
-            ? new SpeakerVoiceProfile(profile.MedianPitchHz, profile.SyllablesPerSecond, profile.ProviderVoiceId)
+            ? SpeakerProfile(profile)
             : null;
     }
+
+    /// <summary>
+    /// The room's voice for each of its languages that names one: <c>espeak:&lt;tag&gt;</c> makes the synthesiser speak
+    /// that dialect (e.g. <c>espeak:pt-br</c> for "pt"); a voice profile id of the tenant is the language's house
+    /// voice, whose pitch and rate apply to speakers without a profile of their own. Unknown voices are skipped.
+    /// </summary>
+    public IReadOnlyDictionary<string, TargetVoice> TargetVoicesFor(Guid tenantId, RoomInfo room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        var voices = new Dictionary<string, TargetVoice>(StringComparer.OrdinalIgnoreCase);
+        foreach (var language in room.Languages ?? [])
+        {
+            if (language.Voice is not { Length: > 0 } voice)
+            {
+                continue;
+            }
+
+            if (voice.StartsWith(BuiltInVoicePrefix, StringComparison.OrdinalIgnoreCase) && voice.Length > BuiltInVoicePrefix.Length)
+            {
+                voices[language.Code] = new TargetVoice(voice[BuiltInVoicePrefix.Length..].ToLowerInvariant());
+            }
+            else if (Guid.TryParse(voice, out var id) && _catalog?.FindVoiceProfile(tenantId, id) is { } profile)
+            {
+                voices[language.Code] = new TargetVoice(null, SpeakerProfile(profile));
+            }
+        }
+
+        return voices;
+    }
+
+    private static SpeakerVoiceProfile SpeakerProfile(VoiceProfileInfo profile) =>
+        new(profile.MedianPitchHz, profile.SyllablesPerSecond, profile.ProviderVoiceId);
+
+    /// <summary>Prefix of the synthesiser's built-in voices in room profiles: <c>espeak:&lt;language tag&gt;</c>.</summary>
+    public const string BuiltInVoicePrefix = "espeak:";
 
     /// <summary>A participant joined a mixer room of a room profile.</summary>
     public void Join(Guid tenantId, RoomInfo room, MixerParticipant participant, string? authenticatedUser, string callerUri, string callId)
@@ -119,7 +154,7 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
             // Under a lock: callers join concurrently, and the room's transcript must live in the one instance.
             if (!_rooms.TryGetValue(participant.Room, out translation!))
             {
-                translation = new RoomTranslation(participant.Room, room, tenantId, _factory, Options, _loggers.CreateLogger<RoomTranslation>(), _time, _events, _notices);
+                translation = new RoomTranslation(participant.Room, room, tenantId, _factory, Options, _loggers.CreateLogger<RoomTranslation>(), _time, _events, _notices, TargetVoicesFor(tenantId, room));
                 _rooms[participant.Room] = translation;
                 _byRoom[(tenantId, room.Id)] = translation;
             }

@@ -7,6 +7,8 @@ namespace Tolk.Conferencing.Translation;
 
 public sealed partial class RoomTranslation
 {
+    private readonly IReadOnlyDictionary<string, TargetVoice>? _targetVoices;
+
     private void StartPipeline(Member member)
     {
         var targets = TargetsFor(member.Language);
@@ -18,6 +20,7 @@ public sealed partial class RoomTranslation
             Context = member.Context,
             HintPhrases = Room.HintPhrases is { Count: > 0 } hints ? hints : null,
             VoiceProfile = member.VoiceProfile,
+            TargetVoices = _targetVoices,
             Endpointing = _options.Endpointing,
         };
         _ = Task.Run(() => RunPipelineAsync(member, generation, options));

@@ -48,8 +48,10 @@ public sealed partial class RoomTranslation : IAsyncDisposable
     /// <param name="time">Clock of the timers (idle grace, notices, closing silence).</param>
     /// <param name="events">Receives the room's events; null drops them.</param>
     /// <param name="notices">Speaks "translation unavailable" notices; null: silent.</param>
-    public RoomTranslation(MixerRoom mixer, RoomInfo room, Guid tenantId, ISpeakerPipelineFactory factory, ConferenceTranslationOptions options, ILogger logger, TimeProvider time, IRoomEventSink? events = null, TranslationNotices? notices = null)
+    /// <param name="targetVoices">The room's voice per language it translates into (see <see cref="ConferenceTranslation.TargetVoicesFor"/>); null: none.</param>
+    public RoomTranslation(MixerRoom mixer, RoomInfo room, Guid tenantId, ISpeakerPipelineFactory factory, ConferenceTranslationOptions options, ILogger logger, TimeProvider time, IRoomEventSink? events = null, TranslationNotices? notices = null, IReadOnlyDictionary<string, TargetVoice>? targetVoices = null)
     {
+        _targetVoices = targetVoices is { Count: > 0 } ? targetVoices : null;
         ArgumentNullException.ThrowIfNull(mixer);
         Mixer = mixer;
         Room = room;

@@ -61,10 +61,10 @@ public sealed partial class TranslationPipeline
         var confirmed = ConfirmAsync(job, final.Text, recognizedAt, cancellationToken);
         var audio = job.AllAudio;
         var features = ProsodyFeatures.Measure(audio, SpeechAudio.SampleRate);
-        var voice = VoiceFrom(_voice.With(features));
+        var adapter = _voice.With(features);
 
         var chunks = TextChunker.Split(final.Text, final.Words, _options.MaxChunkWords);
-        var translations = Task.WhenAll(_targets.Select(t => TranslateTargetAsync(job, confirmed, t, chunks, voice, cancellationToken)));
+        var translations = Task.WhenAll(_targets.Select(t => TranslateTargetAsync(job, confirmed, t, chunks, VoiceFrom(adapter, t), cancellationToken)));
         if (!await confirmed.ConfigureAwait(false))
         {
             await translations.ConfigureAwait(false);
@@ -211,7 +211,7 @@ public sealed partial class TranslationPipeline
     {
         var firstAudio = true;
         var produced = 0;
-        var enumerator = _engines.Synthesizer.SynthesizeAsync(text, target, voice, _options.Context, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var enumerator = _engines.Synthesizer.SynthesizeAsync(text, SynthesisLanguageOf(target), voice, _options.Context, cancellationToken).GetAsyncEnumerator(cancellationToken);
         var abandon = false;
         try
         {

@@ -70,9 +70,28 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
     /// <summary>Voice settings currently chosen for the speaker.</summary>
     public VoiceSettings CurrentVoice => VoiceFrom(_voice);
 
-    private VoiceSettings VoiceFrom(VoiceAdapter adapter) => _options.AdaptVoice || _options.VoiceProfile is not null
-        ? adapter.Choose(_options.VoiceOverride, _options.VoiceProfile, _engines.Synthesizer.Capabilities)
-        : _options.VoiceOverride ?? VoiceSettings.Default;
+    private VoiceSettings VoiceFrom(VoiceAdapter adapter, string? target = null)
+    {
+        // The speaker's own profile wins; a room's house voice for the target stands in when they have none.
+        var profile = _options.VoiceProfile ?? TargetVoiceOf(target)?.Profile;
+        return _options.AdaptVoice || profile is not null
+            ? adapter.Choose(_options.VoiceOverride, profile, _engines.Synthesizer.Capabilities)
+            : _options.VoiceOverride ?? VoiceSettings.Default;
+    }
+
+    private TargetVoice? TargetVoiceOf(string? target) =>
+        target is not null && _options.TargetVoices is { } voices
+            ? voices.FirstOrDefault(kv => string.Equals(kv.Key, target, StringComparison.OrdinalIgnoreCase)).Value
+            : null;
+
+    // The language tag the synthesiser is asked for: the room's dialect for the target when the synthesiser lists that
+    // exact tag (a dialect it lacks would fail every phrase, or be spoken by a fallback engine of another language),
+    // else the target itself.
+    private string SynthesisLanguageOf(string target) =>
+        TargetVoiceOf(target)?.SynthesisLanguage is { Length: > 0 } tag
+        && _engines.Synthesizer.Capabilities.Languages.Contains(tag, StringComparer.OrdinalIgnoreCase)
+            ? tag
+            : target;
 
     /// <summary>The speaker's measured median pitch (Hz; 0 until measured).</summary>
     public double SpeakerMedianPitchHz => _voice.MedianPitchHz;

@@ -57,6 +57,19 @@ public sealed record TranslationPipelineOptions
     /// <summary>The speaker's stored voice profile: its pitch and rate replace the live estimate, its provider voice id is used when the synthesiser has it.</summary>
     public SpeakerVoiceProfile? VoiceProfile { get; init; }
 
+    /// <summary>
+    /// A room's voice per target language (keys compared case-insensitively), for the targets that have one: the
+    /// dialect the synthesiser speaks and a house voice profile used when the speaker has none of their own.
+    /// </summary>
+    public IReadOnlyDictionary<string, TargetVoice>? TargetVoices { get; init; }
+
     /// <summary>Input frames queued before <see cref="TranslationPipeline.TryPushFrame"/> starts dropping.</summary>
     public int InputQueueFrames { get; init; } = 1500;
 }
+
+/// <summary>How one target language is spoken in a room.</summary>
+/// <param name="SynthesisLanguage">The language tag the synthesiser is asked for instead of the target's own (a dialect,
+/// e.g. "pt-br" for "pt"), or null.</param>
+/// <param name="Profile">A house voice for the language: its pitch and rate apply when the speaker has no voice profile
+/// of their own, or null.</param>
+public sealed record TargetVoice(string? SynthesisLanguage, SpeakerVoiceProfile? Profile = null);

@@ -81,6 +81,42 @@ public sealed class VoiceProfileResolutionTests
     }
 }
 
+public sealed class RoomVoiceTests
+{
+    [Fact]
+    public async Task A_rooms_language_voices_reach_every_speakers_pipeline()
+    {
+        var catalog = new InMemoryTenantCatalog();
+        var tenant = catalog.AddTenant("Demo", "demo.tolk.test");
+        var house = new VoiceProfileInfo(Guid.NewGuid(), "fr", 110, 4.2);
+        catalog.AddVoiceProfile(tenant, house);
+        var room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages:
+        [
+            new RoomLanguage("en"),
+            new RoomLanguage("es", "espeak:es-419"),
+            new RoomLanguage("fr", house.Id.ToString()),
+            new RoomLanguage("de", Guid.NewGuid().ToString()), // not a profile of this tenant: skipped
+        ]);
+
+        var factory = new FakeSpeakerPipelineFactory();
+        await using var service = new ConferenceTranslation(factory, catalog: catalog);
+        await using var clock = new MixerClock(new ManualTimeProvider());
+        var mixer = clock.CreateRoom("r");
+        var alice = mixer.AddParticipant("alice", null, null);
+        var bob = mixer.AddParticipant("bob", null, null);
+        service.Join(tenant.Id, room, alice, null, "sip:alice@demo.tolk.test", "c1");
+        service.Join(tenant.Id, room, bob, null, "sip:bob@demo.tolk.test", "c2");
+        service.Find(tenant.Id, room.Id)!.SetLanguage(bob, "es");
+        await TranslationHarness.WaitUntil(() => factory.Started.Count >= 1, "pipeline");
+
+        var voices = factory.For("alice").Options.TargetVoices!;
+        Assert.Equal(new TargetVoice("es-419"), voices["es"]);
+        Assert.Equal(new TargetVoice(null, new SpeakerVoiceProfile(110, 4.2)), voices["FR"]);
+        Assert.False(voices.ContainsKey("de"));
+        Assert.False(voices.ContainsKey("en"));
+    }
+}
+
 public sealed class ConferenceTranslationWiringTests
 {
     [Fact]
