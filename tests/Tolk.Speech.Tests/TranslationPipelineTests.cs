@@ -150,6 +150,25 @@ public sealed class TranslationPipelineTests(ApertiumFixture apertium, ITestOutp
         Assert.All(synthesizer.Calls, c => Assert.Equal("es", c.Language));
     }
 
+    [Fact]
+    public async Task Phrase_latencies_count_from_where_the_sound_ended_not_from_the_vads_end_of_speech()
+    {
+        // Silero reports speech for 60–100 ms after the last sound; the endpointer then waits its own silence. The
+        // phrase's trailing silence (and so its speech end) must be what the audio says, not the configured wait.
+        Assert.True(SileroVad.TryCreate(null, out var probe, out var whyNot), $"Silero VAD unavailable: {whyNot}");
+        probe!.Dispose();
+        // No provisional end: one phrase, one endpoint, Silero's usual end silence.
+        var endpointing = new EndpointerOptions { EndSilence = TimeSpan.FromMilliseconds(320), TentativeSilence = TimeSpan.FromMilliseconds(320) };
+        var engines = Engines() with { VadFactory = () => { SileroVad.TryCreate(null, out var v, out _); return v!; } };
+        var phrase = Trimmed(0, "rms");
+        var events = await RunAsync(engines, [.. new short[8000], .. phrase, .. new short[SpeechAudio.SampleRate]],
+            configure: o => o with { TargetLanguages = ["es"], Endpointing = endpointing });
+        var ending = Assert.Single(events.OfType<StageLatency>(), l => l.Stage == PipelineStage.Endpointing);
+        output.WriteLine($"trailing silence at the endpoint {ending.Duration.TotalMilliseconds:F0} ms (configured {endpointing.EndSilence.TotalMilliseconds:F0} ms)");
+        // At least one 20 ms frame of hangover beyond the configured wait (without the measurement it is exactly 320).
+        Assert.InRange(ending.Duration.TotalMilliseconds, endpointing.EndSilence.TotalMilliseconds + 20, endpointing.EndSilence.TotalMilliseconds + 200);
+    }
+
     private sealed class RecordingSynthesizer(ISpeechSynthesizer inner) : ISpeechSynthesizer
     {
         public System.Collections.Concurrent.ConcurrentQueue<(string Language, VoiceSettings Voice)> Calls { get; } = new();

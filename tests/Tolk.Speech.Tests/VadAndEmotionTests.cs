@@ -1,3 +1,4 @@
+using Tolk.Speech.Audio;
 using Tolk.Speech.Local.Emotion;
 using Tolk.Speech.Local.Vad;
 using Tolk.Speech.Tests.Support;
@@ -143,5 +144,18 @@ public sealed class VadAndEmotionTests(ITestOutputHelper output)
         }
 
         Assert.InRange(PitchTracker.Estimate(s, SpeechAudio.SampleRate), 127, 133);
+    }
+
+    [Fact]
+    public void Trailing_quiet_is_measured_from_the_last_loud_frame()
+    {
+        static short[] Tone(double seconds, double amplitude) =>
+            [.. Enumerable.Range(0, (int)(seconds * 16000)).Select(i => (short)(amplitude * Math.Sin(2 * Math.PI * 300 * i / 16000.0)))];
+        var loud = Tone(0.5, 10000);
+        Assert.Equal(300, AudioMath.TrailingQuiet([.. loud, .. new short[4800]], 16000).TotalMilliseconds, 0);
+        // A faint tail (35 dB below the phrase, or under −50 dBFS) is quiet too; a tail 20 dB down is still sound.
+        Assert.Equal(300, AudioMath.TrailingQuiet([.. loud, .. Tone(0.3, 100)], 16000).TotalMilliseconds, 0);
+        Assert.Equal(0, AudioMath.TrailingQuiet([.. loud, .. Tone(0.3, 1000)], 16000).TotalMilliseconds, 0);
+        Assert.Equal(TimeSpan.Zero, AudioMath.TrailingQuiet([], 16000));
     }
 }

@@ -44,7 +44,10 @@ public sealed record RecognitionUnavailable(DateTimeOffset Timestamp, string Lan
 /// <summary>Pipeline stages whose latency is measured.</summary>
 public enum PipelineStage
 {
-    /// <summary>End of speech → endpoint decision (the trailing silence the endpointer waits for).</summary>
+    /// <summary>
+    /// End of sound → endpoint decision: the phrase's measured trailing quiet (<see cref="Audio.AudioMath.TrailingQuiet"/>),
+    /// never less than the silence the endpointer waits for after the VAD's end of speech.
+    /// </summary>
     Endpointing,
     /// <summary>Endpoint decision → final recognition result.</summary>
     Recognition,

@@ -1,3 +1,4 @@
+using Tolk.Speech.Audio;
 using Tolk.Speech.Local.Vad;
 
 namespace Tolk.Speech.Pipeline;
@@ -179,6 +180,19 @@ public sealed partial class TranslationPipeline
     {
         var audio = _phraseAudio?.ToArray() ?? [];
         _phraseAudio = null;
+        if (trailingSilence > TimeSpan.Zero)
+        {
+            // The endpointer waited for its configured silence after the VAD's end of speech; the sound itself ended
+            // earlier by the VAD's hangover (Silero: 60–100 ms). Latencies and the transcript count from the sound.
+            // All-quiet audio (nothing loud enough to measure from) keeps the configured value.
+            var quiet = AudioMath.TrailingQuiet(audio, SpeechAudio.SampleRate);
+            var whole = TimeSpan.FromSeconds((double)audio.Length / SpeechAudio.SampleRate);
+            if (quiet > trailingSilence && quiet < whole)
+            {
+                trailingSilence = quiet;
+            }
+        }
+
         var prefix = _continuing;
         _continuing = null;
         var id = prefix?.Id ?? ++_nextPhraseId;
