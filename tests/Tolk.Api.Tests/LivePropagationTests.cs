@@ -5,6 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Tolk.Api.Tests.Infrastructure;
 using Tolk.Data.Directory;
 using Tolk.Data.Entities;
+using Tolk.Server.Hosting;
+using Tolk.Speech;
+using Tolk.Speech.Local.Tts;
+using Tolk.Speech.Pipeline;
 
 namespace Tolk.Api.Tests;
 
@@ -132,6 +136,44 @@ public abstract class LivePropagationTests(ApiFixture f)
         Assert.Equal(HttpStatusCode.OK, (await revocable.GetJsonAsync($"/api/tenants/{f.TenantA}/rooms")).Status);
         Assert.Equal(HttpStatusCode.NoContent, (await a.SendAsync(HttpMethod.Delete, $"/api/tenants/{f.TenantA}/api-keys/{created.Id}")).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await revocable.GetJsonAsync($"/api/tenants/{f.TenantA}/rooms")).Status);
+    }
+
+    [Fact]
+    public async Task A_voice_profile_trained_after_start_reaches_the_call_path_and_leaves_it_when_deleted()
+    {
+        using var a = f.AdminA;
+        var tenant = Guid.Parse(f.TenantA);
+        var catalog = new DirectoryTenantCatalog(Directory);
+        var upload = await a.SendAsync(HttpMethod.Post, $"/api/tenants/{f.TenantA}/voices", Wav.Form("Live", "en", Wav.Bursts(110, 3, 3)));
+        Assert.Equal(HttpStatusCode.Accepted, upload.Status);
+        var url = upload.Message.Headers.Location!.OriginalString;
+        var id = Guid.Parse(upload.Id);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        Reply poll;
+        while ((poll = await a.GetJsonAsync(url)).Json.GetProperty("status").GetString() is not ("ready" or "failed") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("ready", poll.Json.GetProperty("status").GetString());
+        // Training saved the profile: the very next lookup sees it, no restart.
+        var profile = catalog.FindVoiceProfile(tenant, id);
+        Assert.NotNull(profile);
+        Assert.Equal(poll.Json.GetProperty("medianPitchHz").GetDouble(), profile.MedianPitchHz);
+        Assert.Equal(poll.Json.GetProperty("speakingRate").GetDouble(), profile.SyllablesPerSecond);
+        Assert.Equal($"local:{id:N}", profile.ProviderVoiceId);
+        Assert.Null(catalog.FindVoiceProfile(Guid.Parse(f.TenantB), id));
+
+        // The local synthesiser has no "local:<id>" voice: the id is ignored, the measured pitch and rate still apply.
+        var speaker = new SpeakerVoiceProfile(profile.MedianPitchHz, profile.SyllablesPerSecond, profile.ProviderVoiceId);
+        var voice = new VoiceAdapter().Choose(null, speaker, new EspeakSynthesizer().Capabilities);
+        Assert.Null(voice.VoiceId);
+        Assert.Equal(VoiceGender.Male, voice.Gender);
+        Assert.Equal((int)Math.Clamp(50 + (30 * Math.Log2(profile.MedianPitchHz!.Value / 120)), 15, 85), voice.Pitch);
+        Assert.Equal(Math.Clamp(profile.SyllablesPerSecond!.Value / 4.0, 0.75, 1.5), voice.Rate, 6);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await a.SendAsync(HttpMethod.Delete, url)).Status);
+        Assert.Null(catalog.FindVoiceProfile(tenant, id));
     }
 }
 

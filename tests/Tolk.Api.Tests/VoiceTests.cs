@@ -93,6 +93,41 @@ public abstract class VoiceTests(ApiFixture f)
         var foreign = await b.PostJsonAsync($"/api/tenants/{f.TenantB}/rooms", new { name = "Steal", extension = "7400", languages = new[] { new { code = "en", voice = f.ResourcesA["voices"] } } });
         Assert.Equal(["languages[0].voice"], foreign.ErrorFields);
     }
+
+    [Fact]
+    public async Task Sip_account_voice_round_trips_and_must_be_a_voice_of_its_own_tenant()
+    {
+        using var a = f.AdminA;
+        var t = $"/api/tenants/{f.TenantA}";
+        var profile = f.ResourcesA["voices"];
+        var created = await a.PostJsonAsync($"{t}/sip-accounts", new { username = "ines", password = "ines-secret-1", extension = "2020", voice = profile });
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        Assert.Equal(profile, created.Json.GetProperty("voice").GetString());
+        var url = $"{t}/sip-accounts/{created.Id}";
+        Assert.Equal(profile, (await a.GetJsonAsync(url)).Json.GetProperty("voice").GetString());
+
+        var builtIn = await a.PutJsonAsync(url, new { username = "ines", extension = "2020", voice = "espeak:de" });
+        Assert.Equal(HttpStatusCode.OK, builtIn.Status);
+        Assert.Equal("espeak:de", (await a.GetJsonAsync(url)).Json.GetProperty("voice").GetString());
+        var cleared = await a.PutJsonAsync(url, new { username = "ines", extension = "2020" });
+        Assert.Equal(JsonValueKind.Null, cleared.Json.GetProperty("voice").ValueKind);
+
+        foreach (var bad in new[] { "no-such-voice", Guid.NewGuid().ToString(), "espeak:??" })
+        {
+            var reply = await a.PostJsonAsync($"{t}/sip-accounts", new { username = "ines2", password = "ines-secret-1", voice = bad });
+            Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+            Assert.Equal(["voice"], reply.ErrorFields);
+        }
+
+        var badUpdate = await a.PutJsonAsync(url, new { username = "ines", extension = "2020", voice = "nope" });
+        Assert.Equal(["voice"], badUpdate.ErrorFields);
+
+        // Tenant A's profile id is unknown to tenant B.
+        using var b = f.Host.Client(f.AdminBToken);
+        var foreign = await b.PostJsonAsync($"/api/tenants/{f.TenantB}/sip-accounts", new { username = "ines", password = "ines-secret-1", voice = profile });
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.Status);
+        Assert.Equal(["voice"], foreign.ErrorFields);
+    }
 }
 
 [Collection("sqlite")]

@@ -6,11 +6,14 @@ using Tolk.Data.Security;
 
 namespace Tolk.Api.Resources;
 
-/// <summary>Create/replace body of a SIP account. On replace, a null password keeps the current hashes.</summary>
-public sealed record SipAccountRequest(string? Username, string? Password, string? Extension, string? DisplayName, string? Language, bool? Disabled);
+/// <summary>
+/// Create/replace body of a SIP account. On replace, a null password keeps the current hashes. <c>Voice</c> is the
+/// account holder's synthetic voice in translated rooms: a voice profile id of the tenant or <c>espeak:&lt;lang&gt;</c>.
+/// </summary>
+public sealed record SipAccountRequest(string? Username, string? Password, string? Extension, string? DisplayName, string? Language, bool? Disabled, string? Voice = null);
 
 /// <summary>A SIP account as returned by the API (never a password or hash).</summary>
-public sealed record SipAccountDto(Guid Id, string Username, string? Extension, string? DisplayName, string Realm, string? Language, bool Disabled, long Version);
+public sealed record SipAccountDto(Guid Id, string Username, string? Extension, string? DisplayName, string Realm, string? Language, bool Disabled, long Version, string? Voice);
 
 internal static class SipAccounts
 {
@@ -20,7 +23,7 @@ internal static class SipAccounts
         Tag = "SipAccounts",
         Singular = "SipAccount",
         Query = db => db.SipAccounts,
-        ToDto = a => new SipAccountDto(a.Id, a.Username, a.Extension, a.DisplayName, a.Realm, a.Language, a.Disabled, a.Version),
+        ToDto = a => new SipAccountDto(a.Id, a.Username, a.Extension, a.DisplayName, a.Realm, a.Language, a.Disabled, a.Version, a.Voice),
         Validate = ValidateAsync,
         Create = (r, ctx) =>
         {
@@ -51,6 +54,7 @@ internal static class SipAccounts
         e.DisplayName = r.DisplayName;
         e.Language = r.Language;
         e.Disabled = r.Disabled ?? false;
+        e.Voice = r.Voice;
     }
 
     private static async Task ValidateAsync(SipAccountRequest r, RequestContext ctx, Validator v, SipAccount? existing)
@@ -79,5 +83,6 @@ internal static class SipAccounts
 
         v.MaxLength("displayName", r.DisplayName, Limits.Name);
         v.Language("language", r.Language, required: false);
+        await VoiceEndpoints.ValidateVoiceAsync(ctx, v, "voice", r.Voice);
     }
 }

@@ -23,16 +23,6 @@ public interface ITenantCatalog
     VoiceProfileInfo? FindVoiceProfile(Guid tenantId, Guid voiceProfileId) => null;
 }
 
-/// <summary>
-/// Where a catalog reads voice profiles (uploaded samples measured by the management API). Separate from the
-/// tenant directory so that a host without voice profiles needs nothing.
-/// </summary>
-public interface IVoiceProfileSource
-{
-    /// <summary>A voice profile of the tenant, or null.</summary>
-    VoiceProfileInfo? FindVoiceProfile(Guid tenantId, Guid voiceProfileId);
-}
-
 /// <summary>A tenant as the SIP host sees it. <see cref="Realm"/> is the digest realm (its primary domain).</summary>
 public sealed record TenantInfo(Guid Id, string Name, string Realm, IReadOnlyList<string> Domains, bool Enabled);
 

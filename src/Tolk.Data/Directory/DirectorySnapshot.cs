@@ -21,6 +21,7 @@ internal sealed class DirectorySnapshot
     public FrozenDictionary<(Guid, string), SipAccountEntry> SipAccountsByExtension { get; private init; } = FrozenDictionary<(Guid, string), SipAccountEntry>.Empty;
     public FrozenDictionary<(Guid, string), RoomEntry> RoomsByExtension { get; private init; } = FrozenDictionary<(Guid, string), RoomEntry>.Empty;
     public FrozenDictionary<Guid, RoomEntry> Rooms { get; private init; } = FrozenDictionary<Guid, RoomEntry>.Empty;
+    public FrozenDictionary<(Guid, Guid), VoiceProfileEntry> VoiceProfiles { get; private init; } = FrozenDictionary<(Guid, Guid), VoiceProfileEntry>.Empty;
     public FrozenDictionary<string, NumberEntry> Numbers { get; private init; } = FrozenDictionary<string, NumberEntry>.Empty;
     public FrozenDictionary<Guid, TrunkEntry[]> Trunks { get; private init; } = FrozenDictionary<Guid, TrunkEntry[]>.Empty;
     public FrozenDictionary<Guid, UserPrincipalEntry> Users { get; private init; } = FrozenDictionary<Guid, UserPrincipalEntry>.Empty;
@@ -43,6 +44,10 @@ internal sealed class DirectorySnapshot
             r.Id, r.TenantId, r.Name, r.Extension, r.Languages.ToArray(), r.Participants.ToArray(), r.DelayMs,
             r.OriginalMixPercent, r.EmotionAlerts, r.EmotionThreshold, r.HintPhrases.ToArray(), r.RequireSrtp, r.Pin,
             r.RequireAuth, r.EmotionLabels.ToArray())).ToList();
+        // Ready profiles only, and only the measurements: the sample blobs stay in the database.
+        var voices = await db.Voices.AsNoTracking().Where(v => v.Status == VoiceTrainingStatus.Ready)
+            .Select(v => new VoiceProfileEntry(v.Id, v.TenantId, v.Language, v.MedianPitchHz, v.SpeakingRate, v.ProviderVoiceId))
+            .ToListAsync(ct);
         var numbers = (await db.Numbers.AsNoTracking().ToListAsync(ct)).Select(n => new NumberEntry(
             n.Id, n.TenantId, n.Did, n.TargetType, n.Target, Enabled(n.TenantId))).ToList();
         var trunks = (await db.Trunks.AsNoTracking().ToListAsync(ct)).Select(t => new TrunkEntry(
@@ -71,6 +76,7 @@ internal sealed class DirectorySnapshot
                 .DistinctBy(a => (a.TenantId, a.Extension!)).ToFrozenDictionary(a => (a.TenantId, a.Extension!)),
             RoomsByExtension = rooms.ToFrozenDictionary(r => (r.TenantId, r.Extension)),
             Rooms = rooms.ToFrozenDictionary(r => r.Id),
+            VoiceProfiles = voices.ToFrozenDictionary(v => (v.TenantId, v.Id)),
             Numbers = numbers.ToFrozenDictionary(n => NormalizeDid(n.Did)),
             Trunks = trunks.GroupBy(t => t.TenantId).ToFrozenDictionary(g => g.Key, g => g.ToArray()),
             Users = users.ToFrozenDictionary(u => u.Id),

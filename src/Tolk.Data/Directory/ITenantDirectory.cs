@@ -20,6 +20,17 @@ public sealed record RoomEntry(
     double EmotionThreshold, IReadOnlyList<string> HintPhrases, bool RequireSrtp, string? Pin, bool RequireAuth,
     IReadOnlyList<string> EmotionLabels);
 
+/// <summary>
+/// A trained (ready) voice profile: the measurements of the uploaded samples, never the samples themselves.
+/// </summary>
+/// <param name="Id">The profile's id.</param>
+/// <param name="TenantId">The owning tenant.</param>
+/// <param name="Language">The samples' language (BCP 47).</param>
+/// <param name="MedianPitchHz">Median pitch of the samples, when measured.</param>
+/// <param name="SpeakingRate">Syllables per second of the samples, when measured.</param>
+/// <param name="ProviderVoiceId">The voice at a synthesiser (a cloud clone, or <c>local:&lt;id&gt;</c>), when set.</param>
+public sealed record VoiceProfileEntry(Guid Id, Guid TenantId, string Language, double? MedianPitchHz, double? SpeakingRate, string? ProviderVoiceId);
+
 /// <summary>A DID and where its calls go.</summary>
 public sealed record NumberEntry(Guid Id, Guid TenantId, string Did, NumberTargetType TargetType, string? Target, bool TenantEnabled);
 
@@ -63,6 +74,11 @@ public interface ITenantDirectory
 
     /// <summary>A room by id, or null.</summary>
     RoomEntry? FindRoom(Guid tenantId, Guid roomId);
+
+    /// <summary>
+    /// A ready voice profile of a tenant, or null (unknown, another tenant's, or still pending, training or failed).
+    /// </summary>
+    VoiceProfileEntry? FindVoiceProfile(Guid tenantId, Guid voiceProfileId);
 
     /// <summary>A number by DID (E.164, with or without '+'), or null.</summary>
     NumberEntry? FindNumber(string did);

@@ -61,6 +61,10 @@ public sealed partial class TenantDirectory : ITenantDirectory, IDataChangeSink
         Current.Rooms.TryGetValue(roomId, out var room) && room.TenantId == tenantId ? room : null;
 
     /// <inheritdoc />
+    public VoiceProfileEntry? FindVoiceProfile(Guid tenantId, Guid voiceProfileId) =>
+        Current.VoiceProfiles.GetValueOrDefault((tenantId, voiceProfileId));
+
+    /// <inheritdoc />
     public NumberEntry? FindNumber(string did) =>
         Current.Numbers.GetValueOrDefault(DirectorySnapshot.NormalizeDid(did));
 

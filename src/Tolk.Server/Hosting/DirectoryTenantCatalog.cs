@@ -6,10 +6,10 @@ namespace Tolk.Server.Hosting;
 /// <summary>
 /// The SIP host's view of the management plane's live directory: every lookup reads the in-memory
 /// snapshot that the API rebuilds on each change, so new accounts, rooms and disabled tenants take
-/// effect on the next request without a restart. Voice profiles come from <paramref name="voices"/> when the
-/// host has a source for them (the directory snapshot does not hold them).
+/// effect on the next request without a restart. That includes voice profiles: one becomes usable as soon as its
+/// training has finished (only ready profiles are in the snapshot).
 /// </summary>
-public sealed class DirectoryTenantCatalog(ITenantDirectory directory, IVoiceProfileSource? voices = null) : ITenantCatalog
+public sealed class DirectoryTenantCatalog(ITenantDirectory directory) : ITenantCatalog
 {
     public TenantInfo? FindByDomain(string domain) =>
         directory.FindTenantByDomain(domain) is { } t ? new TenantInfo(t.Id, t.Name, t.Realm, t.Domains, t.Enabled) : null;
@@ -18,7 +18,7 @@ public sealed class DirectoryTenantCatalog(ITenantDirectory directory, IVoicePro
     public SipAccountInfo? FindAccount(Guid tenantId, string username)
     {
         var account = directory.FindSipAccount(tenantId, username) ?? directory.FindSipAccountByExtension(tenantId, username);
-        return account is null ? null : new SipAccountInfo(account.Username, account.Ha1Md5, account.Ha1Sha256, account.Enabled, account.Language);
+        return account is null ? null : new SipAccountInfo(account.Username, account.Ha1Md5, account.Ha1Sha256, account.Enabled, account.Language, account.Voice);
     }
 
     public RoomInfo? FindRoom(Guid tenantId, string extension)
@@ -48,5 +48,9 @@ public sealed class DirectoryTenantCatalog(ITenantDirectory directory, IVoicePro
     private static List<Speech.EmotionLabel> AlertLabels(IReadOnlyList<string> labels) =>
         [.. labels.Select(l => Enum.TryParse<Speech.EmotionLabel>(l, ignoreCase: true, out var label) ? label : (Speech.EmotionLabel?)null).OfType<Speech.EmotionLabel>()];
 
-    public VoiceProfileInfo? FindVoiceProfile(Guid tenantId, Guid voiceProfileId) => voices?.FindVoiceProfile(tenantId, voiceProfileId);
+    /// <summary>A ready voice profile of the tenant (measured from uploaded samples), or null.</summary>
+    public VoiceProfileInfo? FindVoiceProfile(Guid tenantId, Guid voiceProfileId) =>
+        directory.FindVoiceProfile(tenantId, voiceProfileId) is { } v
+            ? new VoiceProfileInfo(v.Id, v.Language, v.MedianPitchHz, v.SpeakingRate, v.ProviderVoiceId)
+            : null;
 }
