@@ -63,6 +63,8 @@ public abstract class WebhookTests(ApiFixture f)
 
         var received = receiver.Received.ToArray();
         Assert.Equal(2, received.Length);
+        // The body is kept only while the delivery is pending (privacy: it may carry transcript text).
+        Assert.Null(await StoredPayloadAsync(hookId));
         foreach (var hook in received)
         {
             var timestamp = long.Parse(hook.Headers[WebhookSignature.TimestampHeader], System.Globalization.CultureInfo.InvariantCulture);
@@ -120,7 +122,37 @@ public abstract class WebhookTests(ApiFixture f)
         Assert.Equal(JsonValueKind.Null, failed.GetProperty("lastStatusCode").ValueKind);
         Assert.Contains("SSL", failed.GetProperty("lastError").GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.Empty(receiver.Received);
+        Assert.Null(await StoredPayloadAsync(hookId));
         Assert.Equal(HttpStatusCode.NoContent, (await a.SendAsync(HttpMethod.Delete, $"{T}/webhooks/{hookId}")).Status);
+    }
+
+    [Fact]
+    public async Task The_body_is_stored_as_sent_while_pending_and_cleared_once_delivered()
+    {
+        await using var receiver = await HookReceiver.StartAsync([503]);
+        using var a = f.AdminA;
+        var (hookId, _) = await CreateHookAsync(a, receiver.Url, "translation.unavailable");
+        var events = new RoomEvents(f.Host, f.TenantA, f.ResourcesA["rooms"]);
+        events.Publish(events.Unavailable(DateTimeOffset.UtcNow));
+
+        // After the 503 the delivery waits for its retry (the clock is not moved yet): its row holds the body sent.
+        await WaitForDeliveryAsync(a, hookId, d => d.GetProperty("lastStatusCode").ValueKind == JsonValueKind.Number);
+        var first = Assert.Single(receiver.Received);
+        var pending = await StoredPayloadAsync(hookId);
+        Assert.NotNull(pending);
+        Assert.Equal(first.Body, System.Text.Encoding.UTF8.GetBytes(pending));
+
+        await WaitForDeliveryAsync(a, hookId, d => d.GetProperty("status").GetString() == "delivered",
+            () => f.Host.Clock.Advance(TimeSpan.FromSeconds(1)));
+        Assert.Null(await StoredPayloadAsync(hookId));
+        Assert.Equal(HttpStatusCode.NoContent, (await a.SendAsync(HttpMethod.Delete, $"{T}/webhooks/{hookId}")).Status);
+    }
+
+    private async Task<string?> StoredPayloadAsync(string hookId)
+    {
+        await using var scope = f.Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
+        return (await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.WebhookId == Guid.Parse(hookId))).Payload;
     }
 
     [Fact]

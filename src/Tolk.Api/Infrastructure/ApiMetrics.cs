@@ -18,6 +18,7 @@ public sealed class ApiMetrics
     private readonly Counter<long> _liveDropped;
     private readonly Counter<long> _webhookAttempts;
     private readonly Counter<long> _webhookDropped;
+    private readonly Counter<long> _webhookLost;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meters"/>.</summary>
     public ApiMetrics(IMeterFactory meters)
@@ -30,6 +31,7 @@ public sealed class ApiMetrics
         _liveDropped = meter.CreateCounter<long>("tolk.live.dropped", "{event}", "Events skipped for live subscribers that were too slow.");
         _webhookAttempts = meter.CreateCounter<long>("tolk.webhooks.attempts", "{attempt}", "Webhook delivery attempts by outcome.");
         _webhookDropped = meter.CreateCounter<long>("tolk.webhooks.dropped", "{event}", "Events dropped because the webhook queue was full.");
+        _webhookLost = meter.CreateCounter<long>("tolk.webhooks.lost", "{event}", "Accepted events lost because their delivery rows could not be stored.");
     }
 
     internal void TranscriptsWritten(int count) => _transcriptsWritten.Add(count);
@@ -45,4 +47,6 @@ public sealed class ApiMetrics
     internal void WebhookAttempt(string outcome) => _webhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     internal void WebhookDropped() => _webhookDropped.Add(1);
+
+    internal void WebhookLost(int count) => _webhookLost.Add(count);
 }

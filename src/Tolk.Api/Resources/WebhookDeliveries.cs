@@ -39,9 +39,12 @@ internal static class WebhookDeliveries
 
         var query = db.WebhookDeliveries.AsNoTracking().Where(d => d.WebhookId == id);
         var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(d => d.Id).Skip((p - 1) * s).Take(s).ToListAsync(ct);
-        return TypedResults.Ok(new PageOf<WebhookDeliveryDto>(rows.Select(d => new WebhookDeliveryDto(d.Id, d.EventId, d.Event, d.Status, d.Attempts,
-            d.LastStatusCode, d.LastError, Utc(d.CreatedUtc), Utc(d.LastAttemptUtc), Utc(d.DeliveredUtc))).ToList(), p, s, total));
+        // Projected in the query: pending rows hold their bodies (Payload), which the log never reads.
+        var rows = await query.OrderByDescending(d => d.Id).Skip((p - 1) * s).Take(s)
+            .Select(d => new WebhookDeliveryDto(d.Id, d.EventId, d.Event, d.Status, d.Attempts,
+                d.LastStatusCode, d.LastError, Utc(d.CreatedUtc), Utc(d.LastAttemptUtc), Utc(d.DeliveredUtc)))
+            .ToListAsync(ct);
+        return TypedResults.Ok(new PageOf<WebhookDeliveryDto>(rows, p, s, total));
     }
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
@@ -26,8 +27,19 @@ public sealed record WebhookEvent(Guid Id, Guid TenantId, string Type, DateTimeO
 /// receiver does not hold up the others. TLS certificates are verified (the platform default is never
 /// overridden); redirects are not followed.
 /// </summary>
+/// <remarks>
+/// Nothing accepted is lost on a normal shutdown: each delivery row is written with its body
+/// (<see cref="WebhookDelivery.Payload"/>) before the first attempt, events still queued at shutdown get their rows
+/// then (for up to <see cref="ShutdownGrace"/>), and on start the rows still pending are sent again — same event id,
+/// same body, the attempt count and backoff continued. Each attempt is claimed on its row first
+/// (<c>Attempts</c> n−1 → n while pending), so two hosts sharing a database never make the same attempt twice.
+/// The body is cleared once the delivery is settled (delivered, or failed for good).
+/// </remarks>
 public sealed partial class WebhookDispatcher : BackgroundService
 {
+    /// <summary>How long rows are still written after shutdown begins (events in flight and still queued).</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
+
     private readonly Channel<WebhookEvent> _queue;
     private readonly IServiceScopeFactory _scopes;
     private readonly SecretProtector _secrets;
@@ -41,7 +53,9 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private readonly ConcurrentDictionary<Guid, (long Stamp, List<Webhook> Hooks)> _hooks = new();
     private readonly TenantDirectory? _directory;
     private long _dropped;
+    private long _lost;
     private long _events;
+    private volatile bool _closed;
 
     /// <summary>Creates the dispatcher.</summary>
     public WebhookDispatcher(IServiceScopeFactory scopes, SecretProtector secrets, WebhookOptions options, TimeProvider time, ILogger<WebhookDispatcher> logger,
@@ -72,8 +86,11 @@ public sealed partial class WebhookDispatcher : BackgroundService
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Tolk-Webhooks", "1"));
     }
 
-    /// <summary>Events dropped because the queue was full.</summary>
+    /// <summary>Events dropped because the queue was full (or the dispatcher had already stopped).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Events accepted but lost because their delivery rows could not be written (database error).</summary>
+    public long Lost => Interlocked.Read(ref _lost);
 
     /// <summary>Queues an event for the tenant's subscribed webhooks. Never blocks; false when the queue is full.</summary>
     public bool TryEnqueue(Guid tenantId, string type, object data, DateTimeOffset timestamp)
@@ -87,7 +104,14 @@ public sealed partial class WebhookDispatcher : BackgroundService
         _metrics?.WebhookDropped();
         if ((dropped & (dropped - 1)) == 0)
         {
-            LogDropped(_logger, dropped);
+            if (_closed)
+            {
+                LogDroppedAfterStop(_logger, type, dropped);
+            }
+            else
+            {
+                LogDropped(_logger, dropped);
+            }
         }
 
         return false;
@@ -102,17 +126,45 @@ public sealed partial class WebhookDispatcher : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Rows are written with their own token: one that outlives the stopping token by the grace period, so an
+        // event being fanned out (or still queued) at shutdown still gets its row and is sent after the restart.
+        using var persist = new CancellationTokenSource();
+        using var graceAfterStop = stoppingToken.Register(() => persist.CancelAfter(ShutdownGrace));
+        Task resume = Task.CompletedTask;
         try
         {
+            // Snapshot first, so the rows this run creates are not taken for leftovers.
+            List<Leftover> leftovers;
+            try
+            {
+                leftovers = await PendingRowsAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The rows stay pending for the next start; new events are still sent.
+                LogResumeFailed(_logger, ex);
+                leftovers = [];
+            }
+
+            resume = ResumeAsync(leftovers, stoppingToken);
             await foreach (var e in _queue.Reader.ReadAllAsync(stoppingToken))
             {
+                List<Delivery> deliveries;
                 try
                 {
-                    await FanOutAsync(e, stoppingToken);
+                    deliveries = await PersistAsync(e, persist.Token);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    CountLost(1);
                     LogFanOutFailed(_logger, ex, e.Type, e.TenantId);
+                    continue;
+                }
+
+                foreach (var delivery in deliveries)
+                {
+                    // Cancelled at shutdown: the row is written, so it is sent after the restart.
+                    await StartAsync(delivery, stoppingToken);
                 }
             }
         }
@@ -121,54 +173,93 @@ public sealed partial class WebhookDispatcher : BackgroundService
             // Shutting down.
         }
 
+        await DrainAsync(persist.Token);
         // Attempts in flight finish or are cancelled by the host's token; their rows stay "pending".
+        await resume;
         await Task.WhenAll(_inFlight.Keys);
     }
 
-    private async Task FanOutAsync(WebhookEvent e, CancellationToken ct)
+    /// <summary>At shutdown: no more events are accepted; those still queued get their rows, to be sent after the restart.</summary>
+    private async Task DrainAsync(CancellationToken ct)
     {
-        List<(Webhook Hook, long DeliveryId)> targets = [];
+        _closed = true;
+        _queue.Writer.TryComplete();
+        var saved = 0;
+        try
+        {
+            while (_queue.Reader.TryRead(out var e))
+            {
+                try
+                {
+                    saved += (await PersistAsync(e, ct)).Count;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    CountLost(1);
+                    LogFanOutFailed(_logger, ex, e.Type, e.TenantId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            var left = 1 + _queue.Reader.Count;
+            CountLost(left);
+            LogShutdownLoss(_logger, left);
+        }
+
+        if (saved > 0)
+        {
+            LogSavedForRestart(_logger, saved);
+        }
+    }
+
+    private void CountLost(int count)
+    {
+        Interlocked.Add(ref _lost, count);
+        _metrics?.WebhookLost(count);
+    }
+
+    /// <summary>Writes one pending row per subscribed webhook, with the body to send.</summary>
+    private async Task<List<Delivery>> PersistAsync(WebhookEvent e, CancellationToken ct)
+    {
         var subscribed = (await HooksOfAsync(e.TenantId, ct)).Where(h => IsSubscribed(h.Events, e.Type)).ToList();
         if (subscribed.Count == 0)
         {
             // Most events of most tenants have no subscriber: no database work for them.
-            return;
-        }
-        await using (var scope = _scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
-            var now = _time.GetUtcNow().UtcDateTime;
-            var rows = new List<(Webhook, WebhookDelivery)>();
-            foreach (var hook in subscribed)
-            {
-                var row = new WebhookDelivery { TenantId = e.TenantId, WebhookId = hook.Id, EventId = e.Id, Event = e.Type, CreatedUtc = now };
-                db.WebhookDeliveries.Add(row);
-                rows.Add((hook, row));
-            }
-
-            if (rows.Count == 0)
-            {
-                return;
-            }
-
-            await db.SaveChangesAsync(ct);
-            targets.AddRange(rows.Select(r => (r.Item1, r.Item2.Id)));
-            if (Interlocked.Increment(ref _events) % 500 == 0)
-            {
-                var cutoff = now.AddDays(-Math.Max(1, _options.DeliveryLogDays));
-                await db.WebhookDeliveries.Where(d => d.CreatedUtc < cutoff).ExecuteDeleteAsync(ct);
-            }
+            return [];
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(new { id = e.Id, type = e.Type, tenantId = e.TenantId, timestamp = e.Timestamp, data = e.Data },
             RoomFeedHub.SerializerOptions);
-        foreach (var (hook, deliveryId) in targets)
+        // JSON serialisation yields valid UTF-8, so the stored text gives back these exact bytes.
+        var payload = Encoding.UTF8.GetString(body);
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
+        var now = _time.GetUtcNow().UtcDateTime;
+        var rows = new List<(Webhook Hook, WebhookDelivery Row)>();
+        foreach (var hook in subscribed)
         {
-            await _slots.WaitAsync(ct);
-            var task = DeliverAsync(hook, deliveryId, e, body, ct);
-            _inFlight.TryAdd(task, 0);
-            _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
+            var row = new WebhookDelivery { TenantId = e.TenantId, WebhookId = hook.Id, EventId = e.Id, Event = e.Type, CreatedUtc = now, Payload = payload };
+            db.WebhookDeliveries.Add(row);
+            rows.Add((hook, row));
         }
+
+        await db.SaveChangesAsync(ct);
+        if (Interlocked.Increment(ref _events) % 500 == 0)
+        {
+            var cutoff = now.AddDays(-Math.Max(1, _options.DeliveryLogDays));
+            await db.WebhookDeliveries.Where(d => d.CreatedUtc < cutoff).ExecuteDeleteAsync(ct);
+        }
+
+        return rows.Select(r => new Delivery(r.Hook, r.Row.Id, e.Id, e.Type, body, 0, null)).ToList();
+    }
+
+    private async Task StartAsync(Delivery delivery, CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct);
+        var task = DeliverAsync(delivery, ct);
+        _inFlight.TryAdd(task, 0);
+        _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
     }
 
     /// <summary>
@@ -192,8 +283,9 @@ public sealed partial class WebhookDispatcher : BackgroundService
         return hooks;
     }
 
-    private async Task DeliverAsync(Webhook hook, long deliveryId, WebhookEvent e, byte[] body, CancellationToken ct)
+    private async Task DeliverAsync(Delivery d, CancellationToken ct)
     {
+        var hook = d.Hook;
         try
         {
             string? secret;
@@ -203,39 +295,61 @@ public sealed partial class WebhookDispatcher : BackgroundService
             }
             catch (CryptographicException)
             {
-                await RecordAsync(deliveryId, WebhookDeliveryStatus.Failed, 0, null,
-                    "The webhook secret cannot be decrypted (was Tolk:Data:SecretKey changed?).", ct);
+                await SettleAsync(d.Id, d.Attempts, "The webhook secret cannot be decrypted (was Tolk:Data:SecretKey changed?).");
                 LogSecretUnreadable(_logger, hook.Id);
                 return;
             }
 
             var attempts = Math.Max(1, _options.MaxAttempts);
-            for (var attempt = 1; attempt <= attempts; attempt++)
+            if (d.Attempts > 0)
             {
-                var (status, error, retry) = await AttemptAsync(hook, e, body, secret, ct);
+                // Resumed after a restart: the pause the previous run was in is kept (counted from its last attempt).
+                var due = new DateTimeOffset(DateTime.SpecifyKind(d.LastAttemptUtc ?? default, DateTimeKind.Utc)) + Backoff(d.Attempts);
+                var wait = due - _time.GetUtcNow();
+                if (wait > TimeSpan.Zero && d.Attempts < attempts)
+                {
+                    await Task.Delay(wait, _time, ct);
+                }
+            }
+
+            for (var attempt = d.Attempts + 1; attempt <= attempts; attempt++)
+            {
+                if (!await ClaimAsync(d.Id, attempt, ct))
+                {
+                    // Settled, pruned, its webhook deleted, or this attempt made by another host sharing the database.
+                    return;
+                }
+
+                var (status, error, retry) = await AttemptAsync(hook, d.EventId, d.Event, d.Body, secret, ct);
                 var delivered = error is null;
                 var final = delivered || !retry || attempt == attempts;
                 _metrics?.WebhookAttempt(delivered ? "delivered" : final ? "failed" : "retry");
-                await RecordAsync(deliveryId,
+                // The outcome is recorded even while shutting down: a delivered event must not be sent again.
+                await RecordAsync(d.Id,
                     delivered ? WebhookDeliveryStatus.Delivered : final ? WebhookDeliveryStatus.Failed : WebhookDeliveryStatus.Pending,
-                    attempt, status, error, ct);
+                    attempt, status, error, CancellationToken.None);
                 if (final)
                 {
                     if (!delivered)
                     {
-                        LogGaveUp(_logger, hook.Id, e.Type, attempt, error!);
+                        LogGaveUp(_logger, hook.Id, d.Event, attempt, error!);
                     }
 
                     return;
                 }
 
-                var pause = TimeSpan.FromSeconds(_options.RetryBaseSeconds * Math.Pow(2, attempt - 1));
-                await Task.Delay(pause, _time, ct);
+                await Task.Delay(Backoff(attempt), _time, ct);
+            }
+
+            if (d.Attempts >= attempts)
+            {
+                // Resumed with no attempt left (Tolk:Api:Webhooks:MaxAttempts was lowered meanwhile).
+                await SettleAsync(d.Id, d.Attempts, $"Gave up after {d.Attempts} attempts (MaxAttempts is {attempts}).");
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Shutting down; the row stays pending.
+            // Shutting down; the row stays pending and is resumed on the next start.
         }
         catch (Exception ex)
         {
@@ -247,13 +361,15 @@ public sealed partial class WebhookDispatcher : BackgroundService
         }
     }
 
-    private async Task<(int? Status, string? Error, bool Retry)> AttemptAsync(Webhook hook, WebhookEvent e, byte[] body, string? secret, CancellationToken ct)
+    private TimeSpan Backoff(int attemptsMade) => TimeSpan.FromSeconds(_options.RetryBaseSeconds * Math.Pow(2, attemptsMade - 1));
+
+    private async Task<(int? Status, string? Error, bool Retry)> AttemptAsync(Webhook hook, Guid eventId, string type, byte[] body, string? secret, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
-        request.Headers.Add(WebhookSignature.EventHeader, e.Type);
-        request.Headers.Add(WebhookSignature.DeliveryHeader, e.Id.ToString());
+        request.Headers.Add(WebhookSignature.EventHeader, type);
+        request.Headers.Add(WebhookSignature.DeliveryHeader, eventId.ToString());
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (secret is not null)
         {
@@ -283,6 +399,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
         }
     }
 
+    /// <summary>Records an attempt's outcome; a settled row (delivered or failed) loses its body.</summary>
     private async Task RecordAsync(long deliveryId, WebhookDeliveryStatus status, int attempts, int? code, string? error, CancellationToken ct)
     {
         var now = _time.GetUtcNow().UtcDateTime;
@@ -290,13 +407,46 @@ public sealed partial class WebhookDispatcher : BackgroundService
         var lastError = error is null ? null : Truncate(error);
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
-        await db.WebhookDeliveries.Where(d => d.Id == deliveryId).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Status, status)
+        await db.WebhookDeliveries.Where(d => d.Id == deliveryId).ExecuteUpdateAsync(s =>
+        {
+            s.SetProperty(d => d.Status, status)
+                .SetProperty(d => d.Attempts, attempts)
+                .SetProperty(d => d.LastStatusCode, code)
+                .SetProperty(d => d.LastError, lastError)
+                .SetProperty(d => d.LastAttemptUtc, now)
+                .SetProperty(d => d.DeliveredUtc, delivered);
+            if (status != WebhookDeliveryStatus.Pending)
+            {
+                // Privacy: bodies carry transcript text; only pending deliveries need theirs.
+                s.SetProperty(d => d.Payload, (string?)null);
+            }
+        }, ct);
+    }
+
+    /// <summary>
+    /// Takes attempt <paramref name="attempt"/> of a pending row (its count moves from attempt − 1). False when the
+    /// row is settled or gone, or another host sharing the database took this attempt first.
+    /// </summary>
+    private async Task<bool> ClaimAsync(long deliveryId, int attempt, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
+        return await db.WebhookDeliveries
+            .Where(d => d.Id == deliveryId && d.Status == WebhookDeliveryStatus.Pending && d.Attempts == attempt - 1)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Attempts, attempt).SetProperty(d => d.LastAttemptUtc, now), ct) == 1;
+    }
+
+    /// <summary>Marks a pending row failed without an attempt, keeping its count, and drops its body.</summary>
+    private async Task SettleAsync(long deliveryId, int attempts, string reason)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
+        await db.WebhookDeliveries.Where(d => d.Id == deliveryId && d.Status == WebhookDeliveryStatus.Pending).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, WebhookDeliveryStatus.Failed)
             .SetProperty(d => d.Attempts, attempts)
-            .SetProperty(d => d.LastStatusCode, code)
-            .SetProperty(d => d.LastError, lastError)
-            .SetProperty(d => d.LastAttemptUtc, now)
-            .SetProperty(d => d.DeliveredUtc, delivered), ct);
+            .SetProperty(d => d.LastError, Truncate(reason))
+            .SetProperty(d => d.Payload, (string?)null), CancellationToken.None);
     }
 
     private static string Truncate(string text) => text.Length <= Limits.Long ? text : text[..Limits.Long];
@@ -323,4 +473,13 @@ public sealed partial class WebhookDispatcher : BackgroundService
 
     [LoggerMessage(EventId = 4305, Level = LogLevel.Error, Message = "Webhook {WebhookId}: delivery failed unexpectedly")]
     private static partial void LogDeliveryCrashed(ILogger logger, Exception ex, Guid webhookId);
+
+    [LoggerMessage(EventId = 4306, Level = LogLevel.Warning, Message = "Webhook dispatcher stopped: {Event} not queued ({Dropped} events dropped so far)")]
+    private static partial void LogDroppedAfterStop(ILogger logger, string @event, long dropped);
+
+    [LoggerMessage(EventId = 4307, Level = LogLevel.Error, Message = "Shutdown: {Count} queued webhook events could not be stored in time and are lost")]
+    private static partial void LogShutdownLoss(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4308, Level = LogLevel.Information, Message = "Shutdown: {Count} webhook deliveries stored as pending, to be sent after the restart")]
+    private static partial void LogSavedForRestart(ILogger logger, int count);
 }

@@ -19,8 +19,11 @@ public sealed class TestHost : IAsyncDisposable
     public const string AdminEmail = "root@provider.test";
     public const string AdminPassword = "provider-root-pw";
 
-    private TestHost(WebApplication app, string directory, ManualTimeProvider clock, TolkInitResult init)
+    private readonly Dictionary<string, string?> _settings;
+
+    private TestHost(WebApplication app, string directory, ManualTimeProvider clock, TolkInitResult init, Dictionary<string, string?> settings)
     {
+        _settings = settings;
         App = app;
         Directory = directory;
         Clock = clock;
@@ -57,6 +60,22 @@ public sealed class TestHost : IAsyncDisposable
             settings[k] = v;
         }
 
+        return await StartWithAsync(directory, settings);
+    }
+
+    /// <summary>
+    /// Stops this host (as a normal shutdown does) and starts a new one on the same database and data directory;
+    /// the new host owns the directory from then on.
+    /// </summary>
+    public async Task<TestHost> RestartAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        return await StartWithAsync(Directory, _settings);
+    }
+
+    private static async Task<TestHost> StartWithAsync(string directory, Dictionary<string, string?> settings)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = directory });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
@@ -69,7 +88,7 @@ public sealed class TestHost : IAsyncDisposable
         var init = await app.Services.InitializeTolkDatabaseAsync();
         app.MapTolkApi();
         await app.StartAsync();
-        return new TestHost(app, directory, clock, init);
+        return new TestHost(app, directory, clock, init, settings);
     }
 
     public HttpClient Client(string? bearer = null, string? apiKey = null)
