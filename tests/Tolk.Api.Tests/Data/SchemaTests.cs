@@ -15,6 +15,8 @@ namespace Tolk.Api.Tests.Data;
 /// sets: a column added by a later version sits at the end of its table, and its DEFAULT (needed to add a NOT NULL
 /// column to rows that exist) is not part of the model, which always writes every column.
 /// </summary>
+/// <remarks>In the PostgreSQL collection: its fixture stops the shared server when that collection is done.</remarks>
+[Collection("postgres")]
 public sealed class SchemaTests
 {
     private static readonly string[] Versions = ["0001_Initial.sql", "0002_Transcripts.sql", "0003_CallerPreferences.sql"];

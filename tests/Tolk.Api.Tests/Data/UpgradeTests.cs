@@ -35,7 +35,7 @@ public sealed class UpgradeTests
             await using (var v2 = new SqliteTolkDbContext(options))
             {
                 await v2.Database.MigrateAsync();
-                Assert.Equal(["20261122000100_Initial", "20261122000200_Transcripts"], await v2.Database.GetAppliedMigrationsAsync());
+                Assert.Equal(["20261122000100_Initial", "20261122000200_Transcripts", "20261204000300_CallerPreferences"], await v2.Database.GetAppliedMigrationsAsync());
                 var webhook = await v2.Webhooks.SingleAsync();
                 Assert.Equal(hook, webhook.Id);
                 Assert.False(SecretProtector.IsProtected(webhook.Secret));
