@@ -25,6 +25,7 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
     private readonly Queue<short[]> _preRoll = new();
     private readonly int _preRollFrames;
     private readonly List<string> _targets;
+    private readonly Dictionary<string, TargetVoice> _targetVoices = new(StringComparer.OrdinalIgnoreCase);
     private readonly VoiceAdapter _voice = new();
     private Task _inputLoop = Task.CompletedTask;
     private Task _phraseLoop = Task.CompletedTask;
@@ -53,6 +54,10 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
             .Where(t => !LanguageTags.SameLanguage(t, options.SourceLanguage))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
+        foreach (var (language, voice) in options.TargetVoices ?? new Dictionary<string, TargetVoice>())
+        {
+            _targetVoices[language] = voice;
+        }
     }
 
     /// <summary>Null while the speaker is being translated; otherwise why not (no recogniser for the language, ...).</summary>
@@ -80,9 +85,7 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
     }
 
     private TargetVoice? TargetVoiceOf(string? target) =>
-        target is not null && _options.TargetVoices is { } voices
-            ? voices.FirstOrDefault(kv => string.Equals(kv.Key, target, StringComparison.OrdinalIgnoreCase)).Value
-            : null;
+        target is not null && _targetVoices.TryGetValue(target, out var voice) ? voice : null;
 
     // The language tag the synthesiser is asked for: the room's dialect for the target when the synthesiser lists that
     // exact tag (a dialect it lacks would fail every phrase, or be spoken by a fallback engine of another language),
