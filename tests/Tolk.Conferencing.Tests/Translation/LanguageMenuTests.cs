@@ -11,7 +11,8 @@ public sealed class LanguageMenuTests
         await using var h = new TranslationHarness(originalMixPercent: 0);
         h.Join("alice", "en");
         h.Join("bob", "es");
-        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]), "pipeline");
+        // The routing (ducking) follows the pipeline's start on its own thread: wait for both.
+        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]) && h["bob"].GetGainFrom(h["alice"]) == 0f, "pipeline and ducking");
         var aliceFirst = h.Factory.For("alice");
         Assert.Equal(0f, h["bob"].GetGainFrom(h["alice"]));
 
@@ -32,7 +33,7 @@ public sealed class LanguageMenuTests
         // Bob switches back with *2: both pipelines run again, Bob's from Spanish.
         h.Translation.OnDigit(h["bob"], '*');
         Assert.Equal("es", h.Translation.OnDigit(h["bob"], '2'));
-        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]) && h.Factory.Started.Count(p => p.Options.Context.ParticipantId == "bob") == 2, "pipelines again");
+        await TranslationHarness.WaitUntil(() => h.Translation.IsTranslating(h["alice"]) && h.Factory.Started.Count(p => p.Options.Context.ParticipantId == "bob") == 2 && h["bob"].GetGainFrom(h["alice"]) == 0f, "pipelines and ducking again");
         Assert.Equal("es", h.Factory.For("bob").Options.SourceLanguage);
         Assert.Equal(["es"], h.Factory.For("alice").Options.TargetLanguages);
         Assert.Equal(0f, h["bob"].GetGainFrom(h["alice"]));
