@@ -41,8 +41,9 @@ public abstract partial class TolkDbContext
                 continue;
             }
 
-            // Appended records (usage, transcripts, delivery log) are not configuration: no audit, no directory reload.
-            if (entry.Entity is AuditEntry or UsageRecord or IdempotencyRecord or RefreshToken or TranscriptUtterance or WebhookDelivery)
+            // Appended records (usage, transcripts, delivery log) and callers' own menu choices are not configuration:
+            // no audit, no directory reload (a caller pressing *1, *2, *1… must not make the server reload its snapshot).
+            if (entry.Entity is AuditEntry or UsageRecord or IdempotencyRecord or RefreshToken or TranscriptUtterance or WebhookDelivery or CallerLanguage)
             {
                 continue;
             }

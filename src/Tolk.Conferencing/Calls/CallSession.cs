@@ -27,6 +27,12 @@ public sealed class CallSession
 
     public string? AuthenticatedUser { get; }
 
+    /// <summary>
+    /// The language the caller picked from the DTMF language menu, in an earlier call (looked up as the call is
+    /// answered) or in this one; null when none is known. Rooms that offer it start the caller in it.
+    /// </summary>
+    public string? RememberedLanguage { get; set; }
+
     public SipEndPoint Remote { get; }
 
     /// <summary>The local address media should use (the one the caller reached us on).</summary>

@@ -57,8 +57,12 @@ internal sealed partial class ConferenceCallMedia
         }
         if (_participant is { } listener)
         {
-            // "*N" picks the room's Nth language (the translation's DTMF menu; it ignores "*6").
-            _owner.Translation?.OnDigit(listener, digit);
+            // "*N" picks the room's Nth language (the translation's DTMF menu; it ignores "*6"), for this call
+            // and the caller's next ones.
+            if (_owner.Translation is { } translation && translation.OnDigit(listener, digit) is { } picked)
+            {
+                translation.Remember(_call, picked);
+            }
         }
         var now = _owner.Time.GetTimestamp();
         var recent = _owner.Time.GetElapsedTime(_lastDigitAt, now) < TimeSpan.FromSeconds(3);

@@ -11,6 +11,7 @@ public sealed partial class ConferenceMediaProvider : ILateOfferMediaProvider
     {
         ArgumentNullException.ThrowIfNull(call);
         var address = call.MediaAddress;
+        await RecallLanguageAsync(call, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var port = Ports.Allocate(address);

@@ -89,6 +89,7 @@ public sealed partial class ConferenceMediaProvider : ICallMediaProvider
     public async ValueTask<MediaOfferResult> AcceptOfferAsync(CallSession call, SdpSessionDescription offer, CancellationToken cancellationToken)
     {
         var address = call.MediaAddress;
+        await RecallLanguageAsync(call, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var port = Ports.Allocate(address);
@@ -113,6 +114,10 @@ public sealed partial class ConferenceMediaProvider : ICallMediaProvider
             return result;
         }
     }
+
+    // Before the caller joins its room: a remembered menu choice decides the language it starts in.
+    private ValueTask RecallLanguageAsync(CallSession call, CancellationToken cancellationToken) =>
+        Translation?.RecallAsync(call, cancellationToken) ?? ValueTask.CompletedTask;
 
     /// <summary>Port pairs tried for one offer before its bind failure is the call's.</summary>
     private const int BindAttempts = 4;

@@ -33,6 +33,16 @@ public sealed record ConferenceTranslationOptions
     /// <summary>Shortest interval between two emotion alerts for the same speaker and label; zero alerts on every utterance.</summary>
     public TimeSpan EmotionAlertInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Tell a caller the DTMF language menu ("For English, press star 1. Para español, pulse asterisco 2.") when it
+    /// joins a room and nothing said which language it speaks (no room mapping, remembered choice or account
+    /// language). Only that caller hears it; a menu choice cuts it short.
+    /// </summary>
+    public bool JoinMenuPrompt { get; init; } = true;
+
+    /// <summary>Longest wait for a caller's remembered language as its call is answered; after it the call goes on without.</summary>
+    public TimeSpan CallerLanguageLookupTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Phrase detection for every speaker's pipeline (read, never changed).</summary>
     public Tolk.Speech.Local.Vad.EndpointerOptions Endpointing { get; init; } = new();
 }
@@ -53,6 +63,7 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly IRoomEventSink _events;
     private readonly TranslationNotices? _notices;
+    private readonly ICallerLanguageStore? _callerLanguages;
 
     /// <summary>Creates the service.</summary>
     /// <param name="factory">Starts speaker pipelines.</param>
@@ -61,7 +72,8 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
     /// <param name="loggers">Loggers.</param>
     /// <param name="time">Clock of the rooms' timers.</param>
     /// <param name="events">Receives every room's events (live feed, transcripts, alerts); null drops them.</param>
-    /// <param name="noticeSynthesizer">Speaks the "translation unavailable" notice to listeners; null: no notice.</param>
+    /// <param name="noticeSynthesizer">Speaks the "translation unavailable" notice, menu prompts and confirmations; null: silent.</param>
+    /// <param name="callerLanguages">Remembers callers' menu choices across calls; null: forgotten when the call ends.</param>
     public ConferenceTranslation(
         ISpeakerPipelineFactory factory,
         ConferenceTranslationOptions? options = null,
@@ -69,8 +81,10 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
         ILoggerFactory? loggers = null,
         TimeProvider? time = null,
         IRoomEventSink? events = null,
-        ISpeechSynthesizer? noticeSynthesizer = null)
+        ISpeechSynthesizer? noticeSynthesizer = null,
+        ICallerLanguageStore? callerLanguages = null)
     {
+        _callerLanguages = callerLanguages;
         _factory = factory;
         _catalog = catalog;
         Options = options ?? new ConferenceTranslationOptions();
@@ -86,9 +100,12 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
     /// <summary>True when a room's profile asks for translation.</summary>
     public bool AppliesTo(RoomInfo room) => Options.Enabled && (room.Languages?.Select(l => l.Code).Distinct(StringComparer.OrdinalIgnoreCase).Count() ?? 0) >= 2;
 
-    /// <summary>The language a caller speaks in a room (mapping, then account, then the room's first language).</summary>
-    public string LanguageFor(Guid tenantId, RoomInfo room, string? authenticatedUser, string callerUri) =>
-        ParticipantLanguages.Resolve(room, authenticatedUser, callerUri, _catalog is null ? null : user => _catalog.FindAccount(tenantId, user)?.Language);
+    /// <summary>The language a caller speaks in a room (see <see cref="ParticipantLanguages.Choose"/>).</summary>
+    public string LanguageFor(Guid tenantId, RoomInfo room, string? authenticatedUser, string callerUri, string? remembered = null) =>
+        ChooseLanguage(tenantId, room, authenticatedUser, callerUri, remembered).Language;
+
+    private LanguageChoice ChooseLanguage(Guid tenantId, RoomInfo room, string? authenticatedUser, string callerUri, string? remembered) =>
+        ParticipantLanguages.Choose(room, authenticatedUser, callerUri, remembered, _catalog is null ? null : user => _catalog.FindAccount(tenantId, user)?.Language);
 
     /// <summary>
     /// The stored voice profile of a caller in a room (through the room's participant mapping, else its SIP
@@ -142,7 +159,14 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
     public const string BuiltInVoicePrefix = "espeak:";
 
     /// <summary>A participant joined a mixer room of a room profile.</summary>
-    public void Join(Guid tenantId, RoomInfo room, MixerParticipant participant, string? authenticatedUser, string callerUri, string callId)
+    /// <param name="tenantId">The room's tenant.</param>
+    /// <param name="room">The room profile.</param>
+    /// <param name="participant">The participant in the room's mixer.</param>
+    /// <param name="authenticatedUser">The digest user name, when the caller authenticated.</param>
+    /// <param name="callerUri">The From URI.</param>
+    /// <param name="callId">The call (usage records).</param>
+    /// <param name="remembered">The caller's remembered menu choice (<see cref="RecallAsync"/>), or null.</param>
+    public void Join(Guid tenantId, RoomInfo room, MixerParticipant participant, string? authenticatedUser, string callerUri, string callId, string? remembered = null)
     {
         if (!AppliesTo(room))
         {
@@ -159,7 +183,61 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
                 _byRoom[(tenantId, room.Id)] = translation;
             }
         }
-        translation.Join(participant, LanguageFor(tenantId, room, authenticatedUser, callerUri), callId, VoiceProfileFor(tenantId, room, authenticatedUser, callerUri));
+        var choice = ChooseLanguage(tenantId, room, authenticatedUser, callerUri, remembered);
+        var announceMenu = Options.JoinMenuPrompt && choice.Source == LanguageSource.RoomDefault;
+        translation.Join(participant, choice.Language, callId, VoiceProfileFor(tenantId, room, authenticatedUser, callerUri), announceMenu);
+    }
+
+    /// <summary>
+    /// Looks up the language the caller picked from the menu in an earlier call (into
+    /// <see cref="Calls.CallSession.RememberedLanguage"/>), before it joins a translated room. Never throws and waits at
+    /// most <see cref="ConferenceTranslationOptions.CallerLanguageLookupTimeout"/>: the call goes on without it.
+    /// </summary>
+    public async ValueTask RecallAsync(Calls.CallSession call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (_callerLanguages is null || call.RememberedLanguage is not null || !AppliesTo(call.Room)
+            || ParticipantLanguages.CallerKey(call.AuthenticatedUser, call.CallerUri) is not { } key)
+        {
+            return;
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.CallerLanguageLookupTimeout);
+        try
+        {
+            call.RememberedLanguage = await _callerLanguages.FindAsync(call.Tenant.Id, key, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.RecallFailed(_loggers.CreateLogger<ConferenceTranslation>(), call.Id, ex);
+        }
+    }
+
+    /// <summary>
+    /// Keeps a caller's menu choice for its next calls (in the background: the store's latency never reaches
+    /// the media path; a failure is logged and the choice still holds for this call).
+    /// </summary>
+    public void Remember(Calls.CallSession call, string language)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        call.RememberedLanguage = language;
+        if (_callerLanguages is null || ParticipantLanguages.CallerKey(call.AuthenticatedUser, call.CallerUri) is not { } key)
+        {
+            return;
+        }
+        _ = RememberAsync(call.Tenant.Id, call.Id, key, language);
+    }
+
+    private async Task RememberAsync(Guid tenantId, Guid callId, string key, string language)
+    {
+        try
+        {
+            await _callerLanguages!.RememberAsync(tenantId, key, language, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.RememberFailed(_loggers.CreateLogger<ConferenceTranslation>(), callId, ex);
+        }
     }
 
     /// <summary>A participant left; the room's translation stops with its last participant.</summary>
@@ -222,5 +300,11 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
     {
         [LoggerMessage(EventId = 4114, Level = LogLevel.Error, Message = "The DTMF language menu failed for {Participant}")]
         public static partial void MenuFailed(ILogger logger, string participant, Exception exception);
+
+        [LoggerMessage(EventId = 4115, Level = LogLevel.Warning, Message = "Call {CallId}: the caller's remembered language could not be read; the call starts without it")]
+        public static partial void RecallFailed(ILogger logger, Guid callId, Exception exception);
+
+        [LoggerMessage(EventId = 4116, Level = LogLevel.Warning, Message = "Call {CallId}: the caller's menu choice could not be stored for its next calls")]
+        public static partial void RememberFailed(ILogger logger, Guid callId, Exception exception);
     }
 }

@@ -13,18 +13,61 @@ public static class ParticipantLanguages
     /// <param name="authenticatedUser">The digest user name, when the caller authenticated.</param>
     /// <param name="callerUri">The From URI (<c>sip:alice@demo.tolk.test</c>, <c>sip:+3212345@carrier</c>).</param>
     /// <param name="accountLanguage">Looks up the language of a tenant account by user name or extension (null when unknown).</param>
-    public static string Resolve(RoomInfo room, string? authenticatedUser, string callerUri, Func<string, string?>? accountLanguage)
+    public static string Resolve(RoomInfo room, string? authenticatedUser, string callerUri, Func<string, string?>? accountLanguage) =>
+        Choose(room, authenticatedUser, callerUri, null, accountLanguage).Language;
+
+    /// <summary>
+    /// The language a caller speaks in a room and where it came from: the room's participant mapping (the
+    /// administrator's word for this room), else the language the caller picked from the DTMF menu in an earlier
+    /// call (<paramref name="remembered"/>, when the room has it), else its SIP account's language, else the room's
+    /// first language — a guess, after which the caller is told the menu.
+    /// </summary>
+    /// <param name="room">The room profile.</param>
+    /// <param name="authenticatedUser">The digest user name, when the caller authenticated.</param>
+    /// <param name="callerUri">The From URI.</param>
+    /// <param name="remembered">The caller's remembered menu choice, or null.</param>
+    /// <param name="accountLanguage">Looks up the language of a tenant account by user name or extension (null when unknown).</param>
+    public static LanguageChoice Choose(RoomInfo room, string? authenticatedUser, string callerUri, string? remembered, Func<string, string?>? accountLanguage)
     {
         ArgumentNullException.ThrowIfNull(room);
         if (FindMapping(room, authenticatedUser, callerUri) is { } mapping)
         {
-            return mapping.Language;
+            return new LanguageChoice(mapping.Language, LanguageSource.RoomMapping);
+        }
+        if (remembered is { Length: > 0 } && room.Languages?.FirstOrDefault(l => Same(l.Code, remembered)) is { } spoken)
+        {
+            return new LanguageChoice(spoken.Code, LanguageSource.Remembered);
         }
         if (FromAccount(authenticatedUser, callerUri, accountLanguage) is { } lang)
         {
-            return lang;
+            return new LanguageChoice(lang, LanguageSource.Account);
         }
-        return room.Languages is { Count: > 0 } languages ? languages[0].Code : "en";
+        return new LanguageChoice(room.Languages is { Count: > 0 } languages ? languages[0].Code : "en", LanguageSource.RoomDefault);
+    }
+
+    /// <summary>
+    /// The key under which a caller's menu choice is remembered: <c>user:</c> + the digest user name of an
+    /// authenticated caller, else <c>tel:</c> + the digits of a caller whose From user part is a telephone number
+    /// (what trunks deliver); null for anyone else (an unauthenticated name proves nothing worth remembering).
+    /// </summary>
+    public static string? CallerKey(string? authenticatedUser, string callerUri)
+    {
+        if (authenticatedUser is { Length: > 0 })
+        {
+            return "user:" + authenticatedUser.ToLowerInvariant();
+        }
+        if (UserPart(callerUri) is { } user && IsTelephoneNumber(user))
+        {
+            return "tel:" + new string([.. user.Where(char.IsAsciiDigit)]);
+        }
+        return null;
+    }
+
+    // A number as trunks present it: an optional '+', then digits with visual separators, at least three digits.
+    private static bool IsTelephoneNumber(string user)
+    {
+        var body = user.StartsWith('+') ? user[1..] : user;
+        return body.Count(char.IsAsciiDigit) >= 3 && body.All(c => char.IsAsciiDigit(c) || c is '-' or '.' or '(' or ')');
     }
 
     /// <summary>
@@ -120,3 +163,24 @@ public static class ParticipantLanguages
         return da.Length > 0 && da == db;
     }
 }
+
+/// <summary>Where a participant's language came from.</summary>
+public enum LanguageSource
+{
+    /// <summary>The room profile maps the caller's extension or number to it.</summary>
+    RoomMapping,
+
+    /// <summary>The caller picked it from the DTMF menu in an earlier call.</summary>
+    Remembered,
+
+    /// <summary>The caller's SIP account has it.</summary>
+    Account,
+
+    /// <summary>Nothing was known: the room's first language.</summary>
+    RoomDefault,
+}
+
+/// <summary>A participant's language and where it came from.</summary>
+/// <param name="Language">BCP 47 tag.</param>
+/// <param name="Source">Where it came from.</param>
+public readonly record struct LanguageChoice(string Language, LanguageSource Source);

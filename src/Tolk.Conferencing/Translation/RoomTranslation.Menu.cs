@@ -11,6 +11,9 @@ public sealed partial class RoomTranslation
     private readonly ConcurrentDictionary<MixerParticipant, long> _starPressed = new();
     private readonly Dictionary<MixerParticipant, LanguageOutput> _prompts = [];
 
+    // Participants who made a menu choice: a menu prompt still being synthesised for them is not played.
+    private readonly HashSet<MixerParticipant> _answered = [];
+
     /// <summary>
     /// The DTMF language menu: <c>*N</c> switches the participant to the room's Nth language (N = 1–9; <c>*6</c> is
     /// left to the bridge, where it toggles mute, so a sixth language cannot be picked this way). The digit must
@@ -41,30 +44,37 @@ public sealed partial class RoomTranslation
             return null;
         }
         var language = languages[index].Code;
+        lock (_gate)
+        {
+            // The caller chose: the rest of the menu prompt (or of an earlier confirmation) is not for it any more.
+            _answered.Add(participant);
+            RemovePromptLocked(participant);
+        }
         if (!SetLanguage(participant, language))
         {
             return null;
         }
         if (_notices is not null)
         {
-            _ = ConfirmAsync(participant, language);
+            // Tells the caller (and only the caller) the language it picked, by its name in that language.
+            _ = PlayToAsync(participant, language, () => _notices.GetLanguageNameAudioAsync(language), isMenu: false);
         }
         return language;
     }
 
-    /// <summary>Tells the caller (and only the caller) the language it picked, by its name in that language.</summary>
-    private async Task ConfirmAsync(MixerParticipant participant, string language)
+    /// <summary>Plays a menu prompt or confirmation to one participant alone, after whatever it already queued there.</summary>
+    private async Task PlayToAsync(MixerParticipant participant, string language, Func<Task<short[]?>> synthesize, bool isMenu)
     {
         try
         {
-            if (await _notices!.GetLanguageNameAudioAsync(language).ConfigureAwait(false) is not { } audio)
+            if (await synthesize().ConfigureAwait(false) is not { } audio)
             {
                 return;
             }
             LanguageOutput prompt;
             lock (_gate)
             {
-                if (_disposed || !_members.ContainsKey(participant))
+                if (_disposed || !_members.ContainsKey(participant) || (isMenu && _answered.Contains(participant)))
                 {
                     return;
                 }
@@ -88,8 +98,12 @@ public sealed partial class RoomTranslation
     }
 
     /// <summary>Removes a participant's menu prompt source. Caller holds the lock.</summary>
-    private void RemovePromptLocked(MixerParticipant participant)
+    private void RemovePromptLocked(MixerParticipant participant, bool leaving = false)
     {
+        if (leaving)
+        {
+            _answered.Remove(participant);
+        }
         if (_prompts.Remove(participant, out var prompt))
         {
             prompt.Source.Remove();

@@ -149,7 +149,8 @@ public sealed partial class RoomTranslation : IAsyncDisposable
     /// <param name="language">The language it speaks and listens in.</param>
     /// <param name="callId">The call (usage records).</param>
     /// <param name="voice">The speaker's stored voice profile, or null to adapt to its live voice.</param>
-    public void Join(MixerParticipant participant, string language, string callId, SpeakerVoiceProfile? voice = null)
+    /// <param name="announceMenu">Tell the participant (alone) the DTMF language menu: its language was a guess.</param>
+    public void Join(MixerParticipant participant, string language, string callId, SpeakerVoiceProfile? voice = null, bool announceMenu = false)
     {
         ArgumentNullException.ThrowIfNull(participant);
         Member member;
@@ -168,6 +169,10 @@ public sealed partial class RoomTranslation : IAsyncDisposable
         Log.ParticipantJoined(_logger, Room.Extension, participant.Id, language, _tenantId.ToString("N"), Room.Id);
         Publish(new RoomParticipantEvent(_tenantId, Room.Id, Room.Extension, _time.GetUtcNow(), participant.Id, language, Joined: true));
         member.Tap = participant.AddTap(member);
+        if (announceMenu && _notices is not null)
+        {
+            _ = PlayToAsync(participant, language, () => _notices.GetMenuAudioAsync(Room.Languages?.Select(l => l.Code).ToList() ?? []), isMenu: true);
+        }
     }
 
     /// <summary>
@@ -211,7 +216,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             {
                 return;
             }
-            RemovePromptLocked(participant);
+            RemovePromptLocked(participant, leaving: true);
             UpdateRoutingLocked();
             UpdatePipelinesLocked();
         }
@@ -251,7 +256,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             _members.Clear();
             foreach (var p in _prompts.Keys.ToList())
             {
-                RemovePromptLocked(p);
+                RemovePromptLocked(p, leaving: true);
             }
         }
         foreach (var m in members)

@@ -38,6 +38,22 @@ public sealed class TranslationNotices
         ["nl"] = "Nederlands.",
     };
 
+    // One line of the join menu per language, in that language; {0} is the digit after the star.
+    private static readonly Dictionary<string, string> s_menuLines = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["en"] = "For English, press star {0}.",
+        ["es"] = "Para español, pulse asterisco {0}.",
+        ["fr"] = "Pour le français, appuyez sur étoile {0}.",
+        ["ca"] = "Per al català, premeu asterisc {0}.",
+        ["de"] = "Für Deutsch, drücken Sie Stern {0}.",
+        ["it"] = "Per l'italiano, premete asterisco {0}.",
+        ["pt"] = "Para português, prima asterisco {0}.",
+        ["nl"] = "Voor Nederlands, druk op sterretje {0}.",
+    };
+
+    // Between two lines of the menu.
+    private const int MenuGapSamples = SampleRate * 3 / 10;
+
     private readonly ConcurrentDictionary<string, Lazy<Task<short[]>>> _audio = new(StringComparer.OrdinalIgnoreCase);
     private readonly ISpeechSynthesizer _synthesizer;
 
@@ -90,6 +106,51 @@ public sealed class TranslationNotices
             return null;
         }
         return await CachedAsync("name:" + primary, name, primary, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The lines of the DTMF language menu a room offers (<c>*N</c> for its Nth language, <c>*6</c> excepted), each
+    /// in its own language ("For English, press star 1." "Para español, pulse asterisco 2."), as text with the
+    /// language it is spoken in. Languages without a line of their own, or that the synthesiser does not speak,
+    /// are left out (they can still be picked).
+    /// </summary>
+    public IReadOnlyList<(string Text, string Language)> MenuLines(IReadOnlyList<string> roomLanguages)
+    {
+        ArgumentNullException.ThrowIfNull(roomLanguages);
+        var lines = new List<(string, string)>();
+        for (var i = 0; i < roomLanguages.Count && i < 9; i++)
+        {
+            var primary = LanguageTags.Primary(roomLanguages[i]);
+            if (i == 5 || !s_menuLines.TryGetValue(primary, out var line) || !_synthesizer.Capabilities.Supports(primary))
+            {
+                continue; // "*6" is the bridge's mute key.
+            }
+            lines.Add((string.Format(System.Globalization.CultureInfo.InvariantCulture, line, i + 1), primary));
+        }
+        return lines;
+    }
+
+    /// <summary>
+    /// The menu of <see cref="MenuLines"/> as 16 kHz mono PCM, lines 0.3 s apart (each line synthesised once and
+    /// kept); null when no line can be spoken.
+    /// </summary>
+    public async Task<short[]?> GetMenuAudioAsync(IReadOnlyList<string> roomLanguages, CancellationToken cancellationToken = default)
+    {
+        var lines = MenuLines(roomLanguages);
+        if (lines.Count == 0)
+        {
+            return null;
+        }
+        var audio = new List<short>();
+        foreach (var (text, language) in lines)
+        {
+            if (audio.Count > 0)
+            {
+                audio.AddRange(new short[MenuGapSamples]);
+            }
+            audio.AddRange(await CachedAsync("menu:" + language + ":" + text, text, language, cancellationToken).ConfigureAwait(false));
+        }
+        return [.. audio];
     }
 
     private async Task<short[]> CachedAsync(string key, string text, string language, CancellationToken cancellationToken)

@@ -37,6 +37,7 @@ public static class SipServiceCollectionExtensions
         services.AddSingleton(sp => new DigestAuthenticator(DigestOptions(options), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DigestAuthenticator>>()));
         services.AddSingleton(sp => new SipRegistrar(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ITenantCatalog, DirectoryTenantCatalog>();
+        services.AddSingleton<DatabaseCallerLanguageStore>();
         services.AddSingleton<UsageCallEventSink>();
         services.AddSingleton<ICallEventSink, CallEventFanOut>();
         // Room events (live feed, stored transcripts, webhooks). Needs AddTolkApi's RoomActivityPublisher.
@@ -71,13 +72,15 @@ public static class SipServiceCollectionExtensions
             {
                 Enabled = options.Translation.Enabled,
                 EmotionAlertInterval = TimeSpan.FromSeconds(options.Translation.EmotionAlertIntervalSeconds),
+                JoinMenuPrompt = options.Translation.JoinMenuPrompt,
                 Endpointing = SpeechSettings.BuildEndpointing(options.Speech.Endpointing, sp.GetRequiredService<LocalSpeechEngines>().Vad.Engine),
             },
             sp.GetRequiredService<ITenantCatalog>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
             events: sp.GetRequiredService<IRoomEventSink>(),
-            noticeSynthesizer: sp.GetRequiredService<LocalSpeechEngines>().Synthesizer));
+            noticeSynthesizer: sp.GetRequiredService<LocalSpeechEngines>().Synthesizer,
+            callerLanguages: sp.GetRequiredService<DatabaseCallerLanguageStore>()));
         services.AddSingleton<ICallMediaProvider>(sp => new ConferenceMediaProvider(
             sp.GetRequiredService<ConferenceRooms>(),
             new RtpPortAllocator(options.Media.RtpPortLow, options.Media.RtpPortHigh),

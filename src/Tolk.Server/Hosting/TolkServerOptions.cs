@@ -74,6 +74,12 @@ public sealed class TolkServerOptions
 
         /// <summary>Shortest time between two emotion alerts for the same speaker and label (0: every utterance).</summary>
         public int EmotionAlertIntervalSeconds { get; set; } = 60;
+
+        /// <summary>
+        /// Tell a caller whose language nothing said (no room mapping, remembered menu choice or account language)
+        /// the DTMF language menu as it joins a translated room.
+        /// </summary>
+        public bool JoinMenuPrompt { get; set; } = true;
     }
 
     public sealed class MediaSection

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Tolk.Conferencing.Calls;
 using Tolk.Conferencing.Media;
 using Tolk.Conferencing.Tenancy;
+using Tolk.Conferencing.Translation;
 using Tolk.Media.Dtmf;
 using Tolk.Media.Mixing;
 using Tolk.Media.Rtp;
@@ -99,11 +100,65 @@ public sealed class ConferenceDtmfTests
         }
     }
 
-    private static async Task<(ConferenceCallMedia Media, DtmfSender Phone)> OpenAsync(ConferenceMediaProvider provider, TenantInfo tenant, RoomInfo room)
+    [Fact]
+    public async Task A_language_picked_with_star_digit_is_where_the_callers_next_call_starts()
+    {
+        await using var clock = new MixerClock(TimeProvider.System);
+        clock.Start();
+        await using var rooms = new ConferenceRooms(clock);
+        var store = new MemoryCallerLanguages();
+        await using var translation = new ConferenceTranslation(new Tolk.Conferencing.Tests.Translation.FakeSpeakerPipelineFactory(), callerLanguages: store);
+        var provider = new ConferenceMediaProvider(rooms, new RtpPortAllocator(TestRtpPorts.LanguageMemoryLow, TestRtpPorts.LanguageMemoryHigh), TimeProvider.System, translation: translation);
+        var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);
+        var room = new RoomInfo(Guid.NewGuid(), "5000", "R", Languages: [new RoomLanguage("en"), new RoomLanguage("es")]);
+        const string Caller = "<sip:+3225550101@carrier.example;user=phone>";
+
+        var (first, phone) = await OpenAsync(provider, tenant, room, Caller);
+        await using (first)
+        {
+            var rt = translation.Find(tenant.Id, room.Id)!;
+            Assert.Equal("en", rt.LanguageOf(first.Participant!));
+            await phone.SendDigitAsync('*');
+            await phone.SendDigitAsync('2');
+            await WaitUntilAsync(() => rt.LanguageOf(first.Participant!) == "es" && store.Rows.ContainsKey((tenant.Id, "tel:3225550101")));
+            Assert.Equal("es", store.Rows[(tenant.Id, "tel:3225550101")]);
+        }
+
+        // Called again: Spanish from the start. Another caller, and the same number at another tenant, are not.
+        var (again, _) = await OpenAsync(provider, tenant, room, Caller);
+        var (other, _) = await OpenAsync(provider, tenant, room, "sip:+3225550102@carrier.example");
+        var otherTenant = tenant with { Id = Guid.NewGuid() };
+        var (elsewhere, _) = await OpenAsync(provider, otherTenant, room, Caller);
+        await using (again)
+        await using (other)
+        await using (elsewhere)
+        {
+            Assert.Equal("es", translation.Find(tenant.Id, room.Id)!.LanguageOf(again.Participant!));
+            Assert.Equal("en", translation.Find(tenant.Id, room.Id)!.LanguageOf(other.Participant!));
+            Assert.Equal("en", translation.Find(otherTenant.Id, room.Id)!.LanguageOf(elsewhere.Participant!));
+        }
+    }
+
+    /// <summary>Remembered choices in memory (the database store has its own tests).</summary>
+    private sealed class MemoryCallerLanguages : ICallerLanguageStore
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<(Guid, string), string> Rows { get; } = new();
+
+        public ValueTask<string?> FindAsync(Guid tenantId, string callerKey, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Rows.GetValueOrDefault((tenantId, callerKey)));
+
+        public ValueTask RememberAsync(Guid tenantId, string callerKey, string language, CancellationToken cancellationToken)
+        {
+            Rows[(tenantId, callerKey)] = language;
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private static async Task<(ConferenceCallMedia Media, DtmfSender Phone)> OpenAsync(ConferenceMediaProvider provider, TenantInfo tenant, RoomInfo room, string caller = "sip:x@t.test")
     {
         var phone = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         phone.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var call = new CallSession(tenant, room, "sip:x@t.test", null,
+        var call = new CallSession(tenant, room, caller, null,
             new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5070)), DateTimeOffset.UtcNow)
         {
             MediaAddress = IPAddress.Loopback,

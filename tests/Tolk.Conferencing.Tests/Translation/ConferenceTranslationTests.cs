@@ -129,7 +129,9 @@ public sealed class ConferenceTranslationWiringTests
         await using var clock = new MixerClock(new ManualTimeProvider());
         var mixer = clock.CreateRoom("r");
         var tenant = Guid.NewGuid();
-        var room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [new RoomLanguage("en"), new RoomLanguage("es")], ParticipantLanguages: [new RoomParticipantLanguage("bob", null, "es")]);
+        // Both languages are known (a guess would be answered with the menu prompt, JoinMenuTests).
+        var room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages: [new RoomLanguage("en"), new RoomLanguage("es")],
+            ParticipantLanguages: [new RoomParticipantLanguage("alice", null, "en"), new RoomParticipantLanguage("bob", null, "es")]);
         var alice = mixer.AddParticipant("alice", null, null);
         var bob = mixer.AddParticipant("bob", null, null);
         service.Join(tenant, room, alice, "alice", "sip:alice@demo.tolk.test", "c1");

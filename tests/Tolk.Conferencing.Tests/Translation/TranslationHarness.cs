@@ -191,13 +191,13 @@ internal sealed class TranslationHarness : IAsyncDisposable
 
     public Dictionary<string, (MixerParticipant Participant, ScriptedSource Input, CaptureSink Output)> People { get; } = [];
 
-    public MixerParticipant Join(string id, string language)
+    public MixerParticipant Join(string id, string language, bool announceMenu = false)
     {
         var input = new ScriptedSource();
         var output = new CaptureSink();
         var p = Mixer.AddParticipant(id, input, output);
         People[id] = (p, input, output);
-        Translation.Join(p, language, "call-" + id);
+        Translation.Join(p, language, "call-" + id, announceMenu: announceMenu);
         return p;
     }
 
