@@ -68,6 +68,43 @@ public sealed class SippTests(TolkServerFixture fixture) : IClassFixture<TolkSer
         Assert.True(result.ExitCode == 0 && result.Successful == 1, Describe(result));
     }
 
+    [Fact]
+    public async Task A_language_keyed_on_the_menu_is_where_the_callers_next_call_starts()
+    {
+        // A trunk-style caller (its number in From) dials the bilingual demo room, is guessed English, and keys *2.
+        var caller = "+3225550" + Random.Shared.Next(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var first = await Sipp.RunAsync("uac_dtmf.xml", "udp", _server.UdpPort, extraArguments: ["-s", "5000"],
+            replacements: new Dictionary<string, string> { ["CALLER"] = caller, ["DIGITS"] = "*2", ["PAUSE_MS"] = "2000" });
+        Assert.True(first.ExitCode == 0 && first.Successful == 1, Describe(first));
+        var switched = await LoggedAsync(@"Room 5000: (\w+) switched from en to es", 0);
+        Assert.True(switched.Success, Describe(first));
+
+        // Called again (keying only '#', which picks nothing), it starts in Spanish.
+        var second = await Sipp.RunAsync("uac_dtmf.xml", "udp", _server.UdpPort, extraArguments: ["-s", "5000"],
+            replacements: new Dictionary<string, string> { ["CALLER"] = caller, ["DIGITS"] = "#", ["PAUSE_MS"] = "500" });
+        Assert.True(second.ExitCode == 0 && second.Successful == 1, Describe(second));
+        var joined = await LoggedAsync(@"Room 5000: (\w+) joined speaking (\w+)", switched.Index);
+        Assert.True(joined.Success, Describe(second));
+        Assert.Equal("es", joined.Groups[2].Value);
+        Assert.NotEqual(switched.Groups[1].Value, joined.Groups[1].Value);
+    }
+
+    /// <summary>The server's first log line from <paramref name="from"/> on that matches, waiting up to 10 s for it (logging is asynchronous).</summary>
+    private async Task<System.Text.RegularExpressions.Match> LoggedAsync(string pattern, int from)
+    {
+        var regex = new System.Text.RegularExpressions.Regex(pattern);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var match = regex.Match(_server.Output, from);
+            if (match.Success || DateTime.UtcNow > deadline)
+            {
+                return match;
+            }
+            await Task.Delay(100);
+        }
+    }
+
     private static string[] Credentials(string user, string password) => ["-au", user, "-ap", password];
 
     private string Describe(Sipp.Result r) =>
