@@ -41,6 +41,7 @@ public static class ApiEndpointRouteBuilderExtensions
         ResourceEndpoints.Map(tenant, ApiKeys.Spec);
         ResourceEndpoints.Map(tenant, Resources.Webhooks.Spec);
         WebhookDeliveries.Map(tenant);
+        CallerLanguages.Map(tenant);
         LiveFeedEndpoints.Map(tenant);
         VoiceEndpoints.Map(tenant);
 

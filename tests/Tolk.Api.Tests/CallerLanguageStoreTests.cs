@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tolk.Api.Tests.Infrastructure;
@@ -66,6 +67,57 @@ public abstract class CallerLanguageStoreTests(ApiFixture f)
         await using var scope = f.Host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
         Assert.False(await db.AuditLog.AnyAsync(e => e.EntityType == "CallerLanguage"));
+    }
+
+    [Fact]
+    public async Task Tenant_admins_read_set_and_erase_remembered_languages_of_their_own_tenant_only()
+    {
+        var number = Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var a = $"api/tenants/{f.TenantA}/caller-languages";
+        using var admin = f.AdminA;
+        // Set ahead of the caller's first call, in any spelling of the number: stored as the SIP host derives it.
+        var put = await admin.PutJsonAsync($"{a}/tel:+32 {number}", new { language = "es" });
+        Assert.Equal(HttpStatusCode.Created, put.Status);
+        Assert.Equal("tel:32" + number, put.Json.GetProperty("caller").GetString());
+        Assert.Equal("es", await Store.FindAsync(A, "tel:32" + number, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutJsonAsync($"{a}/tel:32{number}", new { language = "fr" })).Status);
+
+        // What a caller chose on the phone shows up too.
+        await Store.RememberAsync(A, "user:vera", "en", CancellationToken.None);
+        var one = await admin.GetJsonAsync($"{a}?caller=tel:32{number}");
+        Assert.Equal(HttpStatusCode.OK, one.Status);
+        Assert.Equal("fr", one.Json.GetProperty("items")[0].GetProperty("language").GetString());
+        Assert.Equal(1, one.Json.GetProperty("total").GetInt32());
+        var all = await admin.GetJsonAsync($"{a}?pageSize=200");
+        Assert.Contains(all.Json.GetProperty("items").EnumerateArray(), i => i.GetProperty("caller").GetString() == "user:vera");
+
+        // Another tenant's admin sees none of it and cannot erase it; a plain user cannot read it.
+        using var adminB = f.Host.Client(f.AdminBToken);
+        Assert.Equal(HttpStatusCode.NotFound, (await adminB.GetJsonAsync(a)).Status); // another tenant is not even there
+        var bList = await adminB.GetJsonAsync($"api/tenants/{f.TenantB}/caller-languages?caller=tel:32{number}");
+        Assert.Equal(0, bList.Json.GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await adminB.SendAsync(HttpMethod.Delete, $"api/tenants/{f.TenantB}/caller-languages/tel:32{number}")).Status);
+        using var user = f.Host.Client(f.UserAToken);
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.GetJsonAsync(a)).Status);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.SendAsync(HttpMethod.Delete, $"{a}/tel:32{number}")).Status);
+        Assert.Null(await Store.FindAsync(A, "tel:32" + number, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.SendAsync(HttpMethod.Delete, $"{a}/tel:32{number}")).Status);
+    }
+
+    [Theory]
+    [InlineData("tel:12", "{\"language\":\"es\"}", "caller")]
+    [InlineData("sip:alice", "{\"language\":\"es\"}", "caller")]
+    [InlineData("user:al ice", "{\"language\":\"es\"}", "caller")]
+    [InlineData("user:alice", "{\"language\":\"not a language\"}", "language")]
+    [InlineData("user:alice", "{}", "language")]
+    public async Task Bad_input_is_a_problem_naming_the_field(string caller, string body, string field)
+    {
+        using var admin = f.AdminA;
+        var reply = await admin.SendAsync(HttpMethod.Put, $"api/tenants/{f.TenantA}/caller-languages/{Uri.EscapeDataString(caller)}",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal([field], reply.ErrorFields);
     }
 }
 

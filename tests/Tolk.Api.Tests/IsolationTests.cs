@@ -28,7 +28,8 @@ public abstract class IsolationTests(ApiFixture f)
             }
 
             var verbs = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
-            var url = pattern.Replace("{tenantId:guid}", f.TenantA, StringComparison.Ordinal).Replace("{did}", f.DidA, StringComparison.Ordinal);
+            var url = pattern.Replace("{tenantId:guid}", f.TenantA, StringComparison.Ordinal).Replace("{did}", f.DidA, StringComparison.Ordinal)
+                .Replace("{caller}", "tel:3225550101", StringComparison.Ordinal);
             if (url.Contains("{id:guid}", StringComparison.Ordinal))
             {
                 // The collection is the segment before the id (…/rooms/{id}, …/rooms/{id}/transcript).
