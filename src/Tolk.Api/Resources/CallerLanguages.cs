@@ -100,7 +100,7 @@ internal static class CallerLanguages
         return TypedResults.Ok(new PageOf<CallerLanguageDto>([.. rows.Select(ToDto)], p, s, total));
     }
 
-    private static async Task<IResult> PutAsync(Guid tenantId, string caller, CallerLanguageRequest? body, TolkDbContext db, TimeProvider time, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> PutAsync(Guid tenantId, string caller, CallerLanguageRequest? body, TolkDbContext db, TimeProvider time, CancellationToken ct)
     {
         var v = new Validator();
         var key = Normalize(caller);
@@ -120,8 +120,24 @@ internal static class CallerLanguages
         row ??= db.CallerLanguages.Add(new CallerLanguage { TenantId = tenantId, CallerKey = key!, Language = body!.Language! }).Entity;
         row.Language = body!.Language!;
         row.UpdatedUtc = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
-        return created ? TypedResults.Created(http.Request.Path.Value, ToDto(row)) : TypedResults.Ok(ToDto(row));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (created)
+        {
+            // The caller chose on the phone (or another request set it) in between: that row is updated instead.
+            db.ChangeTracker.Clear();
+            row = await db.CallerLanguages.FirstAsync(c => c.CallerKey == key, ct);
+            row.Language = body.Language!;
+            row.UpdatedUtc = time.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(ct);
+            created = false;
+        }
+
+        // The normalised key, escaped: the request's own path may spell the number differently.
+        var location = $"{ApiEndpointRouteBuilderExtensions.TenantRoute.Replace("{tenantId:guid}", tenantId.ToString(), StringComparison.Ordinal)}/caller-languages/{Uri.EscapeDataString(key!)}";
+        return created ? TypedResults.Created(location, ToDto(row)) : TypedResults.Ok(ToDto(row));
     }
 
     private static async Task<IResult> DeleteAsync(string caller, TolkDbContext db, CancellationToken ct)

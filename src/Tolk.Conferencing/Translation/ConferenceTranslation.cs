@@ -205,9 +205,18 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
         timeout.CancelAfter(Options.CallerLanguageLookupTimeout);
         try
         {
-            call.RememberedLanguage = await _callerLanguages.FindAsync(call.Tenant.Id, key, timeout.Token).ConfigureAwait(false);
+            // On the thread pool and bounded by the wait, not only by the token: a store may do its I/O synchronously
+            // (Microsoft.Data.Sqlite does), which must hold neither the SIP worker nor the answer up.
+            var store = _callerLanguages;
+            var tenantId = call.Tenant.Id;
+            call.RememberedLanguage = await Task.Run(() => store.FindAsync(tenantId, key, timeout.Token).AsTask(), timeout.Token)
+                .WaitAsync(Options.CallerLanguageLookupTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The call was cancelled: it will not join anything.
+        }
+        catch (Exception ex)
         {
             Log.RecallFailed(_loggers.CreateLogger<ConferenceTranslation>(), call.Id, ex);
         }
@@ -225,7 +234,9 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
         {
             return;
         }
-        _ = RememberAsync(call.Tenant.Id, call.Id, key, language);
+        var (tenantId, callId) = (call.Tenant.Id, call.Id);
+        // On the thread pool: the caller is on the DTMF digit chain, and a store may write synchronously.
+        _ = Task.Run(() => RememberAsync(tenantId, callId, key, language));
     }
 
     private async Task RememberAsync(Guid tenantId, Guid callId, string key, string language)
@@ -261,7 +272,7 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
     /// A DTMF digit a participant pressed in its room: <c>*N</c> switches it to the room's Nth language
     /// (<see cref="RoomTranslation.OnDigit"/>). Never throws: the call must not suffer from the menu.
     /// </summary>
-    /// <returns>The language switched to, or null.</returns>
+    /// <returns>The language picked (also when it was already the participant's), or null.</returns>
     public string? OnDigit(MixerParticipant participant, char digit)
     {
         ArgumentNullException.ThrowIfNull(participant);

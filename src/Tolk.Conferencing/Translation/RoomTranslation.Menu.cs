@@ -17,7 +17,7 @@ public sealed partial class RoomTranslation
     /// <summary>
     /// The DTMF language menu: <c>*N</c> switches the participant to the room's Nth language (N = 1–9; <c>*6</c> is
     /// left to the bridge, where it toggles mute, so a sixth language cannot be picked this way). The digit must
-    /// follow the star within 3 s. Returns the new language when the participant switched, else null.
+    /// follow the star within 3 s. Returns the language picked (also when the participant already spoke it), else null.
     /// </summary>
     public string? OnDigit(MixerParticipant participant, char digit)
     {
@@ -46,14 +46,17 @@ public sealed partial class RoomTranslation
         var language = languages[index].Code;
         lock (_gate)
         {
+            if (_disposed || !_members.ContainsKey(participant))
+            {
+                return null; // a digit that arrived after the participant left
+            }
             // The caller chose: the rest of the menu prompt (or of an earlier confirmation) is not for it any more.
             _answered.Add(participant);
             RemovePromptLocked(participant);
         }
-        if (!SetLanguage(participant, language))
-        {
-            return null;
-        }
+        // Picking the language it already speaks changes nothing but is still a choice: confirmed and returned (so
+        // it is remembered), which is what a caller guessed right who keys *1 to settle it expects.
+        SetLanguage(participant, language);
         if (_notices is not null)
         {
             // Tells the caller (and only the caller) the language it picked, by its name in that language.

@@ -53,6 +53,27 @@ public sealed class JoinMenuTests
     }
 
     [Fact]
+    public async Task Keying_the_guessed_language_settles_it_cuts_the_menu_and_is_confirmed()
+    {
+        var synth = new LevelSynthesizer();
+        await using var h = new TranslationHarness(new HarnessOptions { OriginalMixPercent = 0, NoticeSynthesizer = synth });
+        h.Join("bob", "en", announceMenu: true);
+        await TranslationHarness.WaitUntil(() => h.Translation.NoticesQueued == 1, "menu queued");
+        h.Tick(10);
+
+        h.Translation.OnDigit(h["bob"], '*');
+        Assert.Equal("en", h.Translation.OnDigit(h["bob"], '1'));
+        await TranslationHarness.WaitUntil(() => h.Translation.NoticesQueued == 2, "confirmation queued");
+        h.People["bob"].Output.Frames.Clear();
+        h.Tick(80);
+        var bob = h.People["bob"].Output.Frames;
+        Assert.InRange(Count(bob, LevelSynthesizer.LevelOf("en")), 7900, 8000); // "English." only
+        Assert.InRange(Count(bob, LevelSynthesizer.LevelOf("es")), 0, 100); // the Spanish line was cut
+        Assert.Equal("English.", synth.Texts[^1]);
+        Assert.Equal("en", h.Translation.LanguageOf(h["bob"]));
+    }
+
+    [Fact]
     public async Task Only_a_caller_whose_language_nothing_said_is_told_the_menu_and_a_remembered_choice_is_used()
     {
         var catalog = new InMemoryTenantCatalog();
@@ -75,6 +96,8 @@ public sealed class JoinMenuTests
         service.Join(tenant.Id, room, stranger, null, "sip:+3225550103@carrier.example", "c4");
         var translation = service.Find(tenant.Id, room.Id)!;
         await TranslationHarness.WaitUntil(() => translation.NoticesQueued == 1, "the stranger's menu");
+        await Task.Delay(300); // a menu wrongly started for an earlier caller would be queued by now too
+        Assert.Equal(1, translation.NoticesQueued);
 
         Assert.Equal("en", translation.LanguageOf(alice));
         Assert.Equal("es", translation.LanguageOf(mapped));
