@@ -23,6 +23,7 @@ internal static class CallerLanguages
 {
     private const string UserPrefix = "user:";
     private const string TelPrefix = "tel:";
+    private const string CallerFormat = "A caller is 'user:<SIP user>' or 'tel:<number>' (3 to 20 digits).";
 
     public static void Map(RouteGroupBuilder tenant)
     {
@@ -80,7 +81,7 @@ internal static class CallerLanguages
         var key = Normalize(caller);
         if (caller is not null && key is null)
         {
-            v.Add("caller", "A caller is 'user:<SIP user>' or 'tel:<number>'.");
+            v.Add("caller", CallerFormat);
         }
 
         if (!v.IsValid)
@@ -106,7 +107,7 @@ internal static class CallerLanguages
         var key = Normalize(caller);
         if (key is null)
         {
-            v.Add("caller", "A caller is 'user:<SIP user>' or 'tel:<number>' (3 to 20 digits).");
+            v.Add("caller", CallerFormat);
         }
 
         v.Language("language", body?.Language);
@@ -115,25 +116,7 @@ internal static class CallerLanguages
             return Problems.Validation(v);
         }
 
-        var row = await db.CallerLanguages.FirstOrDefaultAsync(c => c.CallerKey == key, ct);
-        var created = row is null;
-        row ??= db.CallerLanguages.Add(new CallerLanguage { TenantId = tenantId, CallerKey = key!, Language = body!.Language! }).Entity;
-        row.Language = body!.Language!;
-        row.UpdatedUtc = time.GetUtcNow().UtcDateTime;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException) when (created)
-        {
-            // The caller chose on the phone (or another request set it) in between: that row is updated instead.
-            db.ChangeTracker.Clear();
-            row = await db.CallerLanguages.FirstAsync(c => c.CallerKey == key, ct);
-            row.Language = body.Language!;
-            row.UpdatedUtc = time.GetUtcNow().UtcDateTime;
-            await db.SaveChangesAsync(ct);
-            created = false;
-        }
+        var (row, created) = await CallerLanguageRows.SetAsync(db, tenantId, key!, body!.Language!, time.GetUtcNow().UtcDateTime, ct);
 
         // The normalised key, escaped: the request's own path may spell the number differently.
         var location = $"{ApiEndpointRouteBuilderExtensions.TenantRoute.Replace("{tenantId:guid}", tenantId.ToString(), StringComparison.Ordinal)}/caller-languages/{Uri.EscapeDataString(key!)}";
@@ -145,7 +128,7 @@ internal static class CallerLanguages
         var key = Normalize(caller);
         if (key is null)
         {
-            return Problems.Field("caller", "A caller is 'user:<SIP user>' or 'tel:<number>'.");
+            return Problems.Field("caller", CallerFormat);
         }
 
         var deleted = await db.CallerLanguages.Where(c => c.CallerKey == key).ExecuteDeleteAsync(ct);

@@ -100,13 +100,16 @@ public sealed partial class RoomTranslation
         }
     }
 
-    /// <summary>Removes a participant's menu prompt source. Caller holds the lock.</summary>
-    private void RemovePromptLocked(MixerParticipant participant, bool leaving = false)
+    /// <summary>Forgets a leaving participant's menu state: its prompt source and its answer. Caller holds the lock.</summary>
+    private void ForgetMenuLocked(MixerParticipant participant)
     {
-        if (leaving)
-        {
-            _answered.Remove(participant);
-        }
+        RemovePromptLocked(participant);
+        _answered.Remove(participant);
+    }
+
+    /// <summary>Removes a participant's menu prompt source. Caller holds the lock.</summary>
+    private void RemovePromptLocked(MixerParticipant participant)
+    {
         if (_prompts.Remove(participant, out var prompt))
         {
             prompt.Source.Remove();

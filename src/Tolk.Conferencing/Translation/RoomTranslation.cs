@@ -216,7 +216,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             {
                 return;
             }
-            RemovePromptLocked(participant, leaving: true);
+            ForgetMenuLocked(participant);
             UpdateRoutingLocked();
             UpdatePipelinesLocked();
         }
@@ -256,8 +256,9 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             _members.Clear();
             foreach (var p in _prompts.Keys.ToList())
             {
-                RemovePromptLocked(p, leaving: true);
+                ForgetMenuLocked(p);
             }
+            _answered.Clear();
         }
         foreach (var m in members)
         {

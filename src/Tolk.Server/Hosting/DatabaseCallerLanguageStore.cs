@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tolk.Conferencing.Translation;
 using Tolk.Data;
-using Tolk.Data.Entities;
 
 namespace Tolk.Server.Hosting;
 
@@ -28,29 +27,8 @@ public sealed class DatabaseCallerLanguageStore(IServiceScopeFactory scopes, Tim
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(callerKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(language);
-        // Two calls of the same caller may choose at once: the loser of the insert race updates the winner's row.
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var scope = Enter(tenantId, out var db);
-            var row = await db.CallerLanguages.FirstOrDefaultAsync(c => c.CallerKey == callerKey, cancellationToken);
-            if (row is null)
-            {
-                db.CallerLanguages.Add(new CallerLanguage { TenantId = tenantId, CallerKey = callerKey, Language = language, UpdatedUtc = time.GetUtcNow().UtcDateTime });
-            }
-            else
-            {
-                row.Language = language;
-                row.UpdatedUtc = time.GetUtcNow().UtcDateTime;
-            }
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return;
-            }
-            catch (DbUpdateException) when (attempt < 2 && row is null)
-            {
-            }
-        }
+        await using var scope = Enter(tenantId, out var db);
+        await CallerLanguageRows.SetAsync(db, tenantId, callerKey, language, time.GetUtcNow().UtcDateTime, cancellationToken);
     }
 
     private AsyncServiceScope Enter(Guid tenantId, out TolkDbContext db)

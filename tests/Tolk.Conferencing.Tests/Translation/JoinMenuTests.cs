@@ -31,29 +31,11 @@ public sealed class JoinMenuTests
         Assert.All(h.People["alice"].Output.Frames, f => Assert.All(f, s => Assert.Equal(0, s)));
     }
 
-    [Fact]
-    public async Task A_menu_choice_cuts_the_menu_short_and_only_the_confirmation_follows()
-    {
-        var synth = new LevelSynthesizer();
-        await using var h = new TranslationHarness(new HarnessOptions { OriginalMixPercent = 0, NoticeSynthesizer = synth });
-        h.Join("bob", "en", announceMenu: true);
-        await TranslationHarness.WaitUntil(() => h.Translation.NoticesQueued == 1, "menu queued");
-        h.Tick(10); // Bob hears "For English…" for 0.2 s, then picks Spanish.
-
-        h.Translation.OnDigit(h["bob"], '*');
-        Assert.Equal("es", h.Translation.OnDigit(h["bob"], '2'));
-        await TranslationHarness.WaitUntil(() => h.Translation.NoticesQueued == 2, "confirmation queued");
-        h.People["bob"].Output.Frames.Clear();
-        h.Tick(80);
-        var bob = h.People["bob"].Output.Frames;
-        // Without the cut Bob would hear the rest of the English line and the Spanish line before "Español.".
-        Assert.InRange(Count(bob, LevelSynthesizer.LevelOf("en")), 0, 100);
-        Assert.InRange(Count(bob, LevelSynthesizer.LevelOf("es")), 7900, 8000);
-        Assert.Equal("Español.", synth.Texts[^1]);
-    }
-
-    [Fact]
-    public async Task Keying_the_guessed_language_settles_it_cuts_the_menu_and_is_confirmed()
+    /// <summary>
+    /// Bob, guessed English, hears "For English…" for 0.2 s and keys <c>*digit</c>; returns what he hears in the next
+    /// 1.6 s, once the confirmation is queued.
+    /// </summary>
+    private static async Task<(IReadOnlyList<short[]> Heard, string? Picked, string? LanguageAfter, IReadOnlyList<string> Texts)> KeyDuringMenuAsync(char digit)
     {
         var synth = new LevelSynthesizer();
         await using var h = new TranslationHarness(new HarnessOptions { OriginalMixPercent = 0, NoticeSynthesizer = synth });
@@ -62,15 +44,33 @@ public sealed class JoinMenuTests
         h.Tick(10);
 
         h.Translation.OnDigit(h["bob"], '*');
-        Assert.Equal("en", h.Translation.OnDigit(h["bob"], '1'));
+        var picked = h.Translation.OnDigit(h["bob"], digit);
         await TranslationHarness.WaitUntil(() => h.Translation.NoticesQueued == 2, "confirmation queued");
         h.People["bob"].Output.Frames.Clear();
         h.Tick(80);
-        var bob = h.People["bob"].Output.Frames;
+        return ([.. h.People["bob"].Output.Frames], picked, h.Translation.LanguageOf(h["bob"]), [.. synth.Texts]);
+    }
+
+    [Fact]
+    public async Task A_menu_choice_cuts_the_menu_short_and_only_the_confirmation_follows()
+    {
+        var (bob, picked, _, texts) = await KeyDuringMenuAsync('2');
+        Assert.Equal("es", picked);
+        // Without the cut Bob would hear the rest of the English line and the Spanish line before "Español.".
+        Assert.InRange(Count(bob, LevelSynthesizer.LevelOf("en")), 0, 100);
+        Assert.InRange(Count(bob, LevelSynthesizer.LevelOf("es")), 7900, 8000);
+        Assert.Equal("Español.", texts[^1]);
+    }
+
+    [Fact]
+    public async Task Keying_the_guessed_language_settles_it_cuts_the_menu_and_is_confirmed()
+    {
+        var (bob, picked, language, texts) = await KeyDuringMenuAsync('1');
+        Assert.Equal("en", picked);
         Assert.InRange(Count(bob, LevelSynthesizer.LevelOf("en")), 7900, 8000); // "English." only
         Assert.InRange(Count(bob, LevelSynthesizer.LevelOf("es")), 0, 100); // the Spanish line was cut
-        Assert.Equal("English.", synth.Texts[^1]);
-        Assert.Equal("en", h.Translation.LanguageOf(h["bob"]));
+        Assert.Equal("English.", texts[^1]);
+        Assert.Equal("en", language);
     }
 
     [Fact]

@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Tolk.Data.Entities;
+
+namespace Tolk.Data;
+
+/// <summary>Writes of <see cref="CallerLanguage"/> rows, shared by the SIP host's store and the API.</summary>
+public static class CallerLanguageRows
+{
+    /// <summary>
+    /// Sets a caller's language in the context's tenant, inserting or replacing its row. Two writers may insert the
+    /// same caller at once (a caller keying *N while an admin sets it, or two calls of one caller): the loser of the
+    /// unique-index race updates the winner's row instead.
+    /// </summary>
+    /// <returns>The row, and whether it was created.</returns>
+    public static async Task<(CallerLanguage Row, bool Created)> SetAsync(TolkDbContext db, Guid tenantId, string callerKey, string language, DateTime utcNow, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        for (var attempt = 1; ; attempt++)
+        {
+            var row = await db.CallerLanguages.FirstOrDefaultAsync(c => c.CallerKey == callerKey, ct);
+            var created = row is null;
+            row ??= db.CallerLanguages.Add(new CallerLanguage { TenantId = tenantId, CallerKey = callerKey, Language = language }).Entity;
+            row.Language = language;
+            row.UpdatedUtc = utcNow;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return (row, created);
+            }
+            catch (DbUpdateException) when (created && attempt < 2)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+}
