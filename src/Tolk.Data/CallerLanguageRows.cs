@@ -7,6 +7,12 @@ namespace Tolk.Data;
 public static class CallerLanguageRows
 {
     /// <summary>
+    /// The actor of the SIP host's writes on a caller's own behalf (a <c>*N</c> choice, a purge of stale rows): those
+    /// are not audited, or every caller's keypress would be. An operator's writes through the API are.
+    /// </summary>
+    public const string CallersOwnActor = "system:caller-languages";
+
+    /// <summary>
     /// Sets a caller's language in the context's tenant, inserting or replacing its row. Two writers may insert the
     /// same caller at once (a caller keying *N while an admin sets it, or two calls of one caller): the loser of the
     /// unique-index race updates the winner's row instead.

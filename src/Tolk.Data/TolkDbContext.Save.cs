@@ -9,13 +9,19 @@ public abstract partial class TolkDbContext
 {
     private static readonly HashSet<string> SecretProperties =
         [nameof(User.PasswordHash), nameof(SipAccount.Ha1Md5), nameof(SipAccount.Ha1Sha256), nameof(ApiKey.KeyHash),
-         nameof(Webhook.Secret), nameof(Room.Pin), nameof(VoiceProfile.Sample)];
+         nameof(Webhook.Secret), nameof(Room.Pin), nameof(VoiceProfile.Sample),
+         // Personal data a caller may ask to erase; the append-only audit log must not keep it.
+         nameof(CallerLanguage.CallerKey)];
 
     /// <inheritdoc />
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        var changed = BeforeSave();
+        var (changed, keyed) = BeforeSave();
         var result = base.SaveChanges(acceptAllChangesOnSuccess);
+        if (FillGeneratedKeys(keyed))
+        {
+            base.SaveChanges(acceptAllChangesOnSuccess);
+        }
         AfterSave(changed);
         return result;
     }
@@ -23,16 +29,36 @@ public abstract partial class TolkDbContext
     /// <inheritdoc />
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var changed = BeforeSave();
+        var (changed, keyed) = BeforeSave();
         var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (FillGeneratedKeys(keyed))
+        {
+            await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
         AfterSave(changed);
         return result;
     }
 
-    private HashSet<Type> BeforeSave()
+    // A created row whose key the database generates (a long identity) has only a temporary key when its audit entry
+    // is written; the entry gets the real one after the insert, in a second save of the audit rows alone.
+    private static bool FillGeneratedKeys(List<(EntityEntry Entry, AuditEntry Audit)> keyed)
+    {
+        foreach (var (entry, audit) in keyed)
+        {
+            audit.EntityId = KeyOf(entry);
+            audit.Changes = DescribeChanges(entry);
+        }
+        return keyed.Count > 0;
+    }
+
+    private static string KeyOf(EntityEntry entry) =>
+        string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue?.ToString()));
+
+    private (HashSet<Type> Changed, List<(EntityEntry Entry, AuditEntry Audit)> Keyed) BeforeSave()
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var changed = new HashSet<Type>();
+        var keyed = new List<(EntityEntry, AuditEntry)>();
         var audit = new List<AuditEntry>();
         foreach (var entry in ChangeTracker.Entries().ToList())
         {
@@ -43,12 +69,14 @@ public abstract partial class TolkDbContext
 
             // Appended records (usage, transcripts, delivery log) and callers' own menu choices are not configuration:
             // no audit, no directory reload (a caller pressing *1, *2, *1… must not make the server reload its snapshot).
-            if (entry.Entity is AuditEntry or UsageRecord or IdempotencyRecord or RefreshToken or TranscriptUtterance or WebhookDelivery or CallerLanguage)
+            if (entry.Entity is AuditEntry or UsageRecord or IdempotencyRecord or RefreshToken or TranscriptUtterance or WebhookDelivery
+                || (entry.Entity is CallerLanguage && _tenant.Actor == CallerLanguageRows.CallersOwnActor))
             {
                 continue;
             }
 
-            if (!IsSignInBookkeeping(entry))
+            // An operator's change to a caller's language is audited like any other, but is no more configuration.
+            if (!IsSignInBookkeeping(entry) && entry.Entity is not CallerLanguage)
             {
                 changed.Add(entry.Entity.GetType());
             }
@@ -64,7 +92,7 @@ public abstract partial class TolkDbContext
                 continue;
             }
 
-            audit.Add(new AuditEntry
+            var record = new AuditEntry
             {
                 TenantId = entry.Entity switch
                 {
@@ -82,13 +110,18 @@ public abstract partial class TolkDbContext
                     _ => "update",
                 },
                 EntityType = entry.Metadata.ClrType.Name,
-                EntityId = string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue?.ToString())),
+                EntityId = KeyOf(entry),
                 Changes = DescribeChanges(entry),
-            });
+            };
+            audit.Add(record);
+            if (entry.State == EntityState.Added && entry.Metadata.FindPrimaryKey()!.Properties.Any(p => entry.Property(p.Name).IsTemporary))
+            {
+                keyed.Add((entry, record));
+            }
         }
 
         AuditLog.AddRange(audit);
-        return changed;
+        return (changed, keyed);
     }
 
     // Failed-login counters change on every bad password: they must not force a directory reload

@@ -59,12 +59,65 @@ public abstract class CallerLanguageStoreTests(ApiFixture f)
         // Counted as the save returns (the reload itself runs in the background).
         var directory = Assert.IsType<TenantDirectory>(f.Host.Services.GetRequiredService<ITenantDirectory>());
         var changes = directory.ChangeCount;
-        await Store.RememberAsync(A, "tel:3225550199", "es", CancellationToken.None);
-        Assert.Equal(changes, directory.ChangeCount);
-
         await using var scope = f.Host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
-        Assert.False(await db.AuditLog.AnyAsync(e => e.EntityType == "CallerLanguage"));
+        var audited = await db.AuditLog.CountAsync(e => e.EntityType == "CallerLanguage");
+
+        await Store.RememberAsync(A, "tel:3225550199", "es", CancellationToken.None);
+        Assert.Equal(changes, directory.ChangeCount);
+        Assert.Equal(audited, await db.AuditLog.CountAsync(e => e.EntityType == "CallerLanguage"));
+    }
+
+    [Fact]
+    public async Task Rows_unused_for_the_retention_period_are_forgotten_and_a_lookup_counts_as_use()
+    {
+        var now = DateTime.UtcNow;
+        var stale = "tel:1" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999);
+        var staleElsewhere = "tel:2" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999);
+        var recent = "tel:3" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999);
+        var stillUsed = "tel:4" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999);
+        await using (var scope = f.Host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Actor = CallerLanguageRows.CallersOwnActor;
+            db.CallerLanguages.AddRange(
+                new() { TenantId = A, CallerKey = stale, Language = "es", UpdatedUtc = now.AddDays(-400) },
+                new() { TenantId = B, CallerKey = staleElsewhere, Language = "es", UpdatedUtc = now.AddDays(-366) },
+                new() { TenantId = A, CallerKey = recent, Language = "es", UpdatedUtc = now.AddHours(-2) },
+                new() { TenantId = A, CallerKey = stillUsed, Language = "fr", UpdatedUtc = now.AddDays(-300) });
+            await db.SaveChangesAsync();
+        }
+
+        // A caller whose choice is looked up keeps it fresh (marked in the background, at most daily).
+        Assert.Equal("fr", await Store.FindAsync(A, stillUsed, CancellationToken.None));
+        await WaitUntilAsync(async () => (await UpdatedAsync(stillUsed)) > now.AddMinutes(-1));
+
+        var service = new CallerLanguageRetentionService(Store, TimeProvider.System, TimeSpan.FromDays(365),
+            f.Host.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CallerLanguageRetentionService>>());
+        await service.PurgeOnceAsync(CancellationToken.None);
+
+        Assert.Null(await Store.FindAsync(A, stale, CancellationToken.None));
+        Assert.Null(await Store.FindAsync(B, staleElsewhere, CancellationToken.None));
+        Assert.Equal("es", await Store.FindAsync(A, recent, CancellationToken.None));
+        Assert.Equal("fr", await Store.FindAsync(A, stillUsed, CancellationToken.None));
+        await Task.Delay(200);
+        Assert.True(await UpdatedAsync(recent) < now.AddHours(-1)); // a row used within the day is not written again
+    }
+
+    private async Task<DateTime?> UpdatedAsync(string key)
+    {
+        await using var scope = f.Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
+        return await db.CallerLanguages.AsNoTracking().Where(c => c.CallerKey == key).Select(c => (DateTime?)c.UpdatedUtc).FirstOrDefaultAsync();
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 100 && !await condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(await condition());
     }
 
     [Fact]
@@ -102,6 +155,14 @@ public abstract class CallerLanguageStoreTests(ApiFixture f)
         Assert.Equal(HttpStatusCode.NoContent, (await admin.SendAsync(HttpMethod.Delete, $"{a}/tel:32{number}")).Status);
         Assert.Null(await Store.FindAsync(A, "tel:32" + number, CancellationToken.None));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.SendAsync(HttpMethod.Delete, $"{a}/tel:32{number}")).Status);
+
+        // The admin's changes are audited (create, update, delete of that row), the erased number nowhere in them.
+        await using var scope = f.Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TolkDbContext>();
+        var audit = await db.AuditLog.AsNoTracking().Where(e => e.EntityType == "CallerLanguage" && e.TenantId == A && e.Actor != null && e.Actor.StartsWith("user:")).ToListAsync();
+        var mine = audit.GroupBy(e => e.EntityId).Single(g => g.Any(e => e.Action == "delete") && g.Any(e => e.Action == "create") && g.Any(e => e.Action == "update"));
+        Assert.Equal(3, mine.Count());
+        Assert.DoesNotContain(audit, e => (e.Changes ?? "").Contains(number, StringComparison.Ordinal) || e.EntityId.Contains(number, StringComparison.Ordinal));
     }
 
     [Theory]

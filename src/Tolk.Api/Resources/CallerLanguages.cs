@@ -131,7 +131,23 @@ internal static class CallerLanguages
             return Problems.Field("caller", CallerFormat);
         }
 
-        var deleted = await db.CallerLanguages.Where(c => c.CallerKey == key).ExecuteDeleteAsync(ct);
-        return deleted == 0 ? Problems.NotFound() : TypedResults.NoContent();
+        // Loaded and removed rather than deleted in SQL, so the erasure is audited (by row id; the number is masked).
+        var row = await db.CallerLanguages.FirstOrDefaultAsync(c => c.CallerKey == key, ct);
+        if (row is null)
+        {
+            return Problems.NotFound();
+        }
+
+        db.CallerLanguages.Remove(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Deleted meanwhile (another admin's DELETE): gone either way.
+        }
+
+        return TypedResults.NoContent();
     }
 }

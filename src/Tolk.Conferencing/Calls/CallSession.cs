@@ -27,6 +27,23 @@ public sealed class CallSession
 
     public string? AuthenticatedUser { get; }
 
+    /// <summary>The customer PBX trunk the call came in on (by source address and TLS certificate), or null.</summary>
+    public TrunkInfo? Trunk { get; init; }
+
+    /// <summary>
+    /// The P-Asserted-Identity URI (RFC 3325) the trunk sent, or null. Kept only for trunk calls: from anyone else
+    /// the header is an unverified claim like From.
+    /// </summary>
+    public string? AssertedIdentity { get; init; }
+
+    /// <summary>
+    /// Who the caller is, as far as the server can vouch for it, for what it remembers about them (the DTMF menu
+    /// choice): the authenticated account, else the number a trusted trunk asserts; null for anyone else, whose From
+    /// anyone could write.
+    /// </summary>
+    public string? VouchedCallerKey =>
+        Translation.ParticipantLanguages.CallerKey(AuthenticatedUser, Trunk is null ? null : AssertedIdentity ?? CallerUri);
+
     /// <summary>
     /// The language the caller picked from the DTMF language menu, in an earlier call (looked up as the call is
     /// answered) or in this one; null when none is known. Rooms that offer it start the caller in it.

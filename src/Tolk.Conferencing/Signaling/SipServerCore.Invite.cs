@@ -44,8 +44,10 @@ public sealed partial class SipServerCore
             tx.Respond(Reply(request, 404, "No such extension"));
             return;
         }
-        if (room.RequireAuthentication)
+        var trunk = FindTrunk(tenant, tx.Inbound);
+        if (room.RequireAuthentication && trunk is null)
         {
+            // A trusted trunk authenticated by address (and certificate); everyone else signs with digest.
             user = Authenticate(tx, tenant);
             if (user is null)
             {
@@ -68,6 +70,8 @@ public sealed partial class SipServerCore
 
         var call = new CallSession(tenant, room, request.From?.Uri.ToString() ?? "", user, tx.Remote, _time.GetUtcNow())
         {
+            Trunk = trunk,
+            AssertedIdentity = trunk is null ? null : AssertedIdentity(request),
             MediaAddress = MediaAddressFor(tx),
             SessionInterval = sessionInterval,
             WeRefresh = weRefresh,

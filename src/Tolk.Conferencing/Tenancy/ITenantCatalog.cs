@@ -21,6 +21,9 @@ public interface ITenantCatalog
     /// has no voice profiles.
     /// </summary>
     VoiceProfileInfo? FindVoiceProfile(Guid tenantId, Guid voiceProfileId) => null;
+
+    /// <summary>The tenant's enabled trunks from its own PBXs (none when the catalog has no trunks).</summary>
+    IReadOnlyList<TrunkInfo> GetTrunks(Guid tenantId) => [];
 }
 
 /// <summary>A tenant as the SIP host sees it. <see cref="Realm"/> is the digest realm (its primary domain).</summary>

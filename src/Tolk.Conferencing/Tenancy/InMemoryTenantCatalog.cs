@@ -13,6 +13,7 @@ public sealed class InMemoryTenantCatalog : ITenantCatalog
     private readonly ConcurrentDictionary<(Guid, string), SipAccountInfo> _accounts = new();
     private readonly ConcurrentDictionary<(Guid, string), RoomInfo> _rooms = new();
     private readonly ConcurrentDictionary<(Guid, Guid), VoiceProfileInfo> _voices = new();
+    private readonly ConcurrentDictionary<Guid, IReadOnlyList<TrunkInfo>> _trunks = new();
 
     public TenantInfo AddTenant(string name, params string[] domains)
     {
@@ -45,6 +46,10 @@ public sealed class InMemoryTenantCatalog : ITenantCatalog
     /// <summary>Adds a voice profile of the tenant.</summary>
     public void AddVoiceProfile(TenantInfo tenant, VoiceProfileInfo voice) => _voices[(tenant.Id, voice.Id)] = voice;
 
+    /// <summary>Adds a trunk from the tenant's PBX.</summary>
+    public void AddTrunk(TenantInfo tenant, TrunkInfo trunk) =>
+        _trunks.AddOrUpdate(tenant.Id, [trunk], (_, list) => [.. list, trunk]);
+
     public void AddRoom(TenantInfo tenant, RoomInfo room) => _rooms[(tenant.Id, room.Extension)] = room;
 
     public TenantInfo? FindByDomain(string domain) => _byDomain.TryGetValue(domain, out var t) ? t : null;
@@ -54,4 +59,6 @@ public sealed class InMemoryTenantCatalog : ITenantCatalog
     public RoomInfo? FindRoom(Guid tenantId, string extension) => _rooms.TryGetValue((tenantId, extension), out var r) ? r : null;
 
     public VoiceProfileInfo? FindVoiceProfile(Guid tenantId, Guid voiceProfileId) => _voices.TryGetValue((tenantId, voiceProfileId), out var v) ? v : null;
+
+    public IReadOnlyList<TrunkInfo> GetTrunks(Guid tenantId) => _trunks.TryGetValue(tenantId, out var t) ? t : [];
 }

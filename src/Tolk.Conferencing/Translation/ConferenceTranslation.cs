@@ -197,7 +197,7 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(call);
         if (_callerLanguages is null || call.RememberedLanguage is not null || !AppliesTo(call.Room)
-            || ParticipantLanguages.CallerKey(call.AuthenticatedUser, call.CallerUri) is not { } key)
+            || call.VouchedCallerKey is not { } key)
         {
             return;
         }
@@ -230,7 +230,7 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(call);
         call.RememberedLanguage = language;
-        if (_callerLanguages is null || ParticipantLanguages.CallerKey(call.AuthenticatedUser, call.CallerUri) is not { } key)
+        if (_callerLanguages is null || call.VouchedCallerKey is not { } key)
         {
             return;
         }

@@ -47,16 +47,21 @@ public static class ParticipantLanguages
 
     /// <summary>
     /// The key under which a caller's menu choice is remembered: <c>user:</c> + the digest user name of an
-    /// authenticated caller, else <c>tel:</c> + the digits of a caller whose From user part is a telephone number
-    /// (what trunks deliver); null for anyone else (an unauthenticated name proves nothing worth remembering).
+    /// authenticated caller, else <c>tel:</c> + the digits of a vouched-for caller URI whose user part is a telephone
+    /// number (what a trusted trunk asserts); null for anyone else.
     /// </summary>
-    public static string? CallerKey(string? authenticatedUser, string callerUri)
+    /// <param name="authenticatedUser">The digest user name, when the caller authenticated.</param>
+    /// <param name="vouchedCallerUri">
+    /// A caller URI the server trusts (a trunk's P-Asserted-Identity or From), or null. Never a plain caller's From:
+    /// anyone can write any number there, and could then set or learn that number's remembered language.
+    /// </param>
+    public static string? CallerKey(string? authenticatedUser, string? vouchedCallerUri)
     {
         if (authenticatedUser is { Length: > 0 })
         {
             return "user:" + authenticatedUser.ToLowerInvariant();
         }
-        if (UserPart(callerUri) is { } user && IsTelephoneNumber(user))
+        if (UserPart(vouchedCallerUri) is { } user && IsTelephoneNumber(user))
         {
             return "tel:" + new string([.. user.Where(char.IsAsciiDigit)]);
         }

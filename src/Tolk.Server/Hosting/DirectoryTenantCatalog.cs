@@ -53,4 +53,8 @@ public sealed class DirectoryTenantCatalog(ITenantDirectory directory) : ITenant
         directory.FindVoiceProfile(tenantId, voiceProfileId) is { } v
             ? new VoiceProfileInfo(v.Id, v.Language, v.MedianPitchHz, v.SpeakingRate, v.ProviderVoiceId)
             : null;
+
+    /// <summary>The tenant's enabled trunks (a disabled trunk, or one of a disabled tenant, admits nothing).</summary>
+    public IReadOnlyList<TrunkInfo> GetTrunks(Guid tenantId) =>
+        [.. directory.GetTrunks(tenantId).Where(t => t.Enabled).Select(t => new TrunkInfo(t.Id, t.Name, t.AllowedAddresses, t.TlsFingerprint))];
 }

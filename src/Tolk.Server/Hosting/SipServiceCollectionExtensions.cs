@@ -104,6 +104,14 @@ public static class SipServiceCollectionExtensions
             sp.GetService<ICallEventSink>(),
             sp.GetRequiredService<ILogger<SipServerCore>>()));
         services.AddHostedService<SipHostedService>();
+        if (options.Translation.CallerLanguageRetentionDays > 0)
+        {
+            services.AddHostedService(sp => new CallerLanguageRetentionService(
+                sp.GetRequiredService<DatabaseCallerLanguageStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                TimeSpan.FromDays(options.Translation.CallerLanguageRetentionDays),
+                sp.GetRequiredService<ILogger<CallerLanguageRetentionService>>()));
+        }
         if (options.Translation.Enabled)
         {
             services.AddHostedService<SpeechWarmupService>();

@@ -80,6 +80,12 @@ public sealed class TolkServerOptions
         /// the DTMF language menu as it joins a translated room.
         /// </summary>
         public bool JoinMenuPrompt { get; set; } = true;
+
+        /// <summary>
+        /// Days a caller's remembered menu choice is kept after it was last chosen or used (0: for ever). It holds the
+        /// caller's number, which is personal data.
+        /// </summary>
+        public int CallerLanguageRetentionDays { get; set; } = 365;
     }
 
     public sealed class MediaSection

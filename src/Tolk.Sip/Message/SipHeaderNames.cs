@@ -48,6 +48,9 @@ public static class SipHeaderNames
     public const string AcceptEncoding = "Accept-Encoding";
     public const string AcceptLanguage = "Accept-Language";
 
+    /// <summary>RFC 3325: the identity a trusted peer asserts for the caller (one or two name-addrs).</summary>
+    public const string PAssertedIdentity = "P-Asserted-Identity";
+
     private static readonly Dictionary<string, string> Known = BuildKnown();
 
     private static Dictionary<string, string> BuildKnown()
@@ -60,7 +63,7 @@ public static class SipHeaderNames
             ProxyRequire, Unsupported, UserAgent, Server, WwwAuthenticate, Authorization,
             ProxyAuthenticate, ProxyAuthorization, RetryAfter, Subject, ReferTo, ReferredBy, Event,
             SubscriptionState, SessionExpires, MinSe, RSeq, RAck, Timestamp, Date, Warning,
-            AcceptEncoding, AcceptLanguage, Reason,
+            AcceptEncoding, AcceptLanguage, Reason, PAssertedIdentity,
         })
         {
             d[name] = name;
@@ -126,7 +129,7 @@ public static class SipHeaderNames
     public static bool IsList(string canonicalName) => canonicalName switch
     {
         Via or Contact or Route or RecordRoute or Allow or Accept or Supported or Require or ProxyRequire
-            or Unsupported or AcceptEncoding or AcceptLanguage or ContentEncoding or Warning => true,
+            or Unsupported or AcceptEncoding or AcceptLanguage or ContentEncoding or Warning or PAssertedIdentity => true,
         _ => false,
     };
 }

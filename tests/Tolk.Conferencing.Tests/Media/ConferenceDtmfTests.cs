@@ -112,8 +112,23 @@ public sealed class ConferenceDtmfTests
         var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);
         var room = new RoomInfo(Guid.NewGuid(), "5000", "R", Languages: [new RoomLanguage("en"), new RoomLanguage("es")]);
         const string Caller = "<sip:+3225550101@carrier.example;user=phone>";
+        // Numbers are remembered only as a trusted trunk presents them (the test's phone sends from loopback).
+        var pbx = new TrunkInfo(Guid.NewGuid(), "PBX", ["127.0.0.0/8"]);
 
-        var (first, phone) = await OpenAsync(provider, tenant, room, Caller);
+        // Someone presenting the number without the trunk switches their own call, but nothing is remembered.
+        var (spoofed, spoofer) = await OpenAsync(provider, tenant, room, Caller);
+        await using (spoofed)
+        {
+            var rt = translation.Find(tenant.Id, room.Id)!;
+            await spoofer.SendDigitAsync('*');
+            await spoofer.SendDigitAsync('3');
+            await spoofer.SendDigitAsync('*');
+            await spoofer.SendDigitAsync('2');
+            await WaitUntilAsync(() => rt.LanguageOf(spoofed.Participant!) == "es");
+            Assert.Empty(store.Rows);
+        }
+
+        var (first, phone) = await OpenAsync(provider, tenant, room, Caller, pbx);
         await using (first)
         {
             var rt = translation.Find(tenant.Id, room.Id)!;
@@ -124,18 +139,22 @@ public sealed class ConferenceDtmfTests
             Assert.Equal("es", store.Rows[(tenant.Id, "tel:3225550101")]);
         }
 
-        // Called again: Spanish from the start. Another caller, and the same number at another tenant, are not.
-        var (again, _) = await OpenAsync(provider, tenant, room, Caller);
-        var (other, _) = await OpenAsync(provider, tenant, room, "sip:+3225550102@carrier.example");
+        // Called again through the trunk: Spanish from the start. Another caller, the same number at another
+        // tenant, and the number presented without the trunk are not.
+        var (again, _) = await OpenAsync(provider, tenant, room, Caller, pbx);
+        var (other, _) = await OpenAsync(provider, tenant, room, "sip:+3225550102@carrier.example", pbx);
         var otherTenant = tenant with { Id = Guid.NewGuid() };
-        var (elsewhere, _) = await OpenAsync(provider, otherTenant, room, Caller);
+        var (elsewhere, _) = await OpenAsync(provider, otherTenant, room, Caller, pbx);
+        var (untrusted, _) = await OpenAsync(provider, tenant, room, Caller);
         await using (again)
         await using (other)
         await using (elsewhere)
+        await using (untrusted)
         {
             Assert.Equal("es", translation.Find(tenant.Id, room.Id)!.LanguageOf(again.Participant!));
             Assert.Equal("en", translation.Find(tenant.Id, room.Id)!.LanguageOf(other.Participant!));
             Assert.Equal("en", translation.Find(otherTenant.Id, room.Id)!.LanguageOf(elsewhere.Participant!));
+            Assert.Equal("en", translation.Find(tenant.Id, room.Id)!.LanguageOf(untrusted.Participant!));
         }
     }
 
@@ -154,7 +173,7 @@ public sealed class ConferenceDtmfTests
         }
     }
 
-    private static async Task<(ConferenceCallMedia Media, DtmfSender Phone)> OpenAsync(ConferenceMediaProvider provider, TenantInfo tenant, RoomInfo room, string caller = "sip:x@t.test")
+    private static async Task<(ConferenceCallMedia Media, DtmfSender Phone)> OpenAsync(ConferenceMediaProvider provider, TenantInfo tenant, RoomInfo room, string caller = "sip:x@t.test", TrunkInfo? trunk = null)
     {
         var phone = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         phone.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -162,6 +181,7 @@ public sealed class ConferenceDtmfTests
             new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5070)), DateTimeOffset.UtcNow)
         {
             MediaAddress = IPAddress.Loopback,
+            Trunk = trunk,
         };
         Assert.True(SdpSessionDescription.TryParse(
             "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +

@@ -38,6 +38,8 @@ public sealed class ParticipantLanguagesTests
     [InlineData(null, "sip:anonymous@anonymous.invalid", null)]
     [InlineData(null, "sip:12@pbx.example", null)] // too short to be a caller's number
     [InlineData(null, "sip:+32abc@carrier.example", null)]
-    public void Choices_are_remembered_for_authenticated_users_and_telephone_numbers(string? user, string caller, string? expected) =>
+    [InlineData(null, null, null)] // no URI the server vouches for
+    [InlineData("bob", null, "user:bob")]
+    public void Choices_are_remembered_for_authenticated_users_and_telephone_numbers(string? user, string? caller, string? expected) =>
         Assert.Equal(expected, ParticipantLanguages.CallerKey(user, caller));
 }

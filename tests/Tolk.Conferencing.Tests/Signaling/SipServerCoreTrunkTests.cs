@@ -1,0 +1,88 @@
+using System.Net;
+using Tolk.Conferencing.Tenancy;
+using Tolk.Sip.Message;
+using Tolk.Sip.Transport;
+
+namespace Tolk.Conferencing.Tests.Signaling;
+
+/// <summary>
+/// Calls from a tenant's own PBX trunk: recognised by source address (and pinned certificate), authenticated by it,
+/// and the only calls whose asserted caller identity (RFC 3325) the server vouches for.
+/// </summary>
+public sealed class SipServerCoreTrunkTests
+{
+    private readonly SipCoreHarness _h = new();
+
+    private SipPeer PeerAt(string address, string user = "+3225550101") =>
+        new(_h, user, new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Parse(address), 5070)));
+
+    [Fact]
+    public async Task A_call_from_the_trunk_joins_an_authenticated_room_without_a_challenge_and_carries_its_asserted_number()
+    {
+        _h.Tenants.AddTrunk(_h.Demo, new TrunkInfo(Guid.NewGuid(), "HQ PBX", ["192.0.2.0/28", "2001:db8::7"]));
+        var peer = PeerAt("192.0.2.9", "reception");
+
+        var ok = await peer.SendAsync(peer.Build(SipMethods.Invite, "sip:5001@demo.tolk.test", SipTestMessages.AudioOffer(),
+            headers: "P-Asserted-Identity: \"Reception\" <sip:reception@pbx.example>, <tel:+32-2-555-0101>"));
+
+        Assert.Equal(200, ok.StatusCode);
+        var call = Assert.Single(_h.Core.ActiveCalls);
+        Assert.Equal("HQ PBX", call.Trunk?.Name);
+        Assert.Null(call.AuthenticatedUser);
+        Assert.Equal("tel:+32-2-555-0101", call.AssertedIdentity);
+        Assert.Equal("tel:3225550101", call.VouchedCallerKey);
+    }
+
+    [Fact]
+    public async Task Without_an_asserted_identity_the_trunks_From_number_is_vouched_for()
+    {
+        _h.Tenants.AddTrunk(_h.Demo, new TrunkInfo(Guid.NewGuid(), "HQ PBX", ["192.0.2.9"]));
+        var peer = PeerAt("192.0.2.9");
+
+        Assert.Equal(200, (await peer.SendAsync(peer.Build(SipMethods.Invite, "sip:5000@demo.tolk.test", SipTestMessages.AudioOffer()))).StatusCode);
+
+        var call = Assert.Single(_h.Core.ActiveCalls);
+        Assert.Null(call.AssertedIdentity);
+        Assert.Equal("tel:3225550101", call.VouchedCallerKey);
+    }
+
+    [Theory]
+    [InlineData("192.0.2.77")] // outside the trunk's block
+    [InlineData("198.51.100.9")]
+    public async Task Anyone_else_is_challenged_in_an_authenticated_room_and_their_numbers_are_only_claims(string address)
+    {
+        _h.Tenants.AddTrunk(_h.Demo, new TrunkInfo(Guid.NewGuid(), "HQ PBX", ["192.0.2.0/28"]));
+        _h.Tenants.AddTrunk(_h.Other, new TrunkInfo(Guid.NewGuid(), "Other PBX", [address])); // another tenant's trunk is not ours
+        var peer = PeerAt(address);
+
+        var challenge = await peer.SendAsync(peer.Build(SipMethods.Invite, "sip:5001@demo.tolk.test", SipTestMessages.AudioOffer()));
+        Assert.Equal(401, challenge.StatusCode);
+
+        var open = PeerAt(address);
+        var ok = await open.SendAsync(open.Build(SipMethods.Invite, "sip:5000@demo.tolk.test", SipTestMessages.AudioOffer(),
+            headers: "P-Asserted-Identity: <tel:+3225550199>"));
+        Assert.Equal(200, ok.StatusCode);
+        var call = Assert.Single(_h.Core.ActiveCalls);
+        Assert.Null(call.Trunk);
+        Assert.Null(call.AssertedIdentity); // a header anyone can write is not kept
+        Assert.Null(call.VouchedCallerKey);
+    }
+
+    [Fact]
+    public void A_trunk_that_pins_a_certificate_admits_only_connections_that_present_it()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=pbx.example", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var pbx = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var stranger = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddDays(2));
+        var trunk = new TrunkInfo(Guid.NewGuid(), "TLS PBX", ["::ffff:192.0.2.9"], SipCertificates.Sha256Fingerprint(pbx).ToLowerInvariant());
+        var source = IPAddress.Parse("192.0.2.9");
+
+        Assert.True(trunk.Admits(source, pbx));
+        Assert.True(trunk.Admits(source.MapToIPv6(), pbx)); // a dual-stack socket reports v4 callers mapped
+        Assert.False(trunk.Admits(source, null));
+        Assert.False(trunk.Admits(source, stranger));
+        Assert.False(trunk.Admits(IPAddress.Parse("192.0.2.10"), pbx));
+        Assert.False(new TrunkInfo(Guid.NewGuid(), "Broken", ["not an address", "192.0.2.0/99"]).Admits(source, null));
+    }
+}
