@@ -96,7 +96,9 @@ public abstract class DirectoryTenantCatalogTests(ApiFixture f)
         await using var translation = new ConferenceTranslation(new NoPipelines(), catalog: catalog);
         Assert.Equal("es", translation.LanguageFor(A, info, "vera", "sip:vera@a.tenants.test"));
         Assert.Equal(new SpeakerVoiceProfile(100, 3.2, "clone-vera"), translation.VoiceProfileFor(A, info, "vera", "sip:vera@a.tenants.test"));
+        // Extension 2010 as a trusted trunk asserts it (a caller merely writing 2010 in From gets no stored voice).
         Assert.Equal(new SpeakerVoiceProfile(100, 3.2, "clone-vera"), translation.VoiceProfileFor(A, info, null, "sip:2010@a.tenants.test"));
+        Assert.Null(translation.VoiceProfileFor(A, info, null, null));
         Assert.Null(translation.VoiceProfileFor(A, info, "dave", "sip:dave@a.tenants.test"));
     }
 

@@ -41,8 +41,13 @@ public sealed class CallSession
     /// choice): the authenticated account, else the number a trusted trunk asserts; null for anyone else, whose From
     /// anyone could write.
     /// </summary>
-    public string? VouchedCallerKey =>
-        Translation.ParticipantLanguages.CallerKey(AuthenticatedUser, Trunk is null ? null : AssertedIdentity ?? CallerUri);
+    public string? VouchedCallerKey => Translation.ParticipantLanguages.CallerKey(AuthenticatedUser, VouchedCallerUri);
+
+    /// <summary>
+    /// The caller URI the server vouches for: a trunk call's P-Asserted-Identity, else its From; null for a call from
+    /// anyone else, whose From is only a claim.
+    /// </summary>
+    public string? VouchedCallerUri => Trunk is null ? null : AssertedIdentity ?? CallerUri;
 
     /// <summary>
     /// The language the caller picked from the DTMF language menu, in an earlier call (looked up as the call is

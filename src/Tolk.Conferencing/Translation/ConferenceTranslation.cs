@@ -109,15 +109,21 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
 
     /// <summary>
     /// The stored voice profile of a caller in a room (through the room's participant mapping, else its SIP
-    /// account), or null when it has none (the synthetic voice then adapts to the live voice).
+    /// account), or null when it has none (the synthetic voice then adapts to the live voice). Only an identity the
+    /// server vouches for gets a person's stored voice: speaking in someone's (possibly cloned) voice because one
+    /// wrote their name or number in From would be impersonation.
     /// </summary>
-    public SpeakerVoiceProfile? VoiceProfileFor(Guid tenantId, RoomInfo room, string? authenticatedUser, string callerUri)
+    /// <param name="tenantId">The room's tenant.</param>
+    /// <param name="room">The room profile.</param>
+    /// <param name="authenticatedUser">The digest user name, when the caller authenticated.</param>
+    /// <param name="vouchedCallerUri">A caller URI the server vouches for (<see cref="Calls.CallSession.VouchedCallerUri"/>), or null.</param>
+    public SpeakerVoiceProfile? VoiceProfileFor(Guid tenantId, RoomInfo room, string? authenticatedUser, string? vouchedCallerUri)
     {
         if (_catalog is null)
         {
             return null;
         }
-        var voice = ParticipantLanguages.ResolveVoice(room, authenticatedUser, callerUri, user => _catalog.FindAccount(tenantId, user)?.Voice);
+        var voice = ParticipantLanguages.ResolveVoice(room, authenticatedUser, vouchedCallerUri, user => _catalog.FindAccount(tenantId, user)?.Voice);
         return voice is not null && Guid.TryParse(voice, out var id) && _catalog.FindVoiceProfile(tenantId, id) is { } profile
             ? SpeakerProfile(profile)
             : null;
@@ -166,7 +172,8 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
     /// <param name="callerUri">The From URI.</param>
     /// <param name="callId">The call (usage records).</param>
     /// <param name="remembered">The caller's remembered menu choice (<see cref="RecallAsync"/>), or null.</param>
-    public void Join(Guid tenantId, RoomInfo room, MixerParticipant participant, string? authenticatedUser, string callerUri, string callId, string? remembered = null)
+    /// <param name="vouchedCallerUri">The caller URI the server vouches for (a trunk's), or null: only it selects a stored voice.</param>
+    public void Join(Guid tenantId, RoomInfo room, MixerParticipant participant, string? authenticatedUser, string callerUri, string callId, string? remembered = null, string? vouchedCallerUri = null)
     {
         if (!AppliesTo(room))
         {
@@ -185,7 +192,7 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
         }
         var choice = ChooseLanguage(tenantId, room, authenticatedUser, callerUri, remembered);
         var announceMenu = Options.JoinMenuPrompt && choice.Source == LanguageSource.RoomDefault;
-        translation.Join(participant, choice.Language, callId, VoiceProfileFor(tenantId, room, authenticatedUser, callerUri), announceMenu);
+        translation.Join(participant, choice.Language, callId, VoiceProfileFor(tenantId, room, authenticatedUser, vouchedCallerUri), announceMenu);
     }
 
     /// <summary>

@@ -82,16 +82,19 @@ public static class ParticipantLanguages
     /// </summary>
     /// <param name="room">The room profile.</param>
     /// <param name="authenticatedUser">The digest user name, when the caller authenticated.</param>
-    /// <param name="callerUri">The From URI.</param>
+    /// <param name="vouchedCallerUri">
+    /// A caller URI the server vouches for (a trunk call's asserted identity), or null. Not a plain caller's From: a
+    /// voice is a person's, and must not go to whoever writes their name.
+    /// </param>
     /// <param name="accountVoice">Looks up the voice of a tenant account by user name or extension (null when none).</param>
-    public static string? ResolveVoice(RoomInfo room, string? authenticatedUser, string callerUri, Func<string, string?>? accountVoice)
+    public static string? ResolveVoice(RoomInfo room, string? authenticatedUser, string? vouchedCallerUri, Func<string, string?>? accountVoice)
     {
         ArgumentNullException.ThrowIfNull(room);
-        if (FindMapping(room, authenticatedUser, callerUri) is { Voice: { Length: > 0 } voice })
+        if (FindMapping(room, authenticatedUser, vouchedCallerUri ?? "") is { Voice: { Length: > 0 } voice })
         {
             return voice;
         }
-        return FromAccount(authenticatedUser, callerUri, accountVoice);
+        return FromAccount(authenticatedUser, vouchedCallerUri ?? "", accountVoice);
     }
 
     /// <summary>The room's mapping entry for a caller: by authenticated user/extension first, then by caller number.</summary>

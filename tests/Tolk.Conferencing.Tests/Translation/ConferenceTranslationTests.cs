@@ -65,15 +65,24 @@ public sealed class VoiceProfileResolutionTests
         var alice = mixer.AddParticipant("alice", null, null);
         var bob = mixer.AddParticipant("bob", null, null);
         var carol = mixer.AddParticipant("carol", null, null);
+        var claimant = mixer.AddParticipant("claimant", null, null);
+        var pbxBob = mixer.AddParticipant("pbx-bob", null, null);
         service.Join(tenant.Id, room, alice, "alice", "sip:alice@demo.tolk.test", "c1");
         service.Join(tenant.Id, room, bob, "bob", "sip:bob@demo.tolk.test", "c2");
         service.Join(tenant.Id, room, carol, "carol", "sip:carol@demo.tolk.test", "c3");
-        await TranslationHarness.WaitUntil(() => factory.Started.Count == 3, "pipelines");
+        // Someone who only writes alice in From, and bob as the tenant's trunk asserts him.
+        service.Join(tenant.Id, room, claimant, null, "sip:alice@demo.tolk.test", "c4");
+        service.Join(tenant.Id, room, pbxBob, null, "sip:bob@pbx.example", "c5", vouchedCallerUri: "sip:bob@pbx.example");
+        await TranslationHarness.WaitUntil(() => factory.Started.Count == 5, "pipelines");
 
         // Alice: her account's profile. Bob: the room mapping wins over his account. Carol: a built-in voice, no profile.
         Assert.Equal(new SpeakerVoiceProfile(98, 5.1, "clone-a"), factory.For("alice").Options.VoiceProfile);
         Assert.Equal(new SpeakerVoiceProfile(230, 3.5), factory.For("bob").Options.VoiceProfile);
         Assert.Null(factory.For("carol").Options.VoiceProfile);
+        // Alice's voice is hers: a From claiming her gets her language as a guess, never her (cloned) voice.
+        Assert.Null(factory.For("claimant").Options.VoiceProfile);
+        Assert.Equal("en", service.LanguageFor(tenant.Id, room, null, "sip:alice@demo.tolk.test"));
+        Assert.Equal(new SpeakerVoiceProfile(230, 3.5), factory.For("pbx-bob").Options.VoiceProfile);
 
         // A profile id of another tenant is not found.
         var other = catalog.AddTenant("Other", "other.test");
