@@ -117,17 +117,23 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
     /// <param name="room">The room profile.</param>
     /// <param name="authenticatedUser">The digest user name, when the caller authenticated.</param>
     /// <param name="vouchedCallerUri">A caller URI the server vouches for (<see cref="Calls.CallSession.VouchedCallerUri"/>), or null.</param>
-    public SpeakerVoiceProfile? VoiceProfileFor(Guid tenantId, RoomInfo room, string? authenticatedUser, string? vouchedCallerUri)
-    {
-        if (_catalog is null)
-        {
-            return null;
-        }
-        var voice = ParticipantLanguages.ResolveVoice(room, authenticatedUser, vouchedCallerUri, user => _catalog.FindAccount(tenantId, user)?.Voice);
-        return voice is not null && Guid.TryParse(voice, out var id) && _catalog.FindVoiceProfile(tenantId, id) is { } profile
+    public SpeakerVoiceProfile? VoiceProfileFor(Guid tenantId, RoomInfo room, string? authenticatedUser, string? vouchedCallerUri) =>
+        ProfileOf(tenantId, VoiceFor(tenantId, room, authenticatedUser, vouchedCallerUri));
+
+    // The speaker's voice reference (a voice profile id or espeak:<tag>), for vouched identities only.
+    private string? VoiceFor(Guid tenantId, RoomInfo room, string? authenticatedUser, string? vouchedCallerUri) =>
+        _catalog is null ? null : ParticipantLanguages.ResolveVoice(room, authenticatedUser, vouchedCallerUri, user => _catalog.FindAccount(tenantId, user)?.Voice);
+
+    private SpeakerVoiceProfile? ProfileOf(Guid tenantId, string? voice) =>
+        voice is not null && Guid.TryParse(voice, out var id) && _catalog?.FindVoiceProfile(tenantId, id) is { } profile
             ? SpeakerProfile(profile)
             : null;
-    }
+
+    /// <summary>The language tag of a built-in <c>espeak:&lt;tag&gt;</c> voice (lower case), or null for anything else.</summary>
+    public static string? BuiltInTag(string? voice) =>
+        voice is { } v && v.StartsWith(BuiltInVoicePrefix, StringComparison.OrdinalIgnoreCase) && v.Length > BuiltInVoicePrefix.Length
+            ? v[BuiltInVoicePrefix.Length..].ToLowerInvariant()
+            : null;
 
     /// <summary>
     /// The room's voice for each of its languages that names one: <c>espeak:&lt;tag&gt;</c> makes the synthesiser speak
@@ -145,9 +151,9 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
                 continue;
             }
 
-            if (voice.StartsWith(BuiltInVoicePrefix, StringComparison.OrdinalIgnoreCase) && voice.Length > BuiltInVoicePrefix.Length)
+            if (BuiltInTag(voice) is { } tag)
             {
-                voices[language.Code] = new TargetVoice(voice[BuiltInVoicePrefix.Length..].ToLowerInvariant());
+                voices[language.Code] = new TargetVoice(tag);
             }
             else if (Guid.TryParse(voice, out var id) && _catalog?.FindVoiceProfile(tenantId, id) is { } profile)
             {
@@ -192,7 +198,8 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
         }
         var choice = ChooseLanguage(tenantId, room, authenticatedUser, callerUri, remembered);
         var announceMenu = Options.JoinMenuPrompt && choice.Source == LanguageSource.RoomDefault;
-        translation.Join(participant, choice.Language, callId, VoiceProfileFor(tenantId, room, authenticatedUser, vouchedCallerUri), announceMenu);
+        var voice = VoiceFor(tenantId, room, authenticatedUser, vouchedCallerUri);
+        translation.Join(participant, choice.Language, callId, ProfileOf(tenantId, voice), announceMenu, BuiltInTag(voice));
     }
 
     /// <summary>

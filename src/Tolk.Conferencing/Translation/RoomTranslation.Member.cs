@@ -21,7 +21,7 @@ public sealed partial class RoomTranslation
     }
 
     /// <summary>A participant: listener of its language, speaker with its own pipeline (fed by this tap).</summary>
-    private sealed class Member(RoomTranslation owner, MixerParticipant participant, string language, SpeechContext context, SpeakerVoiceProfile? voiceProfile) : IAudioTap
+    private sealed class Member(RoomTranslation owner, MixerParticipant participant, string language, SpeechContext context, SpeakerVoiceProfile? voiceProfile, string? builtInVoice) : IAudioTap
     {
         private ITimer? _idleStop;
 
@@ -38,6 +38,9 @@ public sealed partial class RoomTranslation
         public SpeechContext Context { get; } = context;
 
         public SpeakerVoiceProfile? VoiceProfile { get; } = voiceProfile;
+
+        /// <summary>The speaker's own built-in voice (a synthesiser language tag), or null.</summary>
+        public string? BuiltInVoice { get; } = builtInVoice;
 
         /// <summary>True while the pipeline waits out its idle grace period.</summary>
         public bool IdleStopPending => Volatile.Read(ref _idleStop) is not null;

@@ -20,10 +20,31 @@ public sealed partial class RoomTranslation
             Context = member.Context,
             HintPhrases = Room.HintPhrases is { Count: > 0 } hints ? hints : null,
             VoiceProfile = member.VoiceProfile,
-            TargetVoices = _targetVoices,
+            TargetVoices = VoicesFor(member, targets),
             Endpointing = _options.Endpointing,
         };
         _ = Task.Run(() => RunPipelineAsync(member, generation, options));
+    }
+
+    // The room's voice per target language, with the speaker's own built-in voice in place of it for its language
+    // (a house voice's pitch and rate still stand in when the speaker has no profile).
+    private IReadOnlyDictionary<string, TargetVoice>? VoicesFor(Member member, IReadOnlyList<string> targets)
+    {
+        if (member.BuiltInVoice is not { } tag || targets.FirstOrDefault(t => LanguageTags.SameLanguage(t, tag)) is not { } target)
+        {
+            return _targetVoices;
+        }
+        var voices = new Dictionary<string, TargetVoice>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (language, voice) in _targetVoices ?? new Dictionary<string, TargetVoice>())
+        {
+            if (!LanguageTags.SameLanguage(language, tag))
+            {
+                voices[language] = voice;
+            }
+        }
+        var house = _targetVoices?.FirstOrDefault(kv => LanguageTags.SameLanguage(kv.Key, tag)).Value;
+        voices[target] = new TargetVoice(tag, house?.Profile);
+        return voices;
     }
 
     private async Task RunPipelineAsync(Member member, Generation generation, TranslationPipelineOptions options)

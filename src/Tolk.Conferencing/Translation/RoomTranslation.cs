@@ -150,7 +150,11 @@ public sealed partial class RoomTranslation : IAsyncDisposable
     /// <param name="callId">The call (usage records).</param>
     /// <param name="voice">The speaker's stored voice profile, or null to adapt to its live voice.</param>
     /// <param name="announceMenu">Tell the participant (alone) the DTMF language menu: its language was a guess.</param>
-    public void Join(MixerParticipant participant, string language, string callId, SpeakerVoiceProfile? voice = null, bool announceMenu = false)
+    /// <param name="builtInVoice">
+    /// The speaker's own built-in voice, a synthesiser language tag (e.g. "es-419"), or null: their translations into
+    /// that tag's language are spoken in it, over the room's voice for the language.
+    /// </param>
+    public void Join(MixerParticipant participant, string language, string callId, SpeakerVoiceProfile? voice = null, bool announceMenu = false, string? builtInVoice = null)
     {
         ArgumentNullException.ThrowIfNull(participant);
         Member member;
@@ -160,7 +164,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             {
                 return;
             }
-            member = new Member(this, participant, language, new SpeechContext(_tenantId.ToString("N"), callId, participant.Id), voice);
+            member = new Member(this, participant, language, new SpeechContext(_tenantId.ToString("N"), callId, participant.Id), voice, builtInVoice);
             _members.Add(participant, member);
             EnsureOutput(language);
             UpdateRoutingLocked();
@@ -191,7 +195,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             {
                 return false;
             }
-            member = new Member(this, participant, language, old.Context, old.VoiceProfile);
+            member = new Member(this, participant, language, old.Context, old.VoiceProfile, old.BuiltInVoice);
             _members[participant] = member;
             EnsureOutput(language);
             UpdateRoutingLocked();

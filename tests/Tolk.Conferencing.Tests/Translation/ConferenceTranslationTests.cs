@@ -124,6 +124,50 @@ public sealed class RoomVoiceTests
         Assert.False(voices.ContainsKey("de"));
         Assert.False(voices.ContainsKey("en"));
     }
+
+    [Fact]
+    public async Task A_speakers_own_built_in_voice_replaces_the_rooms_for_its_language_only()
+    {
+        var catalog = new InMemoryTenantCatalog();
+        var tenant = catalog.AddTenant("Demo", "demo.tolk.test");
+        var house = new VoiceProfileInfo(Guid.NewGuid(), "fr", 110, 4.2);
+        catalog.AddVoiceProfile(tenant, house);
+        catalog.AddAccount(tenant, "vera", "pw", "en", "espeak:FR-BE");
+        var room = new RoomInfo(Guid.NewGuid(), "5000", "Demo", Languages:
+        [
+            new RoomLanguage("en"),
+            new RoomLanguage("es", "espeak:es-419"),
+            new RoomLanguage("fr", house.Id.ToString()),
+        ]);
+
+        var factory = new FakeSpeakerPipelineFactory();
+        await using var service = new ConferenceTranslation(factory, catalog: catalog);
+        await using var clock = new MixerClock(new ManualTimeProvider());
+        var mixer = clock.CreateRoom("r");
+        var vera = mixer.AddParticipant("vera", null, null);
+        var claimant = mixer.AddParticipant("claimant", null, null);
+        var bob = mixer.AddParticipant("bob", null, null);
+        var marie = mixer.AddParticipant("marie", null, null);
+        service.Join(tenant.Id, room, vera, "vera", "sip:vera@demo.tolk.test", "c1");
+        service.Join(tenant.Id, room, claimant, null, "sip:vera@demo.tolk.test", "c2");
+        service.Join(tenant.Id, room, bob, null, "sip:bob@demo.tolk.test", "c3");
+        service.Join(tenant.Id, room, marie, null, "sip:marie@demo.tolk.test", "c4");
+        service.Find(tenant.Id, room.Id)!.SetLanguage(bob, "es");
+        service.Find(tenant.Id, room.Id)!.SetLanguage(marie, "fr");
+        await TranslationHarness.WaitUntil(
+            () => factory.Started.Any(p => p.Options.Context.ParticipantId == "vera" && p.Options.TargetLanguages.Count == 2)
+                && factory.Started.Any(p => p.Options.Context.ParticipantId == "claimant" && p.Options.TargetLanguages.Count == 2),
+            "pipelines into es and fr");
+
+        // Vera's French is her Belgian voice (the house voice's pitch and rate still stand in); Spanish stays the room's.
+        var own = factory.For("vera").Options.TargetVoices!;
+        Assert.Equal(new TargetVoice("fr-be", new SpeakerVoiceProfile(110, 4.2)), own["fr"]);
+        Assert.Equal(new TargetVoice("es-419"), own["es"]);
+        // Someone only writing vera in From gets the room's voices.
+        var roomVoices = factory.For("claimant").Options.TargetVoices!;
+        Assert.Equal(new TargetVoice(null, new SpeakerVoiceProfile(110, 4.2)), roomVoices["fr"]);
+        Assert.Equal(new TargetVoice("es-419"), roomVoices["es"]);
+    }
 }
 
 public sealed class ConferenceTranslationWiringTests
