@@ -69,6 +69,31 @@ public sealed class SipServerCoreTrunkTests
     }
 
     [Fact]
+    public async Task A_pinned_trunk_is_recognised_from_the_connections_client_certificate()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=pbx.example", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var pbx = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        _h.Tenants.AddTrunk(_h.Demo, new TrunkInfo(Guid.NewGuid(), "TLS PBX", ["192.0.2.9"], SipCertificates.Sha256Fingerprint(pbx)));
+
+        var withCertificate = await InviteOverTlsAsync(PeerAt("192.0.2.9"), pbx);
+        var without = await InviteOverTlsAsync(PeerAt("192.0.2.9"), null);
+
+        Assert.Equal(200, withCertificate.StatusCode);
+        Assert.Equal(401, without.StatusCode); // the right address alone is not the pinned trunk
+        Assert.Equal("TLS PBX", Assert.Single(_h.Core.ActiveCalls).Trunk?.Name);
+    }
+
+    private async Task<SipResponse> InviteOverTlsAsync(SipPeer peer, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+    {
+        var invite = peer.Build(SipMethods.Invite, "sip:5001@demo.tolk.test", SipTestMessages.AudioOffer());
+        var from = new SipEndPoint(SipTransportKind.Tls, peer.EndPoint.EndPoint);
+        await _h.Layer.OnMessageAsync(new SipInboundMessage(invite, from, RecordingSender.LocalEndPoint, "tls-1", "demo.tolk.test", certificate))
+            .AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        return peer.FinalResponseTo(invite) ?? throw new Xunit.Sdk.XunitException("No final response");
+    }
+
+    [Fact]
     public void A_trunk_that_pins_a_certificate_admits_only_connections_that_present_it()
     {
         using var key = System.Security.Cryptography.ECDsa.Create();
