@@ -17,10 +17,18 @@ public abstract partial class TolkDbContext
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         var (changed, keyed) = BeforeSave();
-        var result = base.SaveChanges(acceptAllChangesOnSuccess);
-        if (FillGeneratedKeys(keyed))
+        int result;
+        if (!NeedsKeyFill(keyed, acceptAllChangesOnSuccess))
         {
+            result = base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        else
+        {
+            using var ownTransaction = Database.CurrentTransaction is null ? Database.BeginTransaction() : null;
+            result = base.SaveChanges(acceptAllChangesOnSuccess);
+            FillGeneratedKeys(keyed);
             base.SaveChanges(acceptAllChangesOnSuccess);
+            ownTransaction?.Commit();
         }
         AfterSave(changed);
         return result;
@@ -30,25 +38,42 @@ public abstract partial class TolkDbContext
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var (changed, keyed) = BeforeSave();
-        var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        if (FillGeneratedKeys(keyed))
+        int result;
+        if (!NeedsKeyFill(keyed, acceptAllChangesOnSuccess))
         {
-            await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        else
+        {
+            await using var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+            result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            // Once the rows are in, their audit entries must follow: cancelling now would leave the rows half saved.
+            FillGeneratedKeys(keyed);
+            await base.SaveChangesAsync(acceptAllChangesOnSuccess, CancellationToken.None);
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(CancellationToken.None);
+            }
         }
         AfterSave(changed);
         return result;
     }
 
     // A created row whose key the database generates (a long identity) has only a temporary key when its audit entry
-    // is written; the entry gets the real one after the insert, in a second save of the audit rows alone.
-    private static bool FillGeneratedKeys(List<(EntityEntry Entry, AuditEntry Audit)> keyed)
+    // is written; the entry gets the real one after the insert, in a second save of the audit rows alone. Both saves
+    // are one transaction (the caller's, or ours) so an entry never lands with the temporary key or without its row.
+    // Without accepting the first save's changes a second save would insert the rows again: the entry keeps the
+    // temporary key then.
+    private static bool NeedsKeyFill(List<(EntityEntry Entry, AuditEntry Audit)> keyed, bool acceptAllChangesOnSuccess) =>
+        keyed.Count > 0 && acceptAllChangesOnSuccess;
+
+    private static void FillGeneratedKeys(List<(EntityEntry Entry, AuditEntry Audit)> keyed)
     {
         foreach (var (entry, audit) in keyed)
         {
             audit.EntityId = KeyOf(entry);
             audit.Changes = DescribeChanges(entry);
         }
-        return keyed.Count > 0;
     }
 
     private static string KeyOf(EntityEntry entry) =>

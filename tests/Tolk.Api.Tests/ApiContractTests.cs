@@ -104,6 +104,10 @@ public abstract partial class ApiContractTests(ApiFixture f)
         Assert.Equal(["password"], (await a.PostJsonAsync($"{T}/sip-accounts", new { username = "eve", password = "short" })).ErrorFields);
         Assert.Equal(["allowedAddresses[0]", "tlsFingerprint"], (await a.PostJsonAsync($"{T}/trunks",
             new { name = "x", allowedAddresses = new[] { "300.1.1.1" }, tlsFingerprint = "AB:CD" })).ErrorFields.Order(StringComparer.Ordinal));
+        // Forms IPAddress.TryParse takes but no operator means, a zone, the unspecified address, host bits, the whole internet.
+        string[] loose = ["10.1", "010.0.0.1", "0x7f.0.0.1", "fe80::1%eth0", "0.0.0.0", "192.0.2.9/24", "0.0.0.0/0", "::/0", "10.1/8"];
+        Assert.Equal(loose.Select((_, i) => $"allowedAddresses[{i + 1}]"), (await a.PostJsonAsync($"{T}/trunks",
+            new { name = "x", allowedAddresses = new[] { "192.0.2.0/24" }.Concat(loose).Append("2001:DB8::7").Append("2001:db8::/32") })).ErrorFields.Order(StringComparer.Ordinal));
         Assert.Equal(["events[0]", "url"], (await a.PostJsonAsync($"{T}/webhooks",
             new { url = "ftp://x", events = new[] { "call.exploded" } })).ErrorFields.Order(StringComparer.Ordinal));
         Assert.Equal(["role"], (await a.PostJsonAsync($"{T}/users", new { email = "boss@a.test", password = "long-enough", role = "master-admin" })).ErrorFields);

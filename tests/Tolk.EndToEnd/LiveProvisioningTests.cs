@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Tolk.EndToEnd.Infrastructure;
 
 namespace Tolk.EndToEnd;
@@ -17,15 +15,13 @@ public sealed class LiveProvisioningTests(TolkServerFixture fixture) : IClassFix
     [Fact]
     public async Task A_tenant_created_through_the_api_registers_and_takes_calls_and_disabling_it_refuses_them()
     {
-        using var http = new HttpClient { BaseAddress = _server.HttpBase };
-        var token = await PostAsync(http, "api/auth/token", new { email = TolkServerProcess.AdminEmail, password = TolkServerProcess.AdminPassword });
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("access_token").GetString());
+        using var http = await AdminApi.SignInAsync(_server);
 
         var domain = $"acme{Guid.NewGuid():N}".Substring(0, 12) + ".tolk.test";
-        var tenant = await PostAsync(http, "api/tenants", new { name = "Acme", domains = new[] { domain } });
+        var tenant = await AdminApi.PostAsync(http, "api/tenants", new { name = "Acme", domains = new[] { domain } });
         var tenantId = tenant.GetProperty("id").GetString();
-        await PostAsync(http, $"api/tenants/{tenantId}/sip-accounts", new { username = "dave", password = "Dave-Secret-99", extension = "2001" });
-        await PostAsync(http, $"api/tenants/{tenantId}/rooms", new { name = "Acme room", extension = "6000", languages = new[] { new { code = "en" } } });
+        await AdminApi.PostAsync(http, $"api/tenants/{tenantId}/sip-accounts", new { username = "dave", password = "Dave-Secret-99", extension = "2001" });
+        await AdminApi.PostAsync(http, $"api/tenants/{tenantId}/rooms", new { name = "Acme room", extension = "6000", languages = new[] { new { code = "en" } } });
 
         var domainReplacement = new Dictionary<string, string> { ["DOMAIN"] = domain };
         var register = await Sipp.RunAsync("register_digest.xml", "udp", _server.UdpPort, injection: "dave",
@@ -45,13 +41,5 @@ public sealed class LiveProvisioningTests(TolkServerFixture fixture) : IClassFix
         var refused = await Sipp.RunAsync("invite_ack_bye.xml", "udp", _server.UdpPort, extraArguments: ["-s", "6000"], replacements: domainReplacement);
         Assert.Equal(0, refused.Successful);
         Assert.Contains("received 'SIP/2.0 403", refused.Errors, StringComparison.Ordinal);
-    }
-
-    private static async Task<JsonElement> PostAsync(HttpClient http, string path, object body)
-    {
-        using var response = await http.PostAsJsonAsync(path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"POST {path} → {(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
     }
 }

@@ -73,56 +73,45 @@ public sealed class SippTests(TolkServerFixture fixture) : IClassFixture<TolkSer
     {
         // A tenant whose PBX trunk sends from this machine, with a bilingual room; its callers present their numbers.
         var domain = $"pbx{Guid.NewGuid():N}"[..12] + ".tolk.test";
-        using var http = await AdminClientAsync();
-        var tenant = await PostAsync(http, "api/tenants", new { name = "Trunked", domains = new[] { domain } });
+        using var http = await AdminApi.SignInAsync(_server);
+        var tenant = await AdminApi.PostAsync(http, "api/tenants", new { name = "Trunked", domains = new[] { domain } });
         var tenantId = tenant.GetProperty("id").GetString();
-        await PostAsync(http, $"api/tenants/{tenantId}/rooms", new { name = "Sales", extension = "7100", languages = new[] { new { code = "en" }, new { code = "es" } } });
-        await PostAsync(http, $"api/tenants/{tenantId}/trunks", new { name = "Office PBX", allowedAddresses = new[] { "127.0.0.1", "::1" } });
+        await AdminApi.PostAsync(http, $"api/tenants/{tenantId}/rooms", new { name = "Sales", extension = "7100", languages = new[] { new { code = "en" }, new { code = "es" } } });
+        await AdminApi.PostAsync(http, $"api/tenants/{tenantId}/trunks", new { name = "Office PBX", allowedAddresses = new[] { "127.0.0.1", "::1" } });
 
+        // The PBX connects over TCP: a connection proves the address it comes from.
         var caller = "+3225550" + Random.Shared.Next(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var viaTrunk = await KeyOnTheMenuTwiceAsync(domain, "7100", caller);
+        var viaTrunk = await KeyOnTheMenuTwiceAsync(domain, "7100", caller, "tcp");
         Assert.Equal("es", viaTrunk);
+
+        // A UDP datagram's source address can be forged: from the trunk's address over UDP the number is only a claim.
+        var overUdp = await KeyOnTheMenuTwiceAsync(domain, "7100", "+3225552" + Random.Shared.Next(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture), "udp");
+        Assert.Equal("en", overUdp);
 
         // The same kind of caller straight into the demo tenant, which has no trunk: its From is only a claim, so
         // keying *2 switches that call but the next call is guessed again.
-        var bare = await KeyOnTheMenuTwiceAsync(TolkServerProcess.Domain, "5000", "+3225551" + Random.Shared.Next(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var bare = await KeyOnTheMenuTwiceAsync(TolkServerProcess.Domain, "5000", "+3225551" + Random.Shared.Next(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture), "tcp");
         Assert.Equal("en", bare);
     }
 
     /// <summary>Calls a bilingual room, keys *2 (English → Spanish), calls again keying nothing, and returns the language the second call joined in.</summary>
-    private async Task<string> KeyOnTheMenuTwiceAsync(string domain, string extension, string caller)
+    private async Task<string> KeyOnTheMenuTwiceAsync(string domain, string extension, string caller, string transport)
     {
         var from = _server.Output.Length;
-        var first = await Sipp.RunAsync("uac_dtmf.xml", "udp", _server.UdpPort, extraArguments: ["-s", extension],
+        var first = await Sipp.RunAsync("uac_dtmf.xml", transport, Port(transport), extraArguments: ["-s", extension],
             replacements: new Dictionary<string, string> { ["CALLER"] = caller, ["DIGITS"] = "*2", ["PAUSE_MS"] = "2000", ["DOMAIN"] = domain });
         Assert.True(first.ExitCode == 0 && first.Successful == 1, Describe(first));
         var switched = await LoggedAsync($@"Room {extension}: (\w+) switched from en to es", from);
         Assert.True(switched.Success, Describe(first));
 
         // '#' alone picks nothing.
-        var second = await Sipp.RunAsync("uac_dtmf.xml", "udp", _server.UdpPort, extraArguments: ["-s", extension],
+        var second = await Sipp.RunAsync("uac_dtmf.xml", transport, Port(transport), extraArguments: ["-s", extension],
             replacements: new Dictionary<string, string> { ["CALLER"] = caller, ["DIGITS"] = "#", ["PAUSE_MS"] = "500", ["DOMAIN"] = domain });
         Assert.True(second.ExitCode == 0 && second.Successful == 1, Describe(second));
         var joined = await LoggedAsync($@"Room {extension}: (\w+) joined speaking (\w+)", switched.Index);
         Assert.True(joined.Success, Describe(second));
         Assert.NotEqual(switched.Groups[1].Value, joined.Groups[1].Value);
         return joined.Groups[2].Value;
-    }
-
-    private async Task<HttpClient> AdminClientAsync()
-    {
-        var http = new HttpClient { BaseAddress = _server.HttpBase };
-        var token = await PostAsync(http, "api/auth/token", new { email = TolkServerProcess.AdminEmail, password = TolkServerProcess.AdminPassword });
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.GetProperty("access_token").GetString());
-        return http;
-    }
-
-    private static async Task<System.Text.Json.JsonElement> PostAsync(HttpClient http, string path, object body)
-    {
-        using var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(http, path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"POST {path} → {(int)response.StatusCode}: {text}");
-        return System.Text.Json.JsonDocument.Parse(text).RootElement.Clone();
     }
 
     /// <summary>The server's first log line from <paramref name="from"/> on that matches, waiting up to 10 s for it (logging is asynchronous).</summary>

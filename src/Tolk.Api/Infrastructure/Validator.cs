@@ -149,11 +149,29 @@ public sealed partial class Validator
         }
 
         var slash = value!.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 ? !IPAddress.TryParse(value, out _) : !IPNetwork.TryParse(value, out _))
+        var address = slash < 0 ? value : value[..slash];
+        if (!IsPlainAddress(address, out var parsed) || (slash < 0 ? IsUnspecified(parsed) : !IsExactBlock(value, parsed)))
         {
-            Add(field, "The field must be an IP address or CIDR block.");
+            Add(field, "The field must be an IP address (IPv4 as four decimal numbers, or IPv6, without a zone) or a CIDR block such as 192.0.2.0/24 whose host bits are zero.");
+        }
+        else if (slash >= 0 && IPNetwork.Parse(value).PrefixLength == 0)
+        {
+            Add(field, "A /0 block would trust every address on the internet.");
         }
     }
+
+    // IPAddress.TryParse takes forms no operator means ("10.1" is 10.0.0.1, "010.0.0.1" is octal): an IPv4 address must
+    // be written the way it prints. An unspecified address matches no sender, and a zone names no network.
+    private static bool IsPlainAddress(string text, out IPAddress parsed) =>
+        IPAddress.TryParse(text, out parsed!)
+        && !text.Contains('%', StringComparison.Ordinal)
+        && (parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || text == parsed.ToString());
+
+    // "192.0.2.9/24" most likely means a typo, not 192.0.2.0/24: host bits must be zero.
+    private static bool IsExactBlock(string text, IPAddress baseAddress) =>
+        IPNetwork.TryParse(text, out var network) && network.BaseAddress.Equals(baseAddress);
+
+    private static bool IsUnspecified(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 
     /// <summary>A SIP user part (RFC 3261 unreserved subset).</summary>
     public void SipUser(string field, string? value)

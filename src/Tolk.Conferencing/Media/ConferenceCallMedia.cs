@@ -244,7 +244,7 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         {
             try
             {
-                translation.Join(_call.Tenant.Id, room, p, _call.AuthenticatedUser, _call.CallerUri, _call.Id.ToString("N"), _call.RememberedLanguage, _call.VouchedCallerUri);
+                translation.Join(_call.Tenant.Id, room, p, _call.AuthenticatedUser, _call.VouchedCallerUri ?? _call.CallerUri, _call.Id.ToString("N"), _call.RememberedLanguage, _call.VouchedCallerUri);
             }
             catch (Exception ex)
             {

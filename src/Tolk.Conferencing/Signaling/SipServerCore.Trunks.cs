@@ -6,9 +6,17 @@ namespace Tolk.Conferencing.Signaling;
 
 public sealed partial class SipServerCore
 {
-    /// <summary>The tenant's trunk a request came in on (by source address and TLS client certificate), or null.</summary>
+    /// <summary>
+    /// The tenant's trunk a request came in on (by source address and TLS client certificate), or null. Only a
+    /// connection proves its source address; a UDP datagram's is believed only where the operator says the network
+    /// makes it trustworthy (<see cref="SipServerOptions.TrustTrunksOverUdp"/>).
+    /// </summary>
     private TrunkInfo? FindTrunk(TenantInfo tenant, SipInboundMessage inbound)
     {
+        if (!inbound.Remote.IsReliable && !_options.TrustTrunksOverUdp)
+        {
+            return null;
+        }
         foreach (var trunk in _tenants.GetTrunks(tenant.Id))
         {
             if (trunk.Admits(inbound.Remote.EndPoint.Address, inbound.PeerCertificate))
@@ -21,12 +29,13 @@ public sealed partial class SipServerCore
 
     /// <summary>
     /// The caller identity a P-Asserted-Identity header asserts (RFC 3325 §9.1: one SIP or SIPS URI, one tel URI, or
-    /// one of each), preferring the one that is a telephone number: that is what the server keys callers by. Null
-    /// when the header is absent or unreadable.
+    /// one of each), preferring a telephone number — a tel URI, then a SIP URI whose user part is digits — as that is
+    /// what the server keys callers by. Null when the header is absent or unreadable.
     /// </summary>
     internal static string? AssertedIdentity(SipRequest request)
     {
-        string? first = null;
+        SipUri? number = null;
+        SipUri? other = null;
         foreach (var value in request.Headers.GetValues(SipHeaderNames.PAssertedIdentity))
         {
             if (!SipNameAddress.TryParse(value, out var address) || address.IsWildcard)
@@ -34,12 +43,19 @@ public sealed partial class SipServerCore
                 continue;
             }
             var uri = address.Uri;
-            if (uri.Scheme == "tel" || (uri.IsSip && uri.User is { Length: > 0 } user && user.TrimStart('+').All(char.IsAsciiDigit)))
+            if (uri.Scheme == "tel")
             {
-                return uri.ToString();
+                return uri.ToString(); // a tel URI is a number by definition (RFC 3966)
             }
-            first ??= uri.IsSip ? uri.ToString() : null;
+            if (uri.IsSip && uri.User is { Length: > 0 } user && user.TrimStart('+').All(char.IsAsciiDigit))
+            {
+                number ??= uri;
+            }
+            else if (uri.IsSip)
+            {
+                other ??= uri;
+            }
         }
-        return first;
+        return (number ?? other)?.ToString();
     }
 }

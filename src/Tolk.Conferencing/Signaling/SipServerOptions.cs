@@ -15,6 +15,14 @@ public sealed record SipServerOptions
     /// <summary>Option tags we support (Supported / Require handling, RFC 3261 §8.2.2.3).</summary>
     public IReadOnlyList<string> SupportedExtensions { get; init; } = ["timer", "100rel", "replaces", "norefersub"];
 
+    /// <summary>
+    /// Whether a tenant trunk is recognised by its source address on UDP too. Off by default: a UDP source address
+    /// can be forged by anyone who can send a packet, and a trunk call skips digest authentication and has its caller
+    /// identity believed, while its media goes wherever its SDP says. Over TCP and TLS the handshake proves the
+    /// address. Turn on only where the network drops forged sources (ingress filtering, a private link to the PBX).
+    /// </summary>
+    public bool TrustTrunksOverUdp { get; init; }
+
     public static IReadOnlyList<string> AllowedMethods { get; } =
         ["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "UPDATE", "PRACK", "REFER", "NOTIFY", "INFO"];
 }

@@ -175,7 +175,7 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
     /// <param name="room">The room profile.</param>
     /// <param name="participant">The participant in the room's mixer.</param>
     /// <param name="authenticatedUser">The digest user name, when the caller authenticated.</param>
-    /// <param name="callerUri">The From URI.</param>
+    /// <param name="callerUri">The caller's URI for the room's mapping: the vouched one when there is one, else the From URI.</param>
     /// <param name="callId">The call (usage records).</param>
     /// <param name="remembered">The caller's remembered menu choice (<see cref="RecallAsync"/>), or null.</param>
     /// <param name="vouchedCallerUri">The caller URI the server vouches for (a trunk's), or null: only it selects a stored voice.</param>

@@ -100,10 +100,15 @@ public static class SipServiceCollectionExtensions
             sp.GetRequiredService<ICallMediaProvider>(),
             sp.GetRequiredService<DigestAuthenticator>(),
             sp.GetRequiredService<SipRegistrar>(),
-            new SipServerOptions(),
+            new SipServerOptions { TrustTrunksOverUdp = options.Sip.TrustTrunksOverUdp },
             sp.GetService<ICallEventSink>(),
             sp.GetRequiredService<ILogger<SipServerCore>>()));
         services.AddHostedService<SipHostedService>();
+        if (options.Translation.CallerLanguageRetentionDays is < 0 or > 36500)
+        {
+            throw new InvalidOperationException(
+                $"Translation:CallerLanguageRetentionDays must be between 0 (keep forever) and 36500; it is {options.Translation.CallerLanguageRetentionDays}.");
+        }
         if (options.Translation.CallerLanguageRetentionDays > 0)
         {
             services.AddHostedService(sp => new CallerLanguageRetentionService(
@@ -178,6 +183,7 @@ public static class SipServiceCollectionExtensions
             transport.TlsServer = new SipTlsServerOptions(new SipServerCertificateSelector(certificate))
             {
                 RequireClientCertificate = sip.RequireClientCertificate,
+                RequestClientCertificate = sip.RequestClientCertificate,
             };
         }
         return transport;

@@ -127,8 +127,22 @@ public sealed class TolkServerOptions
 
         public string? TlsPfxPassword { get; set; }
 
-        /// <summary>Require a client certificate on TLS (trunks with mutual TLS).</summary>
+        /// <summary>
+        /// Require a client certificate on TLS that chains to a trusted root (every TLS client, phones included).
+        /// </summary>
         public bool RequireClientCertificate { get; set; }
+
+        /// <summary>
+        /// Ask TLS clients for a certificate without requiring one, so a tenant trunk that pins its PBX's certificate
+        /// (self-signed is fine) is recognised by it. Phones without one are unaffected.
+        /// </summary>
+        public bool RequestClientCertificate { get; set; } = true;
+
+        /// <summary>
+        /// Recognise tenant trunks by source address on UDP as well as TCP/TLS. Off: a UDP source can be forged, and a
+        /// trunk's calls skip digest and have their caller identity believed. Only where the network drops forged sources.
+        /// </summary>
+        public bool TrustTrunksOverUdp { get; set; }
 
         /// <summary>Address written into Via, Contact and SDP when listening on a wildcard address.</summary>
         public string? AdvertisedAddress { get; set; }

@@ -48,7 +48,7 @@ public sealed partial class SipTransportManager
             // SNI (RFC 6066 §3): each host name its certificate.
             ServerCertificateContext = tls.Certificates.SelectContext(hello.ServerName),
             EnabledSslProtocols = tls.EnabledProtocols,
-            ClientCertificateRequired = tls.RequireClientCertificate,
+            ClientCertificateRequired = tls.RequireClientCertificate || tls.RequestClientCertificate,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             AllowRenegotiation = false,
             RemoteCertificateValidationCallback = ValidateClientCertificate,
@@ -60,6 +60,7 @@ public sealed partial class SipTransportManager
         var tls = _options.TlsServer!;
         if (!tls.RequireClientCertificate)
         {
+            // Asked for but optional: whatever is presented is only an identity for pins to match.
             return true;
         }
         if (certificate is null)

@@ -89,6 +89,14 @@ public sealed class SipTlsServerOptions
     public bool RequireClientCertificate { get; set; }
 
     /// <summary>
+    /// Ask every client for a certificate without requiring one (ignored when <see cref="RequireClientCertificate"/>).
+    /// A certificate presented is exposed as <see cref="SipInboundMessage.PeerCertificate"/> without chain checks:
+    /// the handshake proves the client holds its key, so it identifies the client exactly to anything that pins its
+    /// fingerprint (a tenant's trunk), and vouches for nothing else. Clients without one connect as before.
+    /// </summary>
+    public bool RequestClientCertificate { get; set; }
+
+    /// <summary>
     /// SHA-256 fingerprints (colon-separated or plain hex) of accepted client certificates. When empty, a
     /// client certificate must chain to a trusted root (or <see cref="TrustedClientRoots"/>).
     /// </summary>

@@ -23,7 +23,8 @@ internal sealed class SipCoreHarness
 
     /// <param name="registrar">Registrar options.</param>
     /// <param name="lateOffers">False hides the media's late-offer support (INVITEs without SDP are then 488).</param>
-    public SipCoreHarness(SipRegistrarOptions? registrar = null, bool lateOffers = true)
+    /// <param name="options">The core's options.</param>
+    public SipCoreHarness(SipRegistrarOptions? registrar = null, bool lateOffers = true, SipServerOptions? options = null)
     {
         Clock = new ObservedTimeProvider(Time);
         Layer = new SipTransactionLayer(Sender, Clock);
@@ -42,7 +43,7 @@ internal sealed class SipCoreHarness
         Tenants.AddAccount(Demo, "alice", "alice-secret");
         Tenants.AddAccount(Demo, "bob", "bob-secret");
         Tenants.AddAccount(Other, "carol", "carol-secret");
-        Core = new SipServerCore(Layer, Sender, Tenants, lateOffers ? Media : new EarlyOfferOnly(Media), Digest, Registrar);
+        Core = new SipServerCore(Layer, Sender, Tenants, lateOffers ? Media : new EarlyOfferOnly(Media), Digest, Registrar, options);
     }
 
     public ManualTimeProvider Time { get; } = new();

@@ -1,4 +1,5 @@
 using System.Net;
+using Tolk.Conferencing.Signaling;
 using Tolk.Conferencing.Tenancy;
 using Tolk.Sip.Message;
 using Tolk.Sip.Transport;
@@ -7,14 +8,15 @@ namespace Tolk.Conferencing.Tests.Signaling;
 
 /// <summary>
 /// Calls from a tenant's own PBX trunk: recognised by source address (and pinned certificate), authenticated by it,
-/// and the only calls whose asserted caller identity (RFC 3325) the server vouches for.
+/// and the only calls whose asserted caller identity (RFC 3325) the server vouches for. The PBX connects over TCP:
+/// a connection proves its source address, a UDP datagram does not.
 /// </summary>
 public sealed class SipServerCoreTrunkTests
 {
     private readonly SipCoreHarness _h = new();
 
-    private SipPeer PeerAt(string address, string user = "+3225550101") =>
-        new(_h, user, new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Parse(address), 5070)));
+    private SipPeer PeerAt(string address, string user = "+3225550101", SipTransportKind transport = SipTransportKind.Tcp, SipCoreHarness? harness = null) =>
+        new(harness ?? _h, user, new SipEndPoint(transport, new IPEndPoint(IPAddress.Parse(address), 5070)));
 
     [Fact]
     public async Task A_call_from_the_trunk_joins_an_authenticated_room_without_a_challenge_and_carries_its_asserted_number()
@@ -44,6 +46,28 @@ public sealed class SipServerCoreTrunkTests
         var call = Assert.Single(_h.Core.ActiveCalls);
         Assert.Null(call.AssertedIdentity);
         Assert.Equal("tel:3225550101", call.VouchedCallerKey);
+    }
+
+    [Fact]
+    public async Task Over_udp_the_trunks_address_is_only_a_claim_unless_the_operator_trusts_the_network()
+    {
+        const string Pai = "P-Asserted-Identity: <tel:+3225550101>";
+        _h.Tenants.AddTrunk(_h.Demo, new TrunkInfo(Guid.NewGuid(), "HQ PBX", ["192.0.2.9"]));
+        var forged = PeerAt("192.0.2.9", transport: SipTransportKind.Udp);
+
+        var challenge = await forged.SendAsync(forged.Build(SipMethods.Invite, "sip:5001@demo.tolk.test", SipTestMessages.AudioOffer(), headers: Pai));
+        Assert.Equal(401, challenge.StatusCode); // anyone can write that source address into a datagram
+        var open = PeerAt("192.0.2.9", transport: SipTransportKind.Udp);
+        Assert.Equal(200, (await open.SendAsync(open.Build(SipMethods.Invite, "sip:5000@demo.tolk.test", SipTestMessages.AudioOffer(), headers: Pai))).StatusCode);
+        var call = Assert.Single(_h.Core.ActiveCalls);
+        Assert.Null(call.Trunk);
+        Assert.Null(call.VouchedCallerKey);
+
+        var trusting = new SipCoreHarness(options: new SipServerOptions { TrustTrunksOverUdp = true });
+        trusting.Tenants.AddTrunk(trusting.Demo, new TrunkInfo(Guid.NewGuid(), "HQ PBX", ["192.0.2.9"]));
+        var pbx = PeerAt("192.0.2.9", transport: SipTransportKind.Udp, harness: trusting);
+        Assert.Equal(200, (await pbx.SendAsync(pbx.Build(SipMethods.Invite, "sip:5001@demo.tolk.test", SipTestMessages.AudioOffer(), headers: Pai))).StatusCode);
+        Assert.Equal("tel:3225550101", Assert.Single(trusting.Core.ActiveCalls).VouchedCallerKey);
     }
 
     [Theory]
@@ -91,6 +115,19 @@ public sealed class SipServerCoreTrunkTests
         await _h.Layer.OnMessageAsync(new SipInboundMessage(invite, from, RecordingSender.LocalEndPoint, "tls-1", "demo.tolk.test", certificate))
             .AsTask().WaitAsync(TimeSpan.FromSeconds(5));
         return peer.FinalResponseTo(invite) ?? throw new Xunit.Sdk.XunitException("No final response");
+    }
+
+    [Theory]
+    [InlineData("<sip:+3225550101@pbx.example>, <tel:+3225550102>", "tel:+3225550102")]
+    [InlineData("<sip:reception@pbx.example>, <sip:+3225550101@pbx.example>", "sip:+3225550101@pbx.example")]
+    [InlineData("\"Reception\" <sip:reception@pbx.example>", "sip:reception@pbx.example")]
+    [InlineData("<mailto:reception@pbx.example>", null)]
+    public void The_asserted_identity_is_the_number_when_one_is_asserted(string header, string? expected)
+    {
+        var invite = PeerAt("192.0.2.9").Build(SipMethods.Invite, "sip:5000@demo.tolk.test", SipTestMessages.AudioOffer(),
+            headers: "P-Asserted-Identity: " + header);
+
+        Assert.Equal(expected, SipServerCore.AssertedIdentity(invite));
     }
 
     [Fact]

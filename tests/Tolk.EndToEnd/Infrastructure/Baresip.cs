@@ -18,7 +18,8 @@ public sealed class Baresip : IAsyncDisposable
 
     /// <param name="account">The accounts line, e.g. &lt;sip:alice@demo.tolk.test&gt;;auth_pass=…;outbound="sip:127.0.0.1:5061;transport=tls".</param>
     /// <param name="sourceWav">8 kHz mono 16-bit WAV to send.</param>
-    public static Baresip Create(string account, string sourceWav)
+    /// <param name="configLines">More lines for baresip's config file (e.g. <c>sip_certificate</c>).</param>
+    public static Baresip Create(string account, string sourceWav, params string[] configLines)
     {
         var dir = Directory.CreateTempSubdirectory("baresip-").FullName;
         Directory.CreateDirectory(Path.Combine(dir, "rec"));
@@ -43,6 +44,7 @@ public sealed class Baresip : IAsyncDisposable
             "module_app menu.so",
             $"snd_path {Path.Combine(dir, "rec")}",
             $"rtp_ports {rtpLow.ToString(CultureInfo.InvariantCulture)}-{(rtpLow + 9).ToString(CultureInfo.InvariantCulture)}",
+            string.Join('\n', configLines),
             "");
         File.WriteAllText(Path.Combine(dir, "config"), config);
         File.WriteAllText(Path.Combine(dir, "accounts"), account + "\n");

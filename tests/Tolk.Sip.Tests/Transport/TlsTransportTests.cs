@@ -180,6 +180,30 @@ public sealed class TlsTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task An_optional_client_certificate_is_asked_for_exposed_unchecked_and_never_required()
+    {
+        await using var manager = await StartTlsAsync(o => o.TlsServer!.RequestClientCertificate = true);
+        var server = manager.Bound(SipTransportKind.Tls);
+        var pin = SipCertificates.Sha256Fingerprint(_default);
+
+        // A self-signed certificate no root vouches for: kept as the client's identity, for a pin to match.
+        using var pbx = SelfSignedCertificate.Create(["pbx.example"], DateTimeOffset.UtcNow);
+        await using (var withCertificate = await ConnectTlsAsync(server, "sip.tolk.test", pin, clientCertificate: pbx))
+        {
+            await withCertificate.WriteAsync(Encoding.UTF8.GetBytes(Request("OPTIONS", "pbx", transport: "TLS")));
+            var inbound = await manager.NextAsync();
+            Assert.Equal(pbx.Thumbprint, inbound.PeerCertificate?.Thumbprint);
+        }
+
+        await using var phone = await ConnectTlsAsync(server, "sip.tolk.test", pin);
+        await phone.WriteAsync(Encoding.UTF8.GetBytes(Request("OPTIONS", "phone", transport: "TLS")));
+        var fromPhone = await manager.NextAsync();
+        Assert.Equal("phone", fromPhone.Message.CallId);
+        Assert.Null(fromPhone.PeerCertificate);
+        Assert.Equal(0, manager.Statistics.TlsHandshakeFailures);
+    }
+
+    [Fact]
     public async Task Garbage_and_truncated_handshakes_close_the_connection_and_the_listener_keeps_serving()
     {
         // Short enough that the silent and truncated peers are cut off well within the test's 10 s wait, long enough
