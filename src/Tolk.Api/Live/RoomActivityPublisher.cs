@@ -81,6 +81,6 @@ public sealed partial class RoomActivityPublisher(RoomFeedHub hub, TranscriptWri
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Error, Message = "Publishing a {Type} room event failed")]
+    [LoggerMessage(EventId = 4401, Level = LogLevel.Error, Message = "Publishing a {Type} room event failed")]
     private static partial void LogPublishFailed(ILogger logger, Exception ex, string type);
 }

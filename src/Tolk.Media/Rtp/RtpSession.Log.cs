@@ -6,27 +6,27 @@ namespace Tolk.Media.Rtp;
 
 public sealed partial class RtpSession
 {
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "RTP latched to {RemoteEndPoint}")]
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "RTP latched to {RemoteEndPoint}")]
     private partial void LogLatched(IPEndPoint remoteEndPoint);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "RTP SSRC changed from {OldSsrc:X8} to {NewSsrc:X8}")]
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "RTP SSRC changed from {OldSsrc:X8} to {NewSsrc:X8}")]
     private partial void LogSsrcRelock(uint oldSsrc, uint newSsrc);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "No RTP received for {SilentFor}")]
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "No RTP received for {SilentFor}")]
     private partial void LogInactive(TimeSpan silentFor);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "RTP send failed: {Error}")]
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Debug, Message = "RTP send failed: {Error}")]
     private partial void LogSendFailed(SocketError error);
 
-    [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "RTP receive failed: {Error}")]
+    [LoggerMessage(EventId = 3207, Level = LogLevel.Debug, Message = "RTP receive failed: {Error}")]
     private partial void LogReceiveFailed(SocketError error);
 
-    [LoggerMessage(EventId = 2008, Level = LogLevel.Debug, Message = "RTP receive failed: errno {Errno}")]
+    [LoggerMessage(EventId = 3208, Level = LogLevel.Debug, Message = "RTP receive failed: errno {Errno}")]
     private partial void LogReceiveErrno(int errno);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "RTP packet handler failed")]
+    [LoggerMessage(EventId = 3205, Level = LogLevel.Error, Message = "RTP packet handler failed")]
     private partial void LogHandlerFailed(Exception exception);
 
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "RTCP BYE received: {Reason}")]
+    [LoggerMessage(EventId = 3206, Level = LogLevel.Information, Message = "RTCP BYE received: {Reason}")]
     private partial void LogBye(string? reason);
 }

@@ -178,6 +178,6 @@ public sealed partial class DigestAuthenticator
         return true;
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Digest credentials rejected: {Verdict} ({Detail})")]
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Debug, Message = "Digest credentials rejected: {Verdict} ({Detail})")]
     private static partial void LogRejected(ILogger logger, DigestVerdict verdict, string? detail);
 }

@@ -262,15 +262,15 @@ public sealed partial class SipTransactionLayer
     private static string AckKey(SipRequest request) =>
         string.Concat(request.CallId, "|", request.CSeq?.Number.ToString(CultureInfo.InvariantCulture), "|", request.From?.Tag);
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "Dropped a {Method} request without a usable Via")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Dropped a {Method} request without a usable Via")]
     private static partial void LogUnmatchable(ILogger logger, string method);
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "The handler for a {Method} request failed")]
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Error, Message = "The handler for a {Method} request failed")]
     private static partial void LogHandlerFailed(ILogger logger, Exception ex, string method);
 
-    [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "Timer {Timer} of the {Method} transaction {Key} failed")]
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Error, Message = "Timer {Timer} of the {Method} transaction {Key} failed")]
     private static partial void LogTimerFailed(ILogger logger, Exception ex, char timer, string method, string key);
 
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Sending to {Remote} failed")]
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Sending to {Remote} failed")]
     private static partial void LogSendFailed(ILogger logger, Exception ex, string remote);
 }
