@@ -24,7 +24,7 @@ public abstract partial class TolkDbContext
         }
         else
         {
-            using var ownTransaction = Database.CurrentTransaction is null ? Database.BeginTransaction() : null;
+            using var ownTransaction = NeedsOwnTransaction ? Database.BeginTransaction() : null;
             result = base.SaveChanges(acceptAllChangesOnSuccess);
             FillGeneratedKeys(keyed);
             base.SaveChanges(acceptAllChangesOnSuccess);
@@ -45,7 +45,7 @@ public abstract partial class TolkDbContext
         }
         else
         {
-            await using var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+            await using var ownTransaction = NeedsOwnTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
             result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             // Once the rows are in, their audit entries must follow: cancelling now would leave the rows half saved.
             FillGeneratedKeys(keyed);
@@ -64,6 +64,9 @@ public abstract partial class TolkDbContext
     // are one transaction (the caller's, or ours) so an entry never lands with the temporary key or without its row.
     // Without accepting the first save's changes a second save would insert the rows again: the entry keeps the
     // temporary key then.
+    // A caller's transaction (EF's or an ambient TransactionScope, which EF enlists in) already holds both saves.
+    private bool NeedsOwnTransaction => Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null;
+
     private static bool NeedsKeyFill(List<(EntityEntry Entry, AuditEntry Audit)> keyed, bool acceptAllChangesOnSuccess) =>
         keyed.Count > 0 && acceptAllChangesOnSuccess;
 

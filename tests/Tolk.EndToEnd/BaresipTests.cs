@@ -54,42 +54,52 @@ public sealed class BaresipTests(TolkServerFixture fixture) : IClassFixture<Tolk
     [Fact]
     public async Task A_pbx_presenting_its_pinned_certificate_is_the_tenants_trunk_and_needs_no_password()
     {
-        // A tenant provisioned through the API: a room only authenticated callers may join, and a trunk from this
-        // machine that pins the PBX's self-signed certificate.
-        using var key = System.Security.Cryptography.RSA.Create(2048);
-        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=pbx.customer.test", key,
-            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        var pem = Path.Combine(Path.GetTempPath(), $"pbx-{Guid.NewGuid():N}.pem");
-        await File.WriteAllTextAsync(pem, certificate.ExportCertificatePem() + "\n" + key.ExportRSAPrivateKeyPem() + "\n");
-        var fingerprint = string.Join(':', System.Security.Cryptography.SHA256.HashData(certificate.RawData).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+        // A trunk from this machine that pins the PBX's self-signed certificate.
+        var (pem, fingerprint) = PbxCertificates.SelfSigned("pbx.customer.test");
+        await TrunkedCallsAsync(new { name = "PBX", allowedAddresses = new[] { "127.0.0.1" }, tlsFingerprint = fingerprint }, pem, "7200");
+    }
 
+    [Fact]
+    public async Task A_certificate_the_customers_ca_issued_for_the_trunks_domain_is_the_trunk_from_any_address()
+    {
+        // A trunk with no address at all: only a certificate for its domain from a CA the server trusts names it.
+        var domain = $"sbc{Guid.NewGuid():N}"[..12] + ".customer.test";
+        var pem = PbxCertificates.IssuedFor(domain);
+        await TrunkedCallsAsync(new { name = "SBC", domain }, pem, "7201");
+    }
+
+    /// <summary>
+    /// Provisions a tenant whose room only authenticated callers may join and the given trunk; a caller with no password
+    /// presenting <paramref name="certificatePem"/> is let in as the trunk's, the same caller without it is challenged.
+    /// </summary>
+    private async Task TrunkedCallsAsync(object trunk, string certificatePem, string extension)
+    {
         var domain = $"tls{Guid.NewGuid():N}"[..12] + ".tolk.test";
         using var http = await AdminApi.SignInAsync(_server);
-        var tenantId = (await AdminApi.PostAsync(http, "api/tenants", new { name = "Pinned", domains = new[] { domain } })).GetProperty("id").GetString();
-        await AdminApi.PostAsync(http, $"api/tenants/{tenantId}/rooms", new { name = "Board", extension = "7200", languages = new[] { new { code = "en" } }, requireAuth = true });
-        await AdminApi.PostAsync(http, $"api/tenants/{tenantId}/trunks", new { name = "PBX", allowedAddresses = new[] { "127.0.0.1" }, tlsFingerprint = fingerprint });
+        var tenantId = (await AdminApi.PostAsync(http, "api/tenants", new { name = "Trunked", domains = new[] { domain } })).GetProperty("id").GetString();
+        await AdminApi.PostAsync(http, $"api/tenants/{tenantId}/rooms", new { name = "Board", extension, languages = new[] { new { code = "en" } }, requireAuth = true });
+        await AdminApi.PostAsync(http, $"api/tenants/{tenantId}/trunks", trunk);
 
         try
         {
             var wav = WavAnalysis.WriteTone(Path.Combine(Path.GetTempPath(), $"tone-{Guid.NewGuid():N}.wav"), 1000, 2);
             var account = $"<sip:+3225557777@{domain}>;outbound=\"sip:127.0.0.1:{_server.TlsPort};transport=tls\";regint=0;audio_codecs=PCMA";
-            await using (var pbx = Baresip.Create(account, wav, $"sip_certificate {pem}"))
+            await using (var pbx = Baresip.Create(account, wav, $"sip_certificate {certificatePem}"))
             {
-                var output = await pbx.RunAsync($"sip:7200@{domain}", seconds: 6);
+                var output = await pbx.RunAsync($"sip:{extension}@{domain}", seconds: 6);
                 Assert.Contains("Call established", output, StringComparison.Ordinal);
-                await WaitForServerAsync("joined room 7200");
+                await WaitForServerAsync($"joined room {extension}");
             }
 
             // The same caller from the same address without the certificate is nobody's trunk: challenged, and it has no password.
             await using var stranger = Baresip.Create(account, wav);
-            var refused = await stranger.RunAsync($"sip:7200@{domain}", seconds: 6);
+            var refused = await stranger.RunAsync($"sip:{extension}@{domain}", seconds: 6);
             Assert.DoesNotContain("Call established", refused, StringComparison.Ordinal);
             Assert.Contains("401", refused, StringComparison.Ordinal);
         }
         finally
         {
-            File.Delete(pem);
+            File.Delete(certificatePem);
         }
     }
 

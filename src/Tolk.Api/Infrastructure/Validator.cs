@@ -140,7 +140,13 @@ public sealed partial class Validator
         }
     }
 
-    /// <summary>An IP address or CIDR block.</summary>
+    /// <summary>
+    /// An IP address or CIDR block a PBX sends from, as <see cref="CanonicalAddress"/> stores it. Refused: forms
+    /// <see cref="IPAddress.TryParse(string, out IPAddress)"/> takes but no operator means ("10.1" is 10.0.0.1,
+    /// "010.0.0.1" is octal, a port in brackets is dropped), zones, IPv4-mapped IPv6 (a source is compared as IPv4),
+    /// the unspecified address (matches no sender), host bits ("192.0.2.9/24" is most likely a typo), and blocks wider
+    /// than /8 (IPv4) or /32 (IPv6), which would trust far more than one PBX.
+    /// </summary>
     public void AddressOrCidr(string field, string? value)
     {
         if (!Required(field, value, 64))
@@ -149,29 +155,40 @@ public sealed partial class Validator
         }
 
         var slash = value!.IndexOf('/', StringComparison.Ordinal);
-        var address = slash < 0 ? value : value[..slash];
-        if (!IsPlainAddress(address, out var parsed) || (slash < 0 ? IsUnspecified(parsed) : !IsExactBlock(value, parsed)))
+        var text = slash < 0 ? value : value[..slash];
+        if (!IsPlainAddress(text, out var address) || (slash >= 0 && !IsExactBlock(value, slash, address)))
         {
-            Add(field, "The field must be an IP address (IPv4 as four decimal numbers, or IPv6, without a zone) or a CIDR block such as 192.0.2.0/24 whose host bits are zero.");
+            Add(field, "The field must be an IP address (IPv4 as four decimal numbers, or IPv6, without a zone or port) or a CIDR block such as 192.0.2.0/24 whose host bits are zero.");
         }
-        else if (slash >= 0 && IPNetwork.Parse(value).PrefixLength == 0)
+        else if (address.IsIPv4MappedToIPv6)
         {
-            Add(field, "A /0 block would trust every address on the internet.");
+            Add(field, $"Write the IPv4 address as IPv4 ({address.MapToIPv4()}).");
+        }
+        else if (slash < 0 && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)))
+        {
+            Add(field, "The unspecified address matches no sender.");
+        }
+        else if (slash >= 0 && IPNetwork.Parse(value).PrefixLength < (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 8 : 32))
+        {
+            Add(field, "A block wider than /8 (IPv4) or /32 (IPv6) would trust far more than one PBX.");
         }
     }
 
-    // IPAddress.TryParse takes forms no operator means ("10.1" is 10.0.0.1, "010.0.0.1" is octal): an IPv4 address must
-    // be written the way it prints. An unspecified address matches no sender, and a zone names no network.
+    /// <summary>How a valid <see cref="AddressOrCidr"/> value is stored: as the runtime prints it.</summary>
+    public static string CanonicalAddress(string value) =>
+        value.Contains('/', StringComparison.Ordinal) ? IPNetwork.Parse(value).ToString() : IPAddress.Parse(value).ToString();
+
     private static bool IsPlainAddress(string text, out IPAddress parsed) =>
         IPAddress.TryParse(text, out parsed!)
-        && !text.Contains('%', StringComparison.Ordinal)
+        && text.IndexOfAny(['%', '[', ']']) < 0
         && (parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || text == parsed.ToString());
 
-    // "192.0.2.9/24" most likely means a typo, not 192.0.2.0/24: host bits must be zero.
-    private static bool IsExactBlock(string text, IPAddress baseAddress) =>
-        IPNetwork.TryParse(text, out var network) && network.BaseAddress.Equals(baseAddress);
-
-    private static bool IsUnspecified(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+    private static bool IsExactBlock(string value, int slash, IPAddress baseAddress)
+    {
+        var prefix = value[(slash + 1)..];
+        return prefix.Length is > 0 and <= 3 && prefix.All(char.IsAsciiDigit) && (prefix == "0" || prefix[0] != '0')
+            && IPNetwork.TryParse(value, out var network) && network.BaseAddress.Equals(baseAddress);
+    }
 
     /// <summary>A SIP user part (RFC 3261 unreserved subset).</summary>
     public void SipUser(string field, string? value)

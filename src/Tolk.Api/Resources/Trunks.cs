@@ -57,7 +57,7 @@ internal static class Trunks
     {
         e.Name = r.Name!.Trim();
         e.Domain = r.Domain?.ToLowerInvariant();
-        e.AllowedAddresses = r.AllowedAddresses ?? [];
+        e.AllowedAddresses = [.. (r.AllowedAddresses ?? []).Select(Validator.CanonicalAddress)];
         e.TlsFingerprint = r.TlsFingerprint?.ToUpperInvariant();
         e.Disabled = r.Disabled ?? false;
         return e;

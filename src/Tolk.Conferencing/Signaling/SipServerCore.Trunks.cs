@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Tolk.Conferencing.Tenancy;
 using Tolk.Sip.Message;
 using Tolk.Sip.Transport;
@@ -6,6 +7,9 @@ namespace Tolk.Conferencing.Signaling;
 
 public sealed partial class SipServerCore
 {
+    private static readonly TimeSpan UdpTrunkWarningInterval = TimeSpan.FromMinutes(10);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTimeOffset> _udpTrunkWarnings = new();
+
     /// <summary>
     /// The tenant's trunk a request came in on (by source address and TLS client certificate), or null. Only a
     /// connection proves its source address; a UDP datagram's is believed only where the operator says the network
@@ -13,18 +17,32 @@ public sealed partial class SipServerCore
     /// </summary>
     private TrunkInfo? FindTrunk(TenantInfo tenant, SipInboundMessage inbound)
     {
-        if (!inbound.Remote.IsReliable && !_options.TrustTrunksOverUdp)
-        {
-            return null;
-        }
+        var overUdp = !inbound.Remote.IsReliable && !_options.TrustTrunksOverUdp;
         foreach (var trunk in _tenants.GetTrunks(tenant.Id))
         {
-            if (trunk.Admits(inbound.Remote.EndPoint.Address, inbound.PeerCertificate))
+            if (trunk.Admits(inbound.Remote.EndPoint.Address, inbound.PeerCertificate, inbound.PeerCertificateTrusted))
             {
-                return trunk;
+                if (!overUdp)
+                {
+                    return trunk;
+                }
+                WarnUdpTrunk(trunk, inbound);
             }
         }
         return null;
+    }
+
+    // A PBX that used to be matched on UDP now meets digest challenges: say why, at most every few minutes per trunk
+    // (forged datagrams must not flood the log).
+    private void WarnUdpTrunk(TrunkInfo trunk, SipInboundMessage inbound)
+    {
+        var now = _time.GetUtcNow();
+        var last = _udpTrunkWarnings.GetValueOrDefault(trunk.Id);
+        if (now - last >= UdpTrunkWarningInterval)
+        {
+            _udpTrunkWarnings[trunk.Id] = now;
+            LogUdpTrunkNotTrusted(_logger, trunk.Name, inbound.Remote.EndPoint);
+        }
     }
 
     /// <summary>
@@ -43,11 +61,12 @@ public sealed partial class SipServerCore
                 continue;
             }
             var uri = address.Uri;
-            if (uri.Scheme == "tel")
+            var isNumber = Translation.ParticipantLanguages.UserPart(uri.ToString()) is { } user && Translation.ParticipantLanguages.IsTelephoneNumber(user);
+            if (uri.Scheme == "tel" && isNumber)
             {
-                return uri.ToString(); // a tel URI is a number by definition (RFC 3966)
+                return uri.ToString();
             }
-            if (uri.IsSip && uri.User is { Length: > 0 } user && user.TrimStart('+').All(char.IsAsciiDigit))
+            if (uri.IsSip && isNumber)
             {
                 number ??= uri;
             }
@@ -58,4 +77,7 @@ public sealed partial class SipServerCore
         }
         return (number ?? other)?.ToString();
     }
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Trunk {Trunk}: a request from {Source} over UDP is treated as anyone's (a UDP source address can be forged); connect the PBX over TCP or TLS, or set Sip:TrustTrunksOverUdp")]
+    private static partial void LogUdpTrunkNotTrusted(ILogger logger, string trunk, System.Net.IPEndPoint source);
 }

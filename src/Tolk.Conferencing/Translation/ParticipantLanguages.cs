@@ -70,7 +70,7 @@ public static class ParticipantLanguages
 
     // A number as trunks present it: an optional '+', then 3 to 20 digits with visual separators. The API
     // (Tolk.Api CallerLanguages.Normalize) accepts the same numbers, so operators can set what callers would.
-    private static bool IsTelephoneNumber(string user)
+    internal static bool IsTelephoneNumber(string user)
     {
         var body = user.StartsWith('+') ? user[1..] : user;
         return body.Count(char.IsAsciiDigit) is >= 3 and <= 20 && body.All(c => char.IsAsciiDigit(c) || c is '-' or '.' or '(' or ')');

@@ -56,5 +56,5 @@ public sealed class DirectoryTenantCatalog(ITenantDirectory directory) : ITenant
 
     /// <summary>The tenant's enabled trunks (a disabled trunk, or one of a disabled tenant, admits nothing).</summary>
     public IReadOnlyList<TrunkInfo> GetTrunks(Guid tenantId) =>
-        [.. directory.GetTrunks(tenantId).Where(t => t.Enabled).Select(t => new TrunkInfo(t.Id, t.Name, t.AllowedAddresses, t.TlsFingerprint))];
+        [.. directory.GetTrunks(tenantId).Where(t => t.Enabled).Select(t => new TrunkInfo(t.Id, t.Name, t.AllowedAddresses, t.TlsFingerprint, t.Domain))];
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tolk.Conferencing.Calls;
@@ -184,8 +185,16 @@ public static class SipServiceCollectionExtensions
             {
                 RequireClientCertificate = sip.RequireClientCertificate,
                 RequestClientCertificate = sip.RequestClientCertificate,
+                TrustedClientRoots = sip.ClientCaFile is { } caFile ? LoadRoots(caFile) : null,
             };
         }
         return transport;
+    }
+
+    private static X509Certificate2Collection LoadRoots(string path)
+    {
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(path);
+        return roots.Count > 0 ? roots : throw new InvalidOperationException($"Sip:ClientCaFile '{path}' holds no certificate.");
     }
 }

@@ -139,6 +139,12 @@ public sealed class TolkServerOptions
         public bool RequestClientCertificate { get; set; } = true;
 
         /// <summary>
+        /// PEM file of the roots TLS client certificates must chain to (a private CA for customers' PBXs) instead of the
+        /// system's. A trunk identified by its domain needs a certificate that chains to one of them.
+        /// </summary>
+        public string? ClientCaFile { get; set; }
+
+        /// <summary>
         /// Recognise tenant trunks by source address on UDP as well as TCP/TLS. Off: a UDP source can be forged, and a
         /// trunk's calls skip digest and have their caller identity believed. Only where the network drops forged sources.
         /// </summary>

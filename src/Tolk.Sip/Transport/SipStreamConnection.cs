@@ -39,6 +39,7 @@ internal sealed class SipStreamConnection
         bool isOutbound,
         string? tlsServerName,
         X509Certificate2? peerCertificate,
+        bool peerCertificateTrusted,
         int maxPendingBytes,
         int maxMessageBytes,
         long now)
@@ -52,6 +53,7 @@ internal sealed class SipStreamConnection
         IsOutbound = isOutbound;
         TlsServerName = tlsServerName;
         PeerCertificate = peerCertificate;
+        PeerCertificateTrusted = peerCertificateTrusted;
         _maxPendingSend = maxPendingBytes;
         _lastReceive = now;
 
@@ -75,7 +77,14 @@ internal sealed class SipStreamConnection
 
     public string? TlsServerName { get; }
 
+    /// <summary>
+    /// The peer's TLS certificate: the server's on an outbound connection (verified, or pinned), the client's on an
+    /// inbound one when the listener asked for it (checked only as <see cref="PeerCertificateTrusted"/> says).
+    /// </summary>
     public X509Certificate2? PeerCertificate { get; }
+
+    /// <summary>Whether <see cref="PeerCertificate"/> passed the configured checks (chain or trusted fingerprint).</summary>
+    public bool PeerCertificateTrusted { get; }
 
     public CancellationToken Closed => _closed.Token;
 

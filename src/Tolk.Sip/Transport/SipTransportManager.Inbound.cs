@@ -60,7 +60,7 @@ public sealed partial class SipTransportManager
         {
             SipTransportLog.Received(_logger, remote.Transport, remote.EndPoint, StartLine(message));
         }
-        var inbound = new SipInboundMessage(message, remote, local, connection?.Id, connection?.TlsServerName, connection?.PeerCertificate);
+        var inbound = new SipInboundMessage(message, remote, local, connection?.Id, connection?.TlsServerName, connection?.PeerCertificate, connection?.PeerCertificateTrusted ?? false);
         if (connection is null)
         {
             // UDP: never block the socket loop; a full queue drops the datagram (the peer retransmits).

@@ -79,6 +79,7 @@ public sealed partial class SipTransportManager
             Stream stream = new NetworkStream(socket, ownsSocket: true);
             string? serverName = null;
             X509Certificate2? peer = null;
+            var peerTrusted = false;
             if (listener.Local.Transport == SipTransportKind.Tls)
             {
                 var tls = await AuthenticateServerAsync(stream, socket, remote);
@@ -86,7 +87,7 @@ public sealed partial class SipTransportManager
                 {
                     return;
                 }
-                (stream, serverName, peer) = tls.Value;
+                (stream, serverName, peer, peerTrusted) = tls.Value;
             }
             var connection = new SipStreamConnection(
                 this,
@@ -98,6 +99,7 @@ public sealed partial class SipTransportManager
                 isOutbound: false,
                 serverName,
                 peer,
+                peerTrusted,
                 _options.MaxPendingBytes,
                 _options.ParserLimits.MaxMessageBytes,
                 _time.GetTimestamp());
@@ -191,6 +193,7 @@ public sealed partial class SipTransportManager
                 isOutbound: true,
                 serverName,
                 peer,
+                peer is not null, // the handshake succeeded only if it passed our checks
                 _options.MaxPendingBytes,
                 _options.ParserLimits.MaxMessageBytes,
                 _time.GetTimestamp());

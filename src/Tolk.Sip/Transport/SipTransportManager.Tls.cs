@@ -13,9 +13,10 @@ public sealed partial class SipTransportManager
     /// Server side of the TLS handshake, bounded by <see cref="SipTransportOptions.TlsHandshakeTimeout"/>.
     /// Garbage, truncated handshakes and timeouts close the socket and are counted; null means failed.
     /// </summary>
-    private async Task<(Stream Stream, string? ServerName, X509Certificate2? Peer)?> AuthenticateServerAsync(Stream inner, Socket socket, IPEndPoint remote)
+    private async Task<(Stream Stream, string? ServerName, X509Certificate2? Peer, bool PeerTrusted)?> AuthenticateServerAsync(Stream inner, Socket socket, IPEndPoint remote)
     {
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        var check = new ClientCertificateCheck();
         using var timeout = new CancellationTokenSource(_options.TlsHandshakeTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token);
         try
@@ -23,7 +24,7 @@ public sealed partial class SipTransportManager
             // Aborting the socket guarantees a stuck handshake ends even if the stream ignores the token.
             using (linked.Token.Register(static s => ((Socket)s!).Dispose(), socket))
             {
-                await ssl.AuthenticateAsServerAsync(SelectServerOptions, null, linked.Token);
+                await ssl.AuthenticateAsServerAsync(SelectServerOptions, check, linked.Token);
             }
             linked.Token.ThrowIfCancellationRequested();
         }
@@ -37,12 +38,20 @@ public sealed partial class SipTransportManager
             return null;
         }
         var serverName = string.IsNullOrEmpty(ssl.TargetHostName) ? null : ssl.TargetHostName;
-        return (ssl, serverName, AsCertificate2(ssl.RemoteCertificate));
+        return (ssl, serverName, AsCertificate2(ssl.RemoteCertificate), check.Trusted);
+    }
+
+    /// <summary>What the handshake's validation found about the client's certificate.</summary>
+    private sealed class ClientCertificateCheck
+    {
+        /// <summary>The certificate chains to a trusted root or is one of the trusted fingerprints.</summary>
+        public bool Trusted { get; set; }
     }
 
     private ValueTask<SslServerAuthenticationOptions> SelectServerOptions(SslStream stream, SslClientHelloInfo hello, object? state, CancellationToken cancellationToken)
     {
         var tls = _options.TlsServer!;
+        var check = (ClientCertificateCheck)state!;
         return ValueTask.FromResult(new SslServerAuthenticationOptions
         {
             // SNI (RFC 6066 §3): each host name its certificate.
@@ -51,22 +60,24 @@ public sealed partial class SipTransportManager
             ClientCertificateRequired = tls.RequireClientCertificate || tls.RequestClientCertificate,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             AllowRenegotiation = false,
-            RemoteCertificateValidationCallback = ValidateClientCertificate,
+            RemoteCertificateValidationCallback = (_, certificate, _, errors) => ValidateClientCertificate(certificate, errors, check),
         });
     }
 
-    private bool ValidateClientCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    private bool ValidateClientCertificate(X509Certificate? certificate, SslPolicyErrors errors, ClientCertificateCheck check)
     {
         var tls = _options.TlsServer!;
-        if (!tls.RequireClientCertificate)
-        {
-            // Asked for but optional: whatever is presented is only an identity for pins to match.
-            return true;
-        }
         if (certificate is null)
         {
-            return false;
+            return !tls.RequireClientCertificate;
         }
+        check.Trusted = IsTrustedClientCertificate(tls, certificate, errors);
+        // Asked for but optional: an untrusted certificate is still the client's identity for a pin to match.
+        return check.Trusted || !tls.RequireClientCertificate;
+    }
+
+    private static bool IsTrustedClientCertificate(SipTlsServerOptions tls, X509Certificate certificate, SslPolicyErrors errors)
+    {
         if (tls.TrustedClientFingerprints.Count > 0)
         {
             var fingerprint = SipCertificates.Sha256Fingerprint(certificate);

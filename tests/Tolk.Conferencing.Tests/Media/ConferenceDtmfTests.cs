@@ -159,6 +159,32 @@ public sealed class ConferenceDtmfTests
         }
     }
 
+    [Fact]
+    public async Task A_trunk_callers_asserted_number_selects_the_rooms_mapping_for_them()
+    {
+        await using var clock = new MixerClock(TimeProvider.System);
+        clock.Start();
+        await using var rooms = new ConferenceRooms(clock);
+        await using var translation = new ConferenceTranslation(new Tolk.Conferencing.Tests.Translation.FakeSpeakerPipelineFactory());
+        var provider = new ConferenceMediaProvider(rooms, new RtpPortAllocator(TestRtpPorts.AssertedMappingLow, TestRtpPorts.AssertedMappingHigh), TimeProvider.System, translation: translation);
+        var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);
+        var room = new RoomInfo(Guid.NewGuid(), "5000", "R", Languages: [new RoomLanguage("en"), new RoomLanguage("es")],
+            ParticipantLanguages: [new RoomParticipantLanguage(null, "+32 2 555 0101", "es")]);
+        var pbx = new TrunkInfo(Guid.NewGuid(), "PBX", ["127.0.0.0/8"]);
+        // The PBX's From names its reception desk; the caller's number is what it asserts.
+        const string From = "<sip:reception@pbx.example>";
+
+        var (viaTrunk, _) = await OpenAsync(provider, tenant, room, From, pbx, asserted: "tel:+3225550101");
+        var (claimed, _) = await OpenAsync(provider, tenant, room, From, trunk: null, asserted: "tel:+3225550101");
+        await using (viaTrunk)
+        await using (claimed)
+        {
+            var rt = translation.Find(tenant.Id, room.Id)!;
+            Assert.Equal("es", rt.LanguageOf(viaTrunk.Participant!));
+            Assert.Equal("en", rt.LanguageOf(claimed.Participant!));
+        }
+    }
+
     /// <summary>Remembered choices in memory (the database store has its own tests).</summary>
     private sealed class MemoryCallerLanguages : ICallerLanguageStore
     {
@@ -177,15 +203,17 @@ public sealed class ConferenceDtmfTests
         }
     }
 
-    private static async Task<(ConferenceCallMedia Media, DtmfSender Phone)> OpenAsync(ConferenceMediaProvider provider, TenantInfo tenant, RoomInfo room, string caller = "sip:x@t.test", TrunkInfo? trunk = null)
+    private static async Task<(ConferenceCallMedia Media, DtmfSender Phone)> OpenAsync(ConferenceMediaProvider provider, TenantInfo tenant, RoomInfo room, string caller = "sip:x@t.test", TrunkInfo? trunk = null, string? asserted = null)
     {
         var phone = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         phone.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        // A trunk's PBX signals over a connection (the SIP core recognises trunks only there).
         var call = new CallSession(tenant, room, caller, null,
-            new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5070)), DateTimeOffset.UtcNow)
+            new SipEndPoint(trunk is null ? SipTransportKind.Udp : SipTransportKind.Tcp, new IPEndPoint(IPAddress.Loopback, 5070)), DateTimeOffset.UtcNow)
         {
             MediaAddress = IPAddress.Loopback,
             Trunk = trunk,
+            AssertedIdentity = trunk is null ? null : asserted,
         };
         Assert.True(SdpSessionDescription.TryParse(
             "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +

@@ -21,5 +21,6 @@ internal static class TestRtpPorts
     public const int LateOfferLow = 25300, LateOfferHigh = 25399;
     public const int LossReportLow = 25400, LossReportHigh = 25499;
     public const int LanguageMemoryLow = 25500, LanguageMemoryHigh = 25599;
+    public const int AssertedMappingLow = 25600, AssertedMappingHigh = 25699;
     public const int ChurnLow = 26000, ChurnHigh = 26399;
 }

@@ -108,11 +108,35 @@ public sealed class SipServerCoreTrunkTests
         Assert.Equal("TLS PBX", Assert.Single(_h.Core.ActiveCalls).Trunk?.Name);
     }
 
-    private async Task<SipResponse> InviteOverTlsAsync(SipPeer peer, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+    [Fact]
+    public async Task A_certificate_a_trusted_root_issued_for_the_trunks_domain_identifies_it_from_any_address()
+    {
+        _h.Tenants.AddTrunk(_h.Demo, new TrunkInfo(Guid.NewGuid(), "Carrier SBC", [], Domain: "sbc.customer.example"));
+        using var named = CertificateFor("sbc.customer.example");
+        using var other = CertificateFor("sbc.elsewhere.example");
+
+        Assert.Equal(401, (await InviteOverTlsAsync(PeerAt("198.51.100.7"), named, trusted: false)).StatusCode); // self-signed names prove nothing
+        Assert.Equal(401, (await InviteOverTlsAsync(PeerAt("198.51.100.7"), other, trusted: true)).StatusCode);
+        Assert.Empty(_h.Core.ActiveCalls);
+        Assert.Equal(200, (await InviteOverTlsAsync(PeerAt("198.51.100.7"), named, trusted: true)).StatusCode);
+        Assert.Equal("Carrier SBC", Assert.Single(_h.Core.ActiveCalls).Trunk?.Name);
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 CertificateFor(string dnsName)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=" + dnsName, key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddDnsName(dnsName);
+        request.CertificateExtensions.Add(names.Build());
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
+    private async Task<SipResponse> InviteOverTlsAsync(SipPeer peer, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, bool trusted = false)
     {
         var invite = peer.Build(SipMethods.Invite, "sip:5001@demo.tolk.test", SipTestMessages.AudioOffer());
         var from = new SipEndPoint(SipTransportKind.Tls, peer.EndPoint.EndPoint);
-        await _h.Layer.OnMessageAsync(new SipInboundMessage(invite, from, RecordingSender.LocalEndPoint, "tls-1", "demo.tolk.test", certificate))
+        await _h.Layer.OnMessageAsync(new SipInboundMessage(invite, from, RecordingSender.LocalEndPoint, "tls-1", "demo.tolk.test", certificate, trusted))
             .AsTask().WaitAsync(TimeSpan.FromSeconds(5));
         return peer.FinalResponseTo(invite) ?? throw new Xunit.Sdk.XunitException("No final response");
     }
@@ -122,6 +146,8 @@ public sealed class SipServerCoreTrunkTests
     [InlineData("<sip:reception@pbx.example>, <sip:+3225550101@pbx.example>", "sip:+3225550101@pbx.example")]
     [InlineData("\"Reception\" <sip:reception@pbx.example>", "sip:reception@pbx.example")]
     [InlineData("<mailto:reception@pbx.example>", null)]
+    [InlineData("<tel:anonymous>, <sip:+32-2-555-0101@pbx.example>", "sip:+32-2-555-0101@pbx.example")]
+    [InlineData("<sip:+@pbx.example>", "sip:+@pbx.example")]
     public void The_asserted_identity_is_the_number_when_one_is_asserted(string header, string? expected)
     {
         var invite = PeerAt("192.0.2.9").Build(SipMethods.Invite, "sip:5000@demo.tolk.test", SipTestMessages.AudioOffer(),

@@ -60,6 +60,8 @@ public sealed class TolkServerProcess : IAsyncDisposable
             ["DOTNET_NOLOGO"] = "1",
             ["TOLK_ADMIN_EMAIL"] = AdminEmail,
             ["TOLK_ADMIN_PASSWORD"] = AdminPassword,
+            // Customers' PBXs identified by their certificate's domain present certificates from this CA.
+            ["TOLK_Sip__ClientCaFile"] = PbxCertificates.CaPemFile,
         };
         foreach (var (user, password) in Passwords)
         {

@@ -180,27 +180,50 @@ public sealed class TlsTransportTests : IDisposable
     }
 
     [Fact]
-    public async Task An_optional_client_certificate_is_asked_for_exposed_unchecked_and_never_required()
+    public async Task An_optional_client_certificate_is_asked_for_exposed_with_its_trust_and_never_required()
     {
-        await using var manager = await StartTlsAsync(o => o.TlsServer!.RequestClientCertificate = true);
+        using var caKey = System.Security.Cryptography.ECDsa.Create();
+        var caRequest = new CertificateRequest("CN=Customer PBX CA", caKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        using var leafKey = System.Security.Cryptography.ECDsa.Create();
+        var leafRequest = new CertificateRequest("CN=sbc.customer.test", leafKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var issuedPublic = leafRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10), [1, 2, 3, 4]);
+        using var issued = issuedPublic.CopyWithPrivateKey(leafKey);
+        using var exportable = X509CertificateLoader.LoadPkcs12(issued.Export(X509ContentType.Pkcs12), null);
+
+        await using var manager = await StartTlsAsync(o =>
+        {
+            o.TlsServer!.RequestClientCertificate = true;
+            o.TlsServer.TrustedClientRoots = [X509CertificateLoader.LoadCertificate(ca.RawData)];
+        });
         var server = manager.Bound(SipTransportKind.Tls);
         var pin = SipCertificates.Sha256Fingerprint(_default);
 
-        // A self-signed certificate no root vouches for: kept as the client's identity, for a pin to match.
+        // A self-signed certificate no root vouches for: kept as the client's identity for a pin to match, untrusted.
         using var pbx = SelfSignedCertificate.Create(["pbx.example"], DateTimeOffset.UtcNow);
-        await using (var withCertificate = await ConnectTlsAsync(server, "sip.tolk.test", pin, clientCertificate: pbx))
-        {
-            await withCertificate.WriteAsync(Encoding.UTF8.GetBytes(Request("OPTIONS", "pbx", transport: "TLS")));
-            var inbound = await manager.NextAsync();
-            Assert.Equal(pbx.Thumbprint, inbound.PeerCertificate?.Thumbprint);
-        }
+        var fromPbx = await SendOverTlsAsync(server, pin, pbx, "pbx", manager);
+        Assert.Equal(pbx.Thumbprint, fromPbx.PeerCertificate?.Thumbprint);
+        Assert.False(fromPbx.PeerCertificateTrusted);
 
-        await using var phone = await ConnectTlsAsync(server, "sip.tolk.test", pin);
-        await phone.WriteAsync(Encoding.UTF8.GetBytes(Request("OPTIONS", "phone", transport: "TLS")));
-        var fromPhone = await manager.NextAsync();
-        Assert.Equal("phone", fromPhone.Message.CallId);
+        var fromSbc = await SendOverTlsAsync(server, pin, exportable, "sbc", manager);
+        Assert.Equal(issued.Thumbprint, fromSbc.PeerCertificate?.Thumbprint);
+        Assert.True(fromSbc.PeerCertificateTrusted); // issued by a configured root: its names count
+
+        var fromPhone = await SendOverTlsAsync(server, pin, null, "phone", manager);
         Assert.Null(fromPhone.PeerCertificate);
+        Assert.False(fromPhone.PeerCertificateTrusted);
         Assert.Equal(0, manager.Statistics.TlsHandshakeFailures);
+    }
+
+    private async Task<SipInboundMessage> SendOverTlsAsync(IPEndPoint server, string pin, X509Certificate2? clientCertificate, string callId, SipTransportManager manager)
+    {
+        await using var ssl = await ConnectTlsAsync(server, "sip.tolk.test", pin, clientCertificate: clientCertificate);
+        await ssl.WriteAsync(Encoding.UTF8.GetBytes(Request("OPTIONS", callId, transport: "TLS")));
+        var inbound = await manager.NextAsync();
+        Assert.Equal(callId, inbound.Message.CallId);
+        return inbound;
     }
 
     [Fact]
