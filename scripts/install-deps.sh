@@ -10,7 +10,7 @@ PACKAGES=(
   espeak-ng libespeak-ng1 flite libflite1 pocketsphinx pocketsphinx-en-us libpocketsphinx3 libsphinxbase3
   apertium apertium-eng-spa apertium-fr-es apertium-eng-cat sox
   # real peers and servers for tests
-  sip-tester baresip baresip-core
+  sip-tester baresip baresip-core kamailio
   postgresql openssl ca-certificates procps
 )
 

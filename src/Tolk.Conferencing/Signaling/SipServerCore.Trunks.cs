@@ -13,35 +13,72 @@ public sealed partial class SipServerCore
     /// <summary>
     /// The tenant's trunk a request came in on (by source address and TLS client certificate), or null. Only a
     /// connection proves its source address; a UDP datagram's is believed only where the operator says the network
-    /// makes it trustworthy (<see cref="SipServerOptions.TrustTrunksOverUdp"/>).
+    /// makes it trustworthy (<see cref="SipServerOptions.TrustTrunksOverUdp"/>). Behind a trusted SBC the source is the
+    /// one the SBC reports; the SBC's own connection carries no certificate of the PBX.
     /// </summary>
     private TrunkInfo? FindTrunk(TenantInfo tenant, SipInboundMessage inbound)
     {
-        var overUdp = !inbound.Remote.IsReliable && !_options.TrustTrunksOverUdp;
+        var source = inbound.Remote;
+        var certificate = inbound.PeerCertificate;
+        var certificateTrusted = inbound.PeerCertificateTrusted;
+        if (IsProvenSource(inbound.Remote) && AddressBlocks.Contain(_options.TrustedProxies, inbound.Remote.EndPoint.Address))
+        {
+            if (ForwardedSource(inbound.Message) is not { } forwarded)
+            {
+                return null; // the SBC itself is no tenant's PBX
+            }
+            (source, certificate, certificateTrusted) = (forwarded, null, false);
+        }
         foreach (var trunk in _tenants.GetTrunks(tenant.Id))
         {
-            if (trunk.Admits(inbound.Remote.EndPoint.Address, inbound.PeerCertificate, inbound.PeerCertificateTrusted))
+            if (trunk.Admits(source.EndPoint.Address, certificate, certificateTrusted))
             {
-                if (!overUdp)
+                if (IsProvenSource(source))
                 {
                     return trunk;
                 }
-                WarnUdpTrunk(trunk, inbound);
+                WarnUdpTrunk(trunk, source);
             }
         }
         return null;
     }
 
+    private bool IsProvenSource(SipEndPoint source) => source.IsReliable || _options.TrustTrunksOverUdp;
+
+    /// <summary>The original source a trusted SBC reported in <see cref="SipServerOptions.ForwardedSourceHeader"/>, or null when absent, repeated or unreadable.</summary>
+    internal static SipEndPoint? ForwardedSource(SipMessage message)
+    {
+        var values = message.Headers.GetValues(SipServerOptions.ForwardedSourceHeader).ToList();
+        if (values.Count != 1)
+        {
+            return null;
+        }
+        var value = values[0].Trim();
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || !System.Net.IPEndPoint.TryParse(value[(colon + 1)..], out var endPoint) || endPoint.Port == 0)
+        {
+            return null;
+        }
+        SipTransportKind? kind = value[..colon].ToLowerInvariant() switch
+        {
+            "udp" => SipTransportKind.Udp,
+            "tcp" => SipTransportKind.Tcp,
+            "tls" => SipTransportKind.Tls,
+            _ => null,
+        };
+        return kind is { } k ? new SipEndPoint(k, endPoint) : null;
+    }
+
     // A PBX that used to be matched on UDP now meets digest challenges: say why, at most every few minutes per trunk
     // (forged datagrams must not flood the log).
-    private void WarnUdpTrunk(TrunkInfo trunk, SipInboundMessage inbound)
+    private void WarnUdpTrunk(TrunkInfo trunk, SipEndPoint source)
     {
         var now = _time.GetUtcNow();
         var last = _udpTrunkWarnings.GetValueOrDefault(trunk.Id);
         if (now - last >= UdpTrunkWarningInterval)
         {
             _udpTrunkWarnings[trunk.Id] = now;
-            LogUdpTrunkNotTrusted(_logger, trunk.Name, inbound.Remote.EndPoint);
+            LogUdpTrunkNotTrusted(_logger, trunk.Name, source.EndPoint);
         }
     }
 

@@ -23,6 +23,20 @@ public sealed record SipServerOptions
     /// </summary>
     public bool TrustTrunksOverUdp { get; init; }
 
+    /// <summary>
+    /// Addresses or CIDR blocks of the SBCs in front of this server. A request one of them relays carries the address the
+    /// SBC received it from in <see cref="ForwardedSourceHeader"/>, and trunks are matched on that address instead of the
+    /// SBC's. The SBC must remove that header from what it receives; from anyone else the header is ignored. An SBC's own
+    /// address is proved like a trunk's: by the connection, or over UDP only with <see cref="TrustTrunksOverUdp"/>.
+    /// </summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+
+    /// <summary>
+    /// The header a trusted SBC writes the original source into: <c>transport:address:port</c>, e.g.
+    /// <c>tcp:203.0.113.5:5060</c> or <c>tls:[2001:db8::5]:5061</c> (Kamailio: <c>$pr:$siz:$sp</c>).
+    /// </summary>
+    public const string ForwardedSourceHeader = "X-Tolk-Source";
+
     public static IReadOnlyList<string> AllowedMethods { get; } =
         ["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "UPDATE", "PRACK", "REFER", "NOTIFY", "INFO"];
 }

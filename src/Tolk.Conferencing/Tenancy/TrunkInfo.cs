@@ -43,25 +43,6 @@ public sealed record TrunkInfo(Guid Id, string Name, IReadOnlyList<string> Allow
         {
             return true;
         }
-        var address = source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source;
-        foreach (var allowed in AllowedAddresses)
-        {
-            if (Contains(allowed, address))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    // Stored entries were validated by the API; one that does not parse admits nothing rather than failing the call.
-    private static bool Contains(string allowed, IPAddress address)
-    {
-        if (allowed.Contains('/', StringComparison.Ordinal))
-        {
-            return IPNetwork.TryParse(allowed, out var network) && network.Contains(address);
-        }
-        return IPAddress.TryParse(allowed, out var single)
-            && (single.IsIPv4MappedToIPv6 ? single.MapToIPv4() : single).Equals(address);
+        return AddressBlocks.Contain(AllowedAddresses, source);
     }
 }

@@ -101,7 +101,7 @@ public static class SipServiceCollectionExtensions
             sp.GetRequiredService<ICallMediaProvider>(),
             sp.GetRequiredService<DigestAuthenticator>(),
             sp.GetRequiredService<SipRegistrar>(),
-            new SipServerOptions { TrustTrunksOverUdp = options.Sip.TrustTrunksOverUdp },
+            new SipServerOptions { TrustTrunksOverUdp = options.Sip.TrustTrunksOverUdp, TrustedProxies = TrustedProxies(options.Sip) },
             sp.GetService<ICallEventSink>(),
             sp.GetRequiredService<ILogger<SipServerCore>>()));
         services.AddHostedService<SipHostedService>();
@@ -189,6 +189,18 @@ public static class SipServiceCollectionExtensions
             };
         }
         return transport;
+    }
+
+    private static List<string> TrustedProxies(TolkServerOptions.SipSection sip)
+    {
+        foreach (var entry in sip.TrustedProxies)
+        {
+            if (!(entry.Contains('/', StringComparison.Ordinal) ? IPNetwork.TryParse(entry, out _) : IPAddress.TryParse(entry, out _)))
+            {
+                throw new FormatException($"Sip:TrustedProxies entry '{entry}' is neither an IP address nor a CIDR block.");
+            }
+        }
+        return sip.TrustedProxies;
     }
 
     private static X509Certificate2Collection LoadRoots(string path)

@@ -150,6 +150,12 @@ public sealed class TolkServerOptions
         /// </summary>
         public bool TrustTrunksOverUdp { get; set; }
 
+        /// <summary>
+        /// Addresses or CIDR blocks of the SBCs in front of the server (docs/sip.md). Trunks are matched on the source
+        /// such an SBC reports in X-Tolk-Source, which the SBC must strip from what it receives.
+        /// </summary>
+        public List<string> TrustedProxies { get; set; } = [];
+
         /// <summary>Address written into Via, Contact and SDP when listening on a wildcard address.</summary>
         public string? AdvertisedAddress { get; set; }
 

@@ -71,6 +71,60 @@ public sealed class SipServerCoreTrunkTests
     }
 
     [Theory]
+    [InlineData("192.0.2.200", "tcp:198.51.100.9:5060", 200)] // relayed by the SBC: the PBX's own connection counts
+    [InlineData("192.0.2.200", "tls:198.51.100.9:5061", 200)]
+    [InlineData("192.0.2.200", "udp:198.51.100.9:5060", 401)] // the PBX reached the SBC over UDP: its address is a claim
+    [InlineData("192.0.2.200", "tcp:198.51.100.10:5060", 401)] // another source
+    [InlineData("192.0.2.200", null, 401)] // the SBC itself is no PBX
+    [InlineData("192.0.2.200", "tcp:198.51.100.9", 401)] // unreadable
+    [InlineData("192.0.2.201", "tcp:198.51.100.9:5060", 401)] // not a trusted SBC: the header is anyone's words
+    public async Task Behind_a_trusted_sbc_the_trunk_is_matched_on_the_source_the_sbc_reports(string from, string? forwarded, int expected)
+    {
+        var h = new SipCoreHarness(options: new SipServerOptions { TrustedProxies = ["192.0.2.200/32"] });
+        h.Tenants.AddTrunk(h.Demo, new TrunkInfo(Guid.NewGuid(), "HQ PBX", ["198.51.100.9"]));
+        var sbc = PeerAt(from, harness: h);
+        string[] headers = forwarded is null ? [] : [$"X-Tolk-Source: {forwarded}"];
+
+        var response = await sbc.SendAsync(sbc.Build(SipMethods.Invite, "sip:5001@demo.tolk.test", SipTestMessages.AudioOffer(), headers: headers));
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == 200)
+        {
+            Assert.Equal("HQ PBX", Assert.Single(h.Core.ActiveCalls).Trunk?.Name);
+        }
+    }
+
+    [Fact]
+    public async Task A_trusted_sbc_over_udp_is_believed_only_where_udp_sources_are()
+    {
+        var h = new SipCoreHarness(options: new SipServerOptions { TrustedProxies = ["192.0.2.200"] });
+        h.Tenants.AddTrunk(h.Demo, new TrunkInfo(Guid.NewGuid(), "HQ PBX", ["198.51.100.9"]));
+        var forged = PeerAt("192.0.2.200", transport: SipTransportKind.Udp, harness: h);
+
+        var response = await forged.SendAsync(forged.Build(SipMethods.Invite, "sip:5001@demo.tolk.test", SipTestMessages.AudioOffer(),
+            headers: "X-Tolk-Source: tcp:198.51.100.9:5060"));
+
+        Assert.Equal(401, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("tcp:[2001:db8::5]:5060", SipTransportKind.Tcp, "[2001:db8::5]:5060")]
+    [InlineData("TLS:203.0.113.5:5061", SipTransportKind.Tls, "203.0.113.5:5061")]
+    [InlineData("sctp:203.0.113.5:5060", null, null)]
+    [InlineData("tcp:203.0.113.5:0", null, null)]
+    [InlineData("tcp:203.0.113.5:5060, tcp:198.51.100.9:5060", null, null)]
+    public void The_forwarded_source_is_read_strictly(string header, SipTransportKind? transport, string? endPoint)
+    {
+        var invite = PeerAt("192.0.2.200").Build(SipMethods.Invite, "sip:5000@demo.tolk.test", SipTestMessages.AudioOffer(),
+            headers: "X-Tolk-Source: " + header);
+
+        var source = SipServerCore.ForwardedSource(invite);
+
+        Assert.Equal(transport, source?.Transport);
+        Assert.Equal(endPoint, source?.EndPoint.ToString());
+    }
+
+    [Theory]
     [InlineData("192.0.2.77")] // outside the trunk's block
     [InlineData("198.51.100.9")]
     public async Task Anyone_else_is_challenged_in_an_authenticated_room_and_their_numbers_are_only_claims(string address)

@@ -25,6 +25,8 @@ public static class Sipp
             text = text.Replace("{{" + k + "}}", v, StringComparison.Ordinal);
         }
         text = text.Replace("{{DOMAIN}}", TolkServerProcess.Domain, StringComparison.Ordinal);
+        // Headers a test adds to a request: "\n      Name: value" lines after the placeholder's line, or nothing.
+        text = text.Replace("{{EXTRA_HEADERS}}", "", StringComparison.Ordinal);
         var scenarioPath = Path.Combine(work, scenario);
         await File.WriteAllTextAsync(scenarioPath, text);
         var args = new List<string>

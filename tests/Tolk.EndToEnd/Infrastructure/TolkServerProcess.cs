@@ -62,6 +62,8 @@ public sealed class TolkServerProcess : IAsyncDisposable
             ["TOLK_ADMIN_PASSWORD"] = AdminPassword,
             // Customers' PBXs identified by their certificate's domain present certificates from this CA.
             ["TOLK_Sip__ClientCaFile"] = PbxCertificates.CaPemFile,
+            // The Kamailio SBC of SbcTests relays from its own loopback address.
+            ["TOLK_Sip__TrustedProxies__0"] = KamailioSbc.Address,
         };
         foreach (var (user, password) in Passwords)
         {
