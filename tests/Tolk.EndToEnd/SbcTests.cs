@@ -30,6 +30,12 @@ public sealed class SbcTests(TolkServerFixture fixture) : IClassFixture<TolkServ
             replacements: new Dictionary<string, string>(replacements) { ["EXTRA_HEADERS"] = "\n      X-Tolk-Source: tcp:127.0.0.1:5060" }, remoteHost: KamailioSbc.Address);
         Assert.Equal(0, overUdp.Successful);
         Assert.Contains("401", overUdp.Errors, StringComparison.Ordinal);
+
+        // Every caller's call arrives from the SBC: 60 new calls at once are past any one source's burst (40), yet none
+        // is refused with 503.
+        var burst = await Sipp.RunAsync("expect_status.xml", "tcp", sbc.Port, calls: 60, rate: 600, remoteHost: KamailioSbc.Address,
+            replacements: new Dictionary<string, string>(replacements) { ["USER"] = "7999", ["STATUS"] = "404" });
+        Assert.True(burst.Successful == 60, $"{burst.Successful} of 60 got their 404:\n{burst.Errors}");
     }
 
     private static string Tail(string text) => text[^Math.Min(4000, text.Length)..];

@@ -163,6 +163,11 @@ public static class SipServiceCollectionExtensions
         transport.RateLimit.Enabled = sip.RateLimitEnabled;
         transport.RateLimit.PermitsPerSecond = sip.RateLimitPerSecond;
         transport.RateLimit.Burst = sip.RateLimitBurst;
+        if (sip.TrustedProxies.Count > 0)
+        {
+            var proxies = TrustedProxies(sip);
+            transport.RateLimit.Exempt = address => AddressBlocks.Contain(proxies, address);
+        }
         transport.UdpReceiveBufferBytes = sip.UdpReceiveBufferBytes;
 
         if (sip.Tls.Count > 0)

@@ -67,6 +67,28 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task An_exempt_source_such_as_the_sbc_is_never_limited()
+    {
+        var clock = new ManualTimeProvider();
+        await using var manager = await StartAsync(o =>
+        {
+            o.Listeners.Add(new SipListenerOptions(SipTransportKind.Udp, IPAddress.Loopback, 0));
+            o.RateLimit.Burst = 1;
+            o.RateLimit.PermitsPerSecond = 1;
+            o.RateLimit.Exempt = address => IPAddress.IsLoopback(address);
+        }, clock);
+        using var client = UdpClient(manager.Bound(SipTransportKind.Udp));
+
+        for (var i = 0; i < 5; i++)
+        {
+            await client.SendAsync(Encoding.UTF8.GetBytes(Request("INVITE", "sbc-" + i)));
+        }
+
+        await EventuallyAsync(() => manager.Statistics.MessagesReceived == 5, "5 INVITEs handed up");
+        Assert.Equal(0, manager.Statistics.RateLimited);
+    }
+
+    [Fact]
     public async Task Limit_is_per_source_address()
     {
         var clock = new ManualTimeProvider();
