@@ -149,29 +149,35 @@ public sealed partial class Validator
     /// </summary>
     public void AddressOrCidr(string field, string? value)
     {
-        if (!Required(field, value, 64))
+        if (Required(field, value, 64) && AddressOrCidrProblem(value!) is { } problem)
         {
-            return;
+            Add(field, problem);
         }
+    }
 
-        var slash = value!.IndexOf('/', StringComparison.Ordinal);
+    /// <summary>What is wrong with <paramref name="value"/> as a PBX's or SBC's address (<see cref="AddressOrCidr"/>), or null.</summary>
+    public static string? AddressOrCidrProblem(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
         var text = slash < 0 ? value : value[..slash];
         if (!IsPlainAddress(text, out var address) || (slash >= 0 && !IsExactBlock(value, slash, address)))
         {
-            Add(field, "The field must be an IP address (IPv4 as four decimal numbers, or IPv6, without a zone or port) or a CIDR block such as 192.0.2.0/24 whose host bits are zero.");
+            return "The field must be an IP address (IPv4 as four decimal numbers, or IPv6, without a zone or port) or a CIDR block such as 192.0.2.0/24 whose host bits are zero.";
         }
-        else if (address.IsIPv4MappedToIPv6)
+        if (address.IsIPv4MappedToIPv6)
         {
-            Add(field, $"Write the IPv4 address as IPv4 ({address.MapToIPv4()}).");
+            return $"Write the IPv4 address as IPv4 ({address.MapToIPv4()}).";
         }
-        else if (slash < 0 && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)))
+        if (slash < 0 && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)))
         {
-            Add(field, "The unspecified address matches no sender.");
+            return "The unspecified address matches no sender.";
         }
-        else if (slash >= 0 && IPNetwork.Parse(value).PrefixLength < (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 8 : 32))
+        if (slash >= 0 && IPNetwork.Parse(value).PrefixLength < (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 8 : 32))
         {
-            Add(field, "A block wider than /8 (IPv4) or /32 (IPv6) would trust far more than one PBX.");
+            return "A block wider than /8 (IPv4) or /32 (IPv6) would trust far more than one PBX.";
         }
+        return null;
     }
 
     /// <summary>How a valid <see cref="AddressOrCidr"/> value is stored: as the runtime prints it.</summary>

@@ -21,11 +21,12 @@ public sealed partial class SipServerCore
         var source = inbound.Remote;
         var certificate = inbound.PeerCertificate;
         var certificateTrusted = inbound.PeerCertificateTrusted;
-        if (IsProvenSource(inbound.Remote) && AddressBlocks.Contain(_options.TrustedProxies, inbound.Remote.EndPoint.Address))
+        if (_options.IsTrustedProxy(inbound.Remote))
         {
-            if (ForwardedSource(inbound.Message) is not { } forwarded)
+            // The SBC itself is no tenant's PBX, nor is another SBC it reports (a chain, or a loop back to us).
+            if (ForwardedSource(inbound.Message) is not { } forwarded || _options.IsProxyAddress(forwarded.EndPoint.Address))
             {
-                return null; // the SBC itself is no tenant's PBX
+                return null;
             }
             (source, certificate, certificateTrusted) = (forwarded, null, false);
         }

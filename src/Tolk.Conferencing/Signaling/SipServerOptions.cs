@@ -1,3 +1,6 @@
+using Tolk.Conferencing.Tenancy;
+using Tolk.Sip.Transport;
+
 namespace Tolk.Conferencing.Signaling;
 
 /// <summary>Behaviour of the SIP user agent server that answers calls into rooms.</summary>
@@ -27,9 +30,37 @@ public sealed record SipServerOptions
     /// Addresses or CIDR blocks of the SBCs in front of this server. A request one of them relays carries the address the
     /// SBC received it from in <see cref="ForwardedSourceHeader"/>, and trunks are matched on that address instead of the
     /// SBC's. The SBC must remove that header from what it receives; from anyone else the header is ignored. An SBC's own
-    /// address is proved like a trunk's: by the connection, or over UDP only with <see cref="TrustTrunksOverUdp"/>.
+    /// address is proved by its connection, or over UDP only with <see cref="TrustProxiesOverUdp"/>.
     /// </summary>
-    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+    public IReadOnlyList<string> TrustedProxies
+    {
+        get => _trustedProxies;
+        init
+        {
+            _trustedProxies = value;
+            _proxyNetworks = AddressBlocks.Parse(value);
+        }
+    }
+
+    /// <summary>
+    /// Whether a UDP datagram from a <see cref="TrustedProxies"/> address is the SBC's: only where the link between the
+    /// SBC and this server is private. Apart from <see cref="TrustTrunksOverUdp"/>, which is about the PBX's link to
+    /// the SBC (or to this server), where anyone on the internet can forge a source.
+    /// </summary>
+    public bool TrustProxiesOverUdp { get; init; }
+
+    private readonly IReadOnlyList<string> _trustedProxies = [];
+    private readonly IReadOnlyList<System.Net.IPNetwork> _proxyNetworks = [];
+
+    /// <summary>Whether a request from <paramref name="source"/> comes from one of the trusted SBCs (its address proved).</summary>
+    public bool IsTrustedProxy(SipEndPoint source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return (source.IsReliable || TrustProxiesOverUdp) && IsProxyAddress(source.EndPoint.Address);
+    }
+
+    /// <summary>Whether <paramref name="address"/> is one of <see cref="TrustedProxies"/>.</summary>
+    public bool IsProxyAddress(System.Net.IPAddress address) => AddressBlocks.Contain(_proxyNetworks, address);
 
     /// <summary>
     /// The header a trusted SBC writes the original source into: <c>transport:address:port</c>, e.g.

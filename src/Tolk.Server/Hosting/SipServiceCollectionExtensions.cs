@@ -101,7 +101,7 @@ public static class SipServiceCollectionExtensions
             sp.GetRequiredService<ICallMediaProvider>(),
             sp.GetRequiredService<DigestAuthenticator>(),
             sp.GetRequiredService<SipRegistrar>(),
-            new SipServerOptions { TrustTrunksOverUdp = options.Sip.TrustTrunksOverUdp, TrustedProxies = TrustedProxies(options.Sip) },
+            ServerOptions(options.Sip),
             sp.GetService<ICallEventSink>(),
             sp.GetRequiredService<ILogger<SipServerCore>>()));
         services.AddHostedService<SipHostedService>();
@@ -163,10 +163,10 @@ public static class SipServiceCollectionExtensions
         transport.RateLimit.Enabled = sip.RateLimitEnabled;
         transport.RateLimit.PermitsPerSecond = sip.RateLimitPerSecond;
         transport.RateLimit.Burst = sip.RateLimitBurst;
-        if (sip.TrustedProxies.Count > 0)
+        var server = ServerOptions(sip);
+        if (server.TrustedProxies.Count > 0)
         {
-            var proxies = TrustedProxies(sip);
-            transport.RateLimit.Exempt = address => AddressBlocks.Contain(proxies, address);
+            transport.RateLimit.Exempt = server.IsTrustedProxy;
         }
         transport.UdpReceiveBufferBytes = sip.UdpReceiveBufferBytes;
 
@@ -196,16 +196,22 @@ public static class SipServiceCollectionExtensions
         return transport;
     }
 
-    private static List<string> TrustedProxies(TolkServerOptions.SipSection sip)
+    /// <summary>The SIP core's options from configuration; trusted SBCs are held to the rules of trunk addresses.</summary>
+    internal static SipServerOptions ServerOptions(TolkServerOptions.SipSection sip)
     {
         foreach (var entry in sip.TrustedProxies)
         {
-            if (!(entry.Contains('/', StringComparison.Ordinal) ? IPNetwork.TryParse(entry, out _) : IPAddress.TryParse(entry, out _)))
+            if (Tolk.Api.Infrastructure.Validator.AddressOrCidrProblem(entry) is { } problem)
             {
-                throw new FormatException($"Sip:TrustedProxies entry '{entry}' is neither an IP address nor a CIDR block.");
+                throw new FormatException($"Sip:TrustedProxies entry '{entry}': {problem}");
             }
         }
-        return sip.TrustedProxies;
+        return new SipServerOptions
+        {
+            TrustTrunksOverUdp = sip.TrustTrunksOverUdp,
+            TrustProxiesOverUdp = sip.TrustProxiesOverUdp,
+            TrustedProxies = sip.TrustedProxies,
+        };
     }
 
     private static X509Certificate2Collection LoadRoots(string path)

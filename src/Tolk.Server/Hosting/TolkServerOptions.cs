@@ -156,6 +156,9 @@ public sealed class TolkServerOptions
         /// </summary>
         public List<string> TrustedProxies { get; set; } = [];
 
+        /// <summary>Believe a UDP datagram's source when it is a trusted SBC's: only on a private link to the SBC.</summary>
+        public bool TrustProxiesOverUdp { get; set; }
+
         /// <summary>Address written into Via, Contact and SDP when listening on a wildcard address.</summary>
         public string? AdvertisedAddress { get; set; }
 

@@ -51,6 +51,11 @@ public sealed class SipResponse : SipMessage
                     }
                     response.Headers.AddCanonical(h.Name, value);
                     break;
+                case SipHeaderNames.RecordRoute when statusCode is > 100 and < 300 && EstablishesDialog(request.Method):
+                    // RFC 3261 §12.1.1: a response that establishes a dialog carries the request's Record-Route, in
+                    // order, so the caller's in-dialog requests go back through the proxies that asked to stay.
+                    response.Headers.AddCanonical(h.Name, h.Value);
+                    break;
                 case SipHeaderNames.Timestamp when statusCode == 100:
                     // RFC 3261 §8.2.6.1: a 100 Trying echoes Timestamp.
                     response.Headers.AddCanonical(h.Name, h.Value);
@@ -59,6 +64,8 @@ public sealed class SipResponse : SipMessage
         }
         return response;
     }
+
+    private static bool EstablishesDialog(string method) => method is SipMethods.Invite or SipMethods.Subscribe or SipMethods.Refer;
 
     protected override void AppendStartLine(StringBuilder sb) =>
         sb.Append(SipVersion).Append(' ').Append(StatusCode.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(ReasonPhrase);

@@ -155,7 +155,7 @@ public sealed partial class SipTransportManager
             return false;
         }
         // In-dialog requests (To tag present) keep established calls working during a flood.
-        if (request.To?.Tag is not null || limits.Exempt?.Invoke(remote.EndPoint.Address) == true)
+        if (request.To?.Tag is not null || limits.Exempt?.Invoke(remote) == true)
         {
             return false;
         }

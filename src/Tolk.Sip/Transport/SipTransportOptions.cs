@@ -149,7 +149,7 @@ public sealed class SipRateLimitOptions
     /// Sources never limited, or null: the SBCs in front of the server, whose traffic is every caller's (they limit
     /// per caller themselves).
     /// </summary>
-    public Func<System.Net.IPAddress, bool>? Exempt { get; set; }
+    public Func<SipEndPoint, bool>? Exempt { get; set; }
 
     /// <summary>Methods that are limited when they open a dialog (no To tag).</summary>
     public ISet<string> LimitedMethods { get; } = new HashSet<string>(StringComparer.Ordinal) { SipMethods.Invite, SipMethods.Register };

@@ -78,6 +78,7 @@ public sealed class SipServerCoreTrunkTests
     [InlineData("192.0.2.200", null, 401)] // the SBC itself is no PBX
     [InlineData("192.0.2.200", "tcp:198.51.100.9", 401)] // unreadable
     [InlineData("192.0.2.201", "tcp:198.51.100.9:5060", 401)] // not a trusted SBC: the header is anyone's words
+    [InlineData("192.0.2.200", "tcp:192.0.2.200:5060", 401)] // an SBC reporting itself (a loop) or another SBC is no PBX
     public async Task Behind_a_trusted_sbc_the_trunk_is_matched_on_the_source_the_sbc_reports(string from, string? forwarded, int expected)
     {
         var h = new SipCoreHarness(options: new SipServerOptions { TrustedProxies = ["192.0.2.200/32"] });
@@ -94,17 +95,38 @@ public sealed class SipServerCoreTrunkTests
         }
     }
 
-    [Fact]
-    public async Task A_trusted_sbc_over_udp_is_believed_only_where_udp_sources_are()
+    [Theory]
+    [InlineData(false, 401)] // anyone can forge the SBC's address in a datagram
+    [InlineData(true, 200)] // a private link to the SBC
+    public async Task A_trusted_sbc_over_udp_is_believed_only_on_a_private_link(bool trustProxiesOverUdp, int expected)
     {
-        var h = new SipCoreHarness(options: new SipServerOptions { TrustedProxies = ["192.0.2.200"] });
+        var h = new SipCoreHarness(options: new SipServerOptions { TrustedProxies = ["192.0.2.200"], TrustProxiesOverUdp = trustProxiesOverUdp });
         h.Tenants.AddTrunk(h.Demo, new TrunkInfo(Guid.NewGuid(), "HQ PBX", ["198.51.100.9"]));
-        var forged = PeerAt("192.0.2.200", transport: SipTransportKind.Udp, harness: h);
+        var sbc = PeerAt("192.0.2.200", transport: SipTransportKind.Udp, harness: h);
 
-        var response = await forged.SendAsync(forged.Build(SipMethods.Invite, "sip:5001@demo.tolk.test", SipTestMessages.AudioOffer(),
+        var response = await sbc.SendAsync(sbc.Build(SipMethods.Invite, "sip:5001@demo.tolk.test", SipTestMessages.AudioOffer(),
             headers: "X-Tolk-Source: tcp:198.51.100.9:5060"));
 
-        Assert.Equal(401, response.StatusCode);
+        Assert.Equal(expected, response.StatusCode);
+        var options = new SipServerOptions { TrustedProxies = ["192.0.2.200"], TrustProxiesOverUdp = true };
+        Assert.False(options.IsTrustedProxy(new SipEndPoint(SipTransportKind.Udp, new IPEndPoint(IPAddress.Parse("192.0.2.201"), 5060))));
+        // A dual-stack socket reports the SBC's IPv4 address mapped into IPv6.
+        Assert.True(options.IsTrustedProxy(new SipEndPoint(SipTransportKind.Tcp, new IPEndPoint(IPAddress.Parse("::ffff:192.0.2.200"), 5060))));
+    }
+
+    [Fact]
+    public async Task Through_the_sbc_a_trunk_is_not_recognised_by_the_sbcs_own_certificate()
+    {
+        var h = new SipCoreHarness(options: new SipServerOptions { TrustedProxies = ["192.0.2.200"] });
+        h.Tenants.AddTrunk(h.Demo, new TrunkInfo(Guid.NewGuid(), "Carrier", [], Domain: "sbc.customer.example"));
+        using var sbcCertificate = CertificateFor("sbc.customer.example");
+        var sbc = PeerAt("192.0.2.200", harness: h);
+        var invite = sbc.Build(SipMethods.Invite, "sip:5001@demo.tolk.test", SipTestMessages.AudioOffer(), headers: "x-tolk-source: tcp:198.51.100.9:5060");
+
+        await h.Layer.OnMessageAsync(new SipInboundMessage(invite, new SipEndPoint(SipTransportKind.Tls, sbc.EndPoint.EndPoint),
+            RecordingSender.LocalEndPoint, "tls-1", "demo.tolk.test", sbcCertificate, PeerCertificateTrusted: true)).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(401, sbc.FinalResponseTo(invite)?.StatusCode);
     }
 
     [Theory]
@@ -113,10 +135,12 @@ public sealed class SipServerCoreTrunkTests
     [InlineData("sctp:203.0.113.5:5060", null, null)]
     [InlineData("tcp:203.0.113.5:0", null, null)]
     [InlineData("tcp:203.0.113.5:5060, tcp:198.51.100.9:5060", null, null)]
+    [InlineData("tcp:203.0.113.5:5060\nx-tolk-source: tcp:198.51.100.9:5060", null, null)] // two lines, any case
+    [InlineData("ws:203.0.113.5:5060", null, null)]
     public void The_forwarded_source_is_read_strictly(string header, SipTransportKind? transport, string? endPoint)
     {
         var invite = PeerAt("192.0.2.200").Build(SipMethods.Invite, "sip:5000@demo.tolk.test", SipTestMessages.AudioOffer(),
-            headers: "X-Tolk-Source: " + header);
+            headers: [.. ("X-Tolk-Source: " + header).Split('\n')]);
 
         var source = SipServerCore.ForwardedSource(invite);
 

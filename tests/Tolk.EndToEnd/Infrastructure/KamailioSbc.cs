@@ -5,8 +5,8 @@ namespace Tolk.EndToEnd.Infrastructure;
 
 /// <summary>
 /// Debian's Kamailio as the SBC in front of a Tolk server: it listens on 127.0.0.2 (so the server tells it apart from
-/// callers on 127.0.0.1), relays new requests to the server over TCP, and writes where it received each request from
-/// into X-Tolk-Source after removing whatever a caller put there — the configuration docs/sip.md describes.
+/// callers on other loopback addresses), record-routes new requests to the server over TCP, and writes where it received
+/// each from into X-Tolk-Source after removing whatever a caller put there, as docs/sip.md describes.
 /// </summary>
 public sealed class KamailioSbc : IAsyncDisposable
 {
@@ -43,20 +43,27 @@ public sealed class KamailioSbc : IAsyncDisposable
             listen=tcp:{{Address}}:{{p}}
             auto_aliases=no
             tcp_source_ipv4={{Address}}
-            mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
             loadmodule "tm.so"
             loadmodule "sl.so"
             loadmodule "pv.so"
+            loadmodule "rr.so"
             loadmodule "maxfwd.so"
             loadmodule "siputils.so"
             loadmodule "textops.so"
             request_route {
                 if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
+                # Whatever a caller wrote there is not the SBC's word.
                 remove_hf("X-Tolk-Source");
-                append_hf("X-Tolk-Source: $pr:$siz:$sp\r\n");
+                if (has_totag()) {
+                    if (loose_route()) { t_relay(); exit; }
+                    if (is_method("ACK") && t_check_trans()) { t_relay(); exit; }
+                    if (!is_method("ACK")) { sl_send_reply("404", "Not here"); }
+                    exit;
+                }
                 if (is_method("CANCEL")) { if (t_check_trans()) t_relay(); exit; }
-                if (has_totag()) { t_relay(); exit; }
                 t_check_trans();
+                append_hf("X-Tolk-Source: $pr:$siz:$sp\r\n");
+                record_route();
                 $du = "sip:127.0.0.1:{{serverTcpPort.ToString(CultureInfo.InvariantCulture)}};transport=tcp";
                 t_relay();
             }

@@ -34,6 +34,18 @@ public sealed class SipResponseTests
     }
 
     [Fact]
+    public void A_response_that_establishes_a_dialog_carries_the_record_route_in_order()
+    {
+        var request = Request("Record-Route: <sip:sbc.example.com;lr;ftag=f1>, <sip:edge.example.com;transport=tcp;lr>\r\nRecord-Route: <sip:core.example.com;lr>\r\n");
+        string[] routes = ["<sip:sbc.example.com;lr;ftag=f1>", "<sip:edge.example.com;transport=tcp;lr>", "<sip:core.example.com;lr>"];
+
+        Assert.Equal(routes, SipResponse.CreateFor(request, 200, toTag: "t9").Headers.GetValues(SipHeaderNames.RecordRoute));
+        Assert.Equal(routes, SipResponse.CreateFor(request, 180, toTag: "t9").Headers.GetValues(SipHeaderNames.RecordRoute)); // early dialog
+        Assert.Empty(SipResponse.CreateFor(request, 100).Headers.GetValues(SipHeaderNames.RecordRoute));
+        Assert.Empty(SipResponse.CreateFor(request, 486, toTag: "t9").Headers.GetValues(SipHeaderNames.RecordRoute));
+    }
+
+    [Fact]
     public void Trying_echoes_timestamp_and_has_no_to_tag()
     {
         var trying = SipResponse.CreateFor(Request(), 100, toTag: "t9");

@@ -75,7 +75,7 @@ public sealed class RateLimitTests
             o.Listeners.Add(new SipListenerOptions(SipTransportKind.Udp, IPAddress.Loopback, 0));
             o.RateLimit.Burst = 1;
             o.RateLimit.PermitsPerSecond = 1;
-            o.RateLimit.Exempt = address => IPAddress.IsLoopback(address);
+            o.RateLimit.Exempt = source => IPAddress.IsLoopback(source.EndPoint.Address);
         }, clock);
         using var client = UdpClient(manager.Bound(SipTransportKind.Udp));
 
