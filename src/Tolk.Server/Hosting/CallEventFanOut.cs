@@ -5,6 +5,18 @@ using Tolk.Conferencing.Signaling.Bridging;
 namespace Tolk.Server.Hosting;
 
 /// <summary>Webhook data of <c>call.started</c> and <c>call.ended</c> (room calls).</summary>
+/// <param name="CallId">The call.</param>
+/// <param name="RoomId">The room it joined.</param>
+/// <param name="RoomExtension">The room's extension.</param>
+/// <param name="Caller">The From URI as received: a claim anyone can write.</param>
+/// <param name="AuthenticatedUser">The tenant account that signed the call with digest, or null.</param>
+/// <param name="StartedAt">When the INVITE arrived.</param>
+/// <param name="ConnectedAt">When the call was answered.</param>
+/// <param name="EndedAt">When it ended.</param>
+/// <param name="EndReason">Why it ended.</param>
+/// <param name="DurationSeconds">Connected time.</param>
+/// <param name="Trunk">The tenant trunk (its name) the call came from, or null.</param>
+/// <param name="VerifiedCaller">The caller the trunk vouches for (its P-Asserted-Identity, else From), or null.</param>
 public sealed record CallWebhookData(
     Guid CallId,
     Guid RoomId,
@@ -15,7 +27,9 @@ public sealed record CallWebhookData(
     DateTimeOffset? ConnectedAt,
     DateTimeOffset? EndedAt,
     string? EndReason,
-    double? DurationSeconds);
+    double? DurationSeconds,
+    string? Trunk = null,
+    string? VerifiedCaller = null);
 
 /// <summary>
 /// The host's call event sink: meters calls (<see cref="UsageCallEventSink"/>) and sends the
@@ -43,10 +57,12 @@ public sealed class CallEventFanOut(UsageCallEventSink usage, RoomActivityPublis
     /// <inheritdoc />
     public void ExtensionCallEnded(ExtensionCall call) => usage.ExtensionCallEnded(call);
 
-    private static CallWebhookData Data(CallSession call)
+    /// <summary>What a call's webhooks say of it.</summary>
+    public static CallWebhookData Data(CallSession call)
     {
+        ArgumentNullException.ThrowIfNull(call);
         double? duration = call is { ConnectedAt: { } connected, EndedAt: { } ended } ? Math.Max(0, (ended - connected).TotalSeconds) : null;
         return new CallWebhookData(call.Id, call.Room.Id, call.Room.Extension, call.CallerUri, call.AuthenticatedUser,
-            call.StartedAt, call.ConnectedAt, call.EndedAt, call.EndReason, duration);
+            call.StartedAt, call.ConnectedAt, call.EndedAt, call.EndReason, duration, call.Trunk?.Name, call.VouchedCallerUri);
     }
 }
