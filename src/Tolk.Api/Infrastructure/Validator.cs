@@ -161,7 +161,8 @@ public sealed partial class Validator
         ArgumentNullException.ThrowIfNull(value);
         var slash = value.IndexOf('/', StringComparison.Ordinal);
         var text = slash < 0 ? value : value[..slash];
-        if (!IsPlainAddress(text, out var address) || (slash >= 0 && !IsExactBlock(value, slash, address)))
+        IPNetwork? block = null;
+        if (!IsPlainAddress(text, out var address) || (slash >= 0 && (block = ExactBlock(value, slash, address)) is null))
         {
             return "The field must be an IP address (IPv4 as four decimal numbers, or IPv6, without a zone or port) or a CIDR block such as 192.0.2.0/24 whose host bits are zero.";
         }
@@ -173,7 +174,7 @@ public sealed partial class Validator
         {
             return "The unspecified address matches no sender.";
         }
-        if (slash >= 0 && IPNetwork.Parse(value).PrefixLength < (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 8 : 32))
+        if (block is { } network && network.PrefixLength < (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 8 : 32))
         {
             return "A block wider than /8 (IPv4) or /32 (IPv6) would trust far more than one PBX.";
         }
@@ -189,11 +190,13 @@ public sealed partial class Validator
         && text.IndexOfAny(['%', '[', ']']) < 0
         && (parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || text == parsed.ToString());
 
-    private static bool IsExactBlock(string value, int slash, IPAddress baseAddress)
+    // The block, when its prefix is plain decimal and its host bits are zero; else null.
+    private static IPNetwork? ExactBlock(string value, int slash, IPAddress baseAddress)
     {
         var prefix = value[(slash + 1)..];
         return prefix.Length is > 0 and <= 3 && prefix.All(char.IsAsciiDigit) && (prefix == "0" || prefix[0] != '0')
-            && IPNetwork.TryParse(value, out var network) && network.BaseAddress.Equals(baseAddress);
+            && IPNetwork.TryParse(value, out var network) && network.BaseAddress.Equals(baseAddress)
+            ? network : null;
     }
 
     /// <summary>A SIP user part (RFC 3261 unreserved subset).</summary>

@@ -25,8 +25,10 @@ public static class SipServiceCollectionExtensions
     /// <summary>Registers the SIP stack and the call core as singletons, started by <see cref="SipHostedService"/>.</summary>
     public static IServiceCollection AddTolkSip(this IServiceCollection services, TolkServerOptions options)
     {
+        // One instance for the call core and the rate limiter: both ask it which sources are trusted SBCs.
+        var serverOptions = ServerOptions(options.Sip);
         services.AddSingleton(sp => new SipTransportManager(
-            BuildTransportOptions(options, Console.Out),
+            BuildTransportOptions(options, serverOptions, Console.Out),
             sp.GetRequiredService<ILogger<SipTransportManager>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<IMeterFactory>()));
@@ -101,7 +103,7 @@ public static class SipServiceCollectionExtensions
             sp.GetRequiredService<ICallMediaProvider>(),
             sp.GetRequiredService<DigestAuthenticator>(),
             sp.GetRequiredService<SipRegistrar>(),
-            ServerOptions(options.Sip),
+            serverOptions,
             sp.GetService<ICallEventSink>(),
             sp.GetRequiredService<ILogger<SipServerCore>>()));
         services.AddHostedService<SipHostedService>();
@@ -140,7 +142,7 @@ public static class SipServiceCollectionExtensions
         _ => throw new FormatException($"Unknown digest algorithm '{name}' in Sip:DigestAlgorithms (use SHA-256 and/or MD5)."),
     };
 
-    private static SipTransportOptions BuildTransportOptions(TolkServerOptions options, TextWriter console)
+    private static SipTransportOptions BuildTransportOptions(TolkServerOptions options, SipServerOptions server, TextWriter console)
     {
         var sip = options.Sip;
         var transport = new SipTransportOptions();
@@ -163,7 +165,6 @@ public static class SipServiceCollectionExtensions
         transport.RateLimit.Enabled = sip.RateLimitEnabled;
         transport.RateLimit.PermitsPerSecond = sip.RateLimitPerSecond;
         transport.RateLimit.Burst = sip.RateLimitBurst;
-        var server = ServerOptions(sip);
         if (server.TrustedProxies.Count > 0)
         {
             transport.RateLimit.Exempt = server.IsTrustedProxy;
@@ -197,7 +198,7 @@ public static class SipServiceCollectionExtensions
     }
 
     /// <summary>The SIP core's options from configuration; trusted SBCs are held to the rules of trunk addresses.</summary>
-    internal static SipServerOptions ServerOptions(TolkServerOptions.SipSection sip)
+    private static SipServerOptions ServerOptions(TolkServerOptions.SipSection sip)
     {
         foreach (var entry in sip.TrustedProxies)
         {

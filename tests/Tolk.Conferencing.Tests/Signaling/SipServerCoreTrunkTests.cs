@@ -173,9 +173,7 @@ public sealed class SipServerCoreTrunkTests
     [Fact]
     public async Task A_pinned_trunk_is_recognised_from_the_connections_client_certificate()
     {
-        using var key = System.Security.Cryptography.ECDsa.Create();
-        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=pbx.example", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
-        using var pbx = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var pbx = CertificateFor("pbx.example");
         _h.Tenants.AddTrunk(_h.Demo, new TrunkInfo(Guid.NewGuid(), "TLS PBX", ["192.0.2.9"], SipCertificates.Sha256Fingerprint(pbx)));
 
         var withCertificate = await InviteOverTlsAsync(PeerAt("192.0.2.9"), pbx);
