@@ -70,11 +70,21 @@ public sealed class HostWiringTests
     [InlineData("Speech:Endpointing:EndSilenceMs", "3001", "EndSilenceMs must be 100–3000 ms (was 3001)")]
     [InlineData("Speech:Endpointing:TentativeSilenceMs", "-1", "TentativeSilenceMs must be 0–3000 ms (was -1)")]
     [InlineData("Speech:Recognition:VocabularySize", "500", "Speech:Recognition:VocabularySize must be 0 (every word) or 1000–200000 (was 500)")]
+    [InlineData("Speech:Recognition:DecodeBlockMs", "10", "Speech:Recognition:DecodeBlockMs must be 20–1000 ms (was 10)")]
+    [InlineData("Speech:Recognition:DecodeBlockMs", "1001", "Speech:Recognition:DecodeBlockMs must be 20–1000 ms (was 1001)")]
     [InlineData("Media:MaxMixedTalkers", "-1", "Media:MaxMixedTalkers must be 0 (every talker) or more (was -1)")]
     public async Task A_bad_setting_stops_the_start_and_names_its_key(string key, string value, string message)
     {
         var ex = await Assert.ThrowsAsync<FormatException>(() => WithHostAsync((key, value), (_, _) => { }));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_decode_block_is_set_in_ms_and_defaults_to_200()
+    {
+        Assert.Equal(10, SpeechSettings.BuildRecognition(new TolkServerOptions.RecognitionSection()).DecodeBlockFrames);
+        Assert.Equal(3, SpeechSettings.BuildRecognition(new TolkServerOptions.RecognitionSection { DecodeBlockMs = 70 }).DecodeBlockFrames);
+        Assert.Equal(1, SpeechSettings.BuildRecognition(new TolkServerOptions.RecognitionSection { DecodeBlockMs = 20 }).DecodeBlockFrames);
     }
 
     /// <summary>Builds (does not start) the server host, with one extra setting if given, in a throw-away data directory.</summary>

@@ -12,8 +12,9 @@ namespace Tolk.Bench.Speech;
 /// narrowband clips go through the G.711 µ-law call path (16 → 8 kHz, µ-law, 8 → 16 kHz). Each clip is the first
 /// phrase of a fresh stream, as for a new speaker.
 /// Run: <c>dotnet run -c Release --project bench/Tolk.Bench -- asr-tuning [clips] [--band wide|narrow] [--corpus=business] ["-arg value ..." ...]</c>
-/// (each quoted argument string is one variant; without any, a built-in set is compared). A <c>vocabulary=N</c> token
-/// sets <see cref="PocketSphinxOptions.VocabularySize"/> (0 = the whole dictionary).
+/// [--paced] (each quoted argument string is one variant; without any, a built-in set is compared). A <c>vocabulary=N</c>
+/// token sets <see cref="PocketSphinxOptions.VocabularySize"/> (0 = the whole dictionary), <c>block=N</c>
+/// <see cref="PocketSphinxOptions.DecodeBlockFrames"/>. <c>--paced</c> pushes the 20 ms frames in real time, as a call does.
 /// </summary>
 public static class AsrTuningDriver
 {
@@ -36,6 +37,9 @@ public static class AsrTuningDriver
             bands = [rest[b + 1]];
             rest.RemoveRange(b, 2);
         }
+
+        // --paced: 20 ms frames arrive in real time, as from a call (the decoder's caches go cold between them).
+        var paced = rest.Remove("--paced");
 
         var sentences = FlitePhrases.Sentences;
         if (rest.Remove("--corpus=business"))
@@ -62,13 +66,17 @@ public static class AsrTuningDriver
                     {
                         options.VocabularySize = int.Parse(a["vocabulary=".Length..], System.Globalization.CultureInfo.InvariantCulture);
                     }
+                    else if (a.StartsWith("block=", StringComparison.Ordinal))
+                    {
+                        options.DecodeBlockFrames = int.Parse(a["block=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                    }
                     else
                     {
                         options.ExtraArguments.Add(a);
                     }
                 }
 
-                var r = await MeasureAsync(new PocketSphinxRecognizer(options), clips.Select(c => (c.Text, band == "wide" ? c.Wide : c.Narrow)).ToList());
+                var r = await MeasureAsync(new PocketSphinxRecognizer(options), clips.Select(c => (c.Text, band == "wide" ? c.Wide : c.Narrow)).ToList(), paced);
                 Console.WriteLine($"{band,-7} {name,-40} {r.Wer,6:P1}   {BenchMeasure.Percentile(r.FinalMs, 0.5),8:F0} / {BenchMeasure.Percentile(r.FinalMs, 0.95),6:F0}        {r.CpuPerSecond:F3}");
             }
         }
@@ -76,7 +84,7 @@ public static class AsrTuningDriver
         return 0;
     }
 
-    internal static async Task<(double Wer, List<double> FinalMs, double CpuPerSecond)> MeasureAsync(ISpeechRecognizer recognizer, List<(string Text, short[] Audio)> clips)
+    internal static async Task<(double Wer, List<double> FinalMs, double CpuPerSecond)> MeasureAsync(ISpeechRecognizer recognizer, List<(string Text, short[] Audio)> clips, bool paced = false)
     {
         int errors = 0, words = 0;
         var finalMs = new List<double>();
@@ -102,8 +110,14 @@ public static class AsrTuningDriver
             });
 
             var cpu0 = BenchMeasure.CpuSeconds();
+            var clock = Stopwatch.StartNew();
             for (var o = 0; o < audio.Length; o += SpeechAudio.FrameSamples)
             {
+                if (paced && TimeSpan.FromSeconds((double)(o + SpeechAudio.FrameSamples) / SpeechAudio.SampleRate) - clock.Elapsed is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait);
+                }
+
                 await stream.PushAudioAsync(audio.AsMemory(o, Math.Min(SpeechAudio.FrameSamples, audio.Length - o)));
             }
 

@@ -29,9 +29,21 @@ internal static class SpeechSettings
         return new LocalSpeechEngines(
             sink,
             time,
-            new PocketSphinxOptions { VocabularySize = speech.Recognition.VocabularySize },
+            BuildRecognition(speech.Recognition),
             vad: BuildVadOptions(speech.Vad),
             logger: logger);
+    }
+
+    /// <summary>pocketsphinx's defaults with Speech:Recognition applied over them.</summary>
+    public static PocketSphinxOptions BuildRecognition(TolkServerOptions.RecognitionSection section)
+    {
+        var options = new PocketSphinxOptions { VocabularySize = section.VocabularySize };
+        if (section.DecodeBlockMs is { } block)
+        {
+            options.DecodeBlockFrames = block / 20;
+        }
+
+        return options;
     }
 
     /// <summary>The Speech section of a JSON configuration file (as for serve) with TOLK_ environment variables over it.</summary>
@@ -60,6 +72,11 @@ internal static class SpeechSettings
         if (section.VocabularySize is not 0 and (< 1000 or > 200_000))
         {
             throw new FormatException($"Speech:Recognition:VocabularySize must be 0 (every word) or 1000–200000 (was {section.VocabularySize}).");
+        }
+
+        if (section.DecodeBlockMs is { } block && block is < 20 or > 1000)
+        {
+            throw new FormatException($"Speech:Recognition:DecodeBlockMs must be 20–1000 ms (was {block}).");
         }
     }
 

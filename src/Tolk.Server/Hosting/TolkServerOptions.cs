@@ -38,6 +38,12 @@ public sealed class TolkServerOptions
         /// Fewer cost less CPU per speaker but cannot recognise the rest unless a room's hint phrases name them.
         /// </summary>
         public int VocabularySize { get; set; }
+
+        /// <summary>
+        /// Audio handed to the decoder at once, in ms (20–1000, rounded down to 20 ms frames; default 200). Smaller
+        /// blocks cost more CPU per speaker (20: about twice); the block's rest is decoded when a phrase ends.
+        /// </summary>
+        public int? DecodeBlockMs { get; set; }
     }
 
     /// <summary>When a speaker's phrase counts as ended (every translated speaker); unset: the VAD's defaults.</summary>

@@ -80,6 +80,6 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer
             return decoder;
         }
 
-        return ValueTask.FromResult<IRecognitionStream>(new PocketSphinxStream(Create, _options.Bandwidth, _options.DetectionLoudFrames, options, context, Name, _options.InterimEveryFrames, _time));
+        return ValueTask.FromResult<IRecognitionStream>(new PocketSphinxStream(Create, _options.Bandwidth, _options.DetectionLoudFrames, options, context, Name, _options.InterimEveryFrames, _time, _options.DecodeBlockFrames));
     }
 }
