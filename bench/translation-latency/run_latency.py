@@ -56,9 +56,9 @@ def baresip(work, name, account, wav, rtp_low, seconds, uri):
     d = os.path.join(work, name); os.makedirs(os.path.join(d, "rec"), exist_ok=True)
     with open(os.path.join(d, "config"), "w") as f:
         f.write("\n".join(["poll_method epoll", f"sip_listen 127.0.0.1:{free_port()}", "net_interface 127.0.0.1",
-                           "audio_player alsa,null", f"audio_source aufile,{wav}", "audio_alert alsa,null",
+                           "audio_player aubridge,nowhere", f"audio_source aufile,{wav}", "audio_alert aubridge,nowhere",
                            "module_path /usr/lib/baresip/modules", "module g711.so", "module g722.so", "module srtp.so",
-                           "module aufile.so", "module alsa.so", "module_app account.so", "module_app menu.so",
+                           "module aufile.so", "module aubridge.so", "module_app account.so", "module_app menu.so",
                            f"rtp_ports {rtp_low}-{rtp_low + 9}", ""]))
     with open(os.path.join(d, "accounts"), "w") as f:
         f.write(account + "\n")

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Tolk.Speech;
 using Tolk.Speech.Audio;
+using Tolk.Speech.Local;
 using Tolk.Speech.Local.Apertium;
 using Tolk.Speech.Local.Emotion;
 using Tolk.Speech.Local.PocketSphinx;
@@ -23,14 +24,17 @@ public static class SpeechLatencyDriver
     {
         var phrases = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
         var narrow = args.Contains("--narrow"); // through the G.711 call path, as a telephone caller's audio arrives
+        var paced = args.Contains("--paced"); // 20 ms frames in real time, as a call delivers them
         Console.WriteLine($"Generating {phrases} phrases with flite ...");
         var clips = (await FlitePhrases.GenerateAsync(phrases)).Select(c => (c.Text, narrow ? FlitePhrases.TelephonePath(c.Audio) : c.Audio)).ToList();
 
         await MeasureRealTimeFactorAsync(clips);
 
-        using var translator = new ApertiumTranslator();
-        await translator.TranslateAsync("warm up", "en", "es", SpeechContext.None); // start the resident pipeline
-        var engines = new TranslationEngines(new PocketSphinxRecognizer(), translator, new EspeakSynthesizer(), () => new SpectralVad(), new ProsodyEmotionDetector());
+        // The engines live calls use (Silero VAD when its model is installed).
+        using var local = new LocalSpeechEngines(NullSpeechUsageSink.Instance);
+        await local.Translator.TranslateAsync("warm up", "en", "es", SpeechContext.None); // start the resident pipeline
+        Console.WriteLine($"VAD: {local.Vad.Engine}");
+        var engines = local.ForPipeline();
         await using var pipeline = await TranslationPipeline.StartAsync(engines, new TranslationPipelineOptions { SourceLanguage = "en", TargetLanguages = ["es"] });
         var latencies = new Dictionary<PipelineStage, List<double>>();
         var transcripts = 0;
@@ -59,13 +63,20 @@ public static class SpeechLatencyDriver
         var silence = new short[SpeechAudio.SampleRate * 3 / 4];
         var cpu0 = BenchMeasure.CpuSeconds();
         var wall = Stopwatch.StartNew();
-        double audioSeconds = 0;
+        double audioSeconds = 0, speechSeconds = 0;
         foreach (var (_, audio) in clips)
         {
             short[] input = [.. silence[..4000], .. audio, .. silence];
             audioSeconds += input.Length / (double)SpeechAudio.SampleRate;
+            speechSeconds += audio.Length / (double)SpeechAudio.SampleRate;
+            var clock = Stopwatch.StartNew();
             for (var o = 0; o + SpeechAudio.FrameSamples <= input.Length; o += SpeechAudio.FrameSamples)
             {
+                if (paced && TimeSpan.FromSeconds((double)o / SpeechAudio.SampleRate) - clock.Elapsed is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait);
+                }
+
                 await pipeline.PushFrameAsync(input.AsMemory(o, SpeechAudio.FrameSamples));
             }
 
@@ -83,8 +94,10 @@ public static class SpeechLatencyDriver
             Console.WriteLine($"{stage,-20} {values.Count,4} {BenchMeasure.Percentile(values, 0.5),9:F0} {BenchMeasure.Percentile(values, 0.95),8:F0}");
         }
 
-        Console.WriteLine($"CPU per translated speaker (this process + exited children): {cpu / audioSeconds:F3} CPU-seconds per second of speech " +
-            $"(≈ {1 / Math.Max(cpu / audioSeconds, 1e-6):F1} continuously talking speakers per core); Apertium's resident pipeline is not included.");
+        // Per second of the clips themselves (flite's phrases), not of the pauses fed between them.
+        Console.WriteLine($"CPU per translated speaker (this process + exited children): {cpu / speechSeconds:F3} CPU-seconds per second of speech, " +
+            $"{cpu / audioSeconds:F3} per second of audio with the pauses (≈ {1 / Math.Max(cpu / speechSeconds, 1e-6):F1} continuously talking " +
+            "speakers per core); Apertium's resident pipeline is not included.");
         Console.WriteLine($"Load average during the run: {File.ReadAllText("/proc/loadavg").Trim()}");
         return 0;
     }

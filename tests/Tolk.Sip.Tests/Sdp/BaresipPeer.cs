@@ -67,12 +67,12 @@ internal sealed class BaresipPeer : IAsyncDisposable
             net_interface 127.0.0.1
             rtp_ports {rtpBase}-{rtpBase + 19}
             audio_source aufile,{wav}
-            audio_player alsa,null
+            audio_player aubridge,nowhere
             module g711.so
             module g722.so
             module opus.so
             module aufile.so
-            module alsa.so
+            module aubridge.so
             module srtp.so
             module_app account.so
             module_app menu.so
