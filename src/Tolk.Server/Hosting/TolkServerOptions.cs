@@ -41,7 +41,8 @@ public sealed class TolkServerOptions
 
         /// <summary>
         /// Audio handed to the decoder at once, in ms (20–1000, rounded down to 20 ms frames; default 200). Smaller
-        /// blocks cost more CPU per speaker (20: about twice); the block's rest is decoded when a phrase ends.
+        /// blocks cost more CPU per speaker (20: up to twice in a real-time bench, less through calls); the block's
+        /// rest is decoded when a phrase ends.
         /// </summary>
         public int? DecodeBlockMs { get; set; }
     }

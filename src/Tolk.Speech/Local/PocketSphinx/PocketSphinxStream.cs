@@ -10,7 +10,7 @@ namespace Tolk.Speech.Local.PocketSphinx;
 /// decoder is created once the first loud frames show whether the caller is narrowband (its audio is buffered
 /// until then), because the cepstral-mean prior is fixed when a decoder is created. Audio reaches the decoder in
 /// blocks of <see cref="PocketSphinxOptions.DecodeBlockFrames"/>: decoding a call's 20 ms frames one by one, as they
-/// arrive, costs about twice the CPU (the model's tables are out of cache again at every frame).
+/// arrive, finds the model's tables out of cache at every frame.
 /// </summary>
 internal sealed class PocketSphinxStream : IRecognitionStream
 {
