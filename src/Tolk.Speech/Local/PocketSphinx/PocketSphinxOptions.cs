@@ -77,7 +77,7 @@ public sealed class PocketSphinxOptions
     /// decoding in blocks: between frames the model's tables leave the cache (<c>bench asr-tuning --paced</c>, 40
     /// clips through G.711 in real time: 1 frame 0.27–0.28 CPU-s per second of audio, 3 frames 0.20–0.21, 5 frames
     /// 0.16–0.18, 10 frames 0.15–0.16; WER 26.9–28.7 %, end of audio → final p50 22–32 ms either way). Through real
-    /// calls the saving measured smaller, within run-to-run noise in steady state (docs/benchmarks.md). 1 decodes every
+    /// calls the saving measured smaller: −24 % of a translated speaker's CPU in steady state (docs/benchmarks.md). 1 decodes every
     /// frame as it comes.
     /// </summary>
     public int DecodeBlockFrames { get; set; } = 10;
