@@ -113,9 +113,9 @@ public static class AsrTuningDriver
             var clock = Stopwatch.StartNew();
             for (var o = 0; o < audio.Length; o += SpeechAudio.FrameSamples)
             {
-                if (paced && TimeSpan.FromSeconds((double)(o + SpeechAudio.FrameSamples) / SpeechAudio.SampleRate) - clock.Elapsed is { Ticks: > 0 } wait)
+                if (paced)
                 {
-                    await Task.Delay(wait);
+                    await BenchMeasure.PaceAsync(clock, o + SpeechAudio.FrameSamples);
                 }
 
                 await stream.PushAudioAsync(audio.AsMemory(o, Math.Min(SpeechAudio.FrameSamples, audio.Length - o)));

@@ -3,11 +3,7 @@ using System.Globalization;
 using Tolk.Speech;
 using Tolk.Speech.Audio;
 using Tolk.Speech.Local;
-using Tolk.Speech.Local.Apertium;
-using Tolk.Speech.Local.Emotion;
 using Tolk.Speech.Local.PocketSphinx;
-using Tolk.Speech.Local.Tts;
-using Tolk.Speech.Local.Vad;
 using Tolk.Speech.Pipeline;
 
 namespace Tolk.Bench.Speech;
@@ -72,9 +68,9 @@ public static class SpeechLatencyDriver
             var clock = Stopwatch.StartNew();
             for (var o = 0; o + SpeechAudio.FrameSamples <= input.Length; o += SpeechAudio.FrameSamples)
             {
-                if (paced && TimeSpan.FromSeconds((double)o / SpeechAudio.SampleRate) - clock.Elapsed is { Ticks: > 0 } wait)
+                if (paced)
                 {
-                    await Task.Delay(wait);
+                    await BenchMeasure.PaceAsync(clock, o + SpeechAudio.FrameSamples);
                 }
 
                 await pipeline.PushFrameAsync(input.AsMemory(o, SpeechAudio.FrameSamples));

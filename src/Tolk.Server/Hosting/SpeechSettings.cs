@@ -40,7 +40,7 @@ internal static class SpeechSettings
         var options = new PocketSphinxOptions { VocabularySize = section.VocabularySize };
         if (section.DecodeBlockMs is { } block)
         {
-            options.DecodeBlockFrames = block / 20;
+            options.DecodeBlockFrames = block / (int)SpeechAudio.Duration(SpeechAudio.FrameSamples).TotalMilliseconds;
         }
 
         return options;

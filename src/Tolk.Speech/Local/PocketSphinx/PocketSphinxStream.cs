@@ -37,7 +37,7 @@ internal sealed class PocketSphinxStream : IRecognitionStream
     private bool _completed;
     private bool _disposed;
 
-    public PocketSphinxStream(Func<bool, PocketSphinxDecoder> createDecoder, AudioBandwidth bandwidth, int detectionFrames, RecognitionOptions options, SpeechContext context, string provider, int interimEveryFrames, TimeProvider time, int decodeBlockFrames = 1)
+    public PocketSphinxStream(Func<bool, PocketSphinxDecoder> createDecoder, AudioBandwidth bandwidth, int detectionFrames, RecognitionOptions options, SpeechContext context, string provider, int interimEveryFrames, TimeProvider time, int decodeBlockFrames)
     {
         _block = new short[Math.Max(1, decodeBlockFrames) * SpeechAudio.FrameSamples];
         _createDecoder = createDecoder;
