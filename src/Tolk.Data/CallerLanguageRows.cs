@@ -12,15 +12,33 @@ public static class CallerLanguageRows
     /// </summary>
     public const string CallersOwnActor = "system:caller-languages";
 
+    // One writer at a time in this process: a lost insert race is handled below, but EF Core logs the failed save at
+    // Error before the handler sees it, and operators alert on that. Writes are rare (a keypress, an admin's call), so
+    // one gate costs nothing; servers sharing one PostgreSQL database can still race, and the retry covers them.
+    private static readonly SemaphoreSlim Writes = new(1, 1);
+
     /// <summary>
     /// Sets a caller's language in the context's tenant, inserting or replacing its row. Two writers may insert the
-    /// same caller at once (a caller keying *N while an admin sets it, or two calls of one caller): the loser of the
-    /// unique-index race updates the winner's row instead.
+    /// same caller at once (a caller keying *N while an admin sets it, or two calls of one caller): within one process
+    /// they take turns; across servers the loser of the unique-index race updates the winner's row instead.
     /// </summary>
     /// <returns>The row, and whether it was created.</returns>
     public static async Task<(CallerLanguage Row, bool Created)> SetAsync(TolkDbContext db, Guid tenantId, string callerKey, string language, DateTime utcNow, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
+        await Writes.WaitAsync(ct);
+        try
+        {
+            return await SetOnceAsync(db, tenantId, callerKey, language, utcNow, ct);
+        }
+        finally
+        {
+            Writes.Release();
+        }
+    }
+
+    private static async Task<(CallerLanguage Row, bool Created)> SetOnceAsync(TolkDbContext db, Guid tenantId, string callerKey, string language, DateTime utcNow, CancellationToken ct)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var row = await db.CallerLanguages.FirstOrDefaultAsync(c => c.CallerKey == callerKey, ct);

@@ -21,9 +21,10 @@ public sealed class TestHost : IAsyncDisposable
 
     private readonly Dictionary<string, string?> _settings;
 
-    private TestHost(WebApplication app, string directory, ManualTimeProvider clock, TolkInitResult init, Dictionary<string, string?> settings)
+    private TestHost(WebApplication app, string directory, ManualTimeProvider clock, TolkInitResult init, Dictionary<string, string?> settings, ErrorLog errors)
     {
         _settings = settings;
+        Errors = errors;
         App = app;
         Directory = directory;
         Clock = clock;
@@ -38,6 +39,9 @@ public sealed class TestHost : IAsyncDisposable
     public TolkInitResult Init { get; }
     public Uri BaseAddress { get; }
     public IServiceProvider Services => App.Services;
+
+    /// <summary>What the host logged at Error and above.</summary>
+    public ErrorLog Errors { get; }
 
     public static async Task<TestHost> StartAsync(string provider, IDictionary<string, string?>? extra = null)
     {
@@ -79,6 +83,8 @@ public sealed class TestHost : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = directory });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
+        var errors = new ErrorLog();
+        builder.Logging.AddProvider(errors);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         builder.Services.AddSingleton<TimeProvider>(clock);
@@ -88,7 +94,7 @@ public sealed class TestHost : IAsyncDisposable
         var init = await app.Services.InitializeTolkDatabaseAsync();
         app.MapTolkApi();
         await app.StartAsync();
-        return new TestHost(app, directory, clock, init, settings);
+        return new TestHost(app, directory, clock, init, settings, errors);
     }
 
     public HttpClient Client(string? bearer = null, string? apiKey = null)
