@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Tolk.Api.Tests.Infrastructure;
 using Tolk.Data.Directory;
@@ -144,10 +145,17 @@ public abstract partial class ApiContractTests(ApiFixture f)
         var tenantKey = Guid.NewGuid().ToString();
         var tenantBody = new { name = "Idem tenant", domains = new[] { $"idem{Guid.NewGuid():N}.test" } };
         using var m = f.Master;
+        var failedInserts = FailedInsertLines;
         var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => m.PostJsonAsync("/api/tenants", tenantBody, tenantKey)));
         Assert.All(replies, r => Assert.Equal(HttpStatusCode.Created, r.Status));
         Assert.Single(replies.Select(r => r.Id).Distinct());
+        // The retries waited for the first request instead of losing an insert race that EF Core would log at Error.
+        Assert.Equal(failedInserts, FailedInsertLines);
     }
+
+    private int FailedInsertLines =>
+        f.Host.Errors.Count(DbLoggerCategory.Update.Name, CoreEventId.SaveChangesFailed.Id)
+        + f.Host.Errors.Count(DbLoggerCategory.Database.Command.Name, RelationalEventId.CommandError.Id);
 
     [Fact]
     public async Task ETags_guard_updates_with_412()

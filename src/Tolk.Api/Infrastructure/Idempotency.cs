@@ -19,6 +19,20 @@ internal static class Idempotency
 {
     public const string Header = "Idempotency-Key";
 
+    private static readonly KeyedTurns<(Guid Scope, string Key)> Turns = new();
+
+    /// <summary>
+    /// Requests that carry the same key take turns in this process, so a retry sent while the first is still running
+    /// waits and replays its response. Without this the loser of the race hits the unique index: handled, but EF Core
+    /// logs the failed insert at Error first, and operators alert on that. Servers sharing one PostgreSQL database can
+    /// still race; the create's conflict handling covers them. Without a key, holds nothing.
+    /// </summary>
+    public static ValueTask<KeyedTurns<(Guid Scope, string Key)>.Turn> TakeTurnAsync(Guid scope, string? key, CancellationToken ct) =>
+        key is null ? default : Turns.TakeAsync((scope, key), ct);
+
+    /// <summary>Keys held or waited for right now.</summary>
+    internal static int KeysInUse => Turns.Count;
+
     /// <summary>The key of this request, or null. Sets <paramref name="error"/> when the key is unusable.</summary>
     public static string? Key(HttpContext http, out IResult? error)
     {

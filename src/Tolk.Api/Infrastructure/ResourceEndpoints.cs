@@ -93,6 +93,7 @@ internal static class ResourceEndpoints
 
         var requestHash = Idempotency.Hash(body, http);
         var path = http.Request.Path.Value ?? string.Empty;
+        using var turn = await Idempotency.TakeTurnAsync(tenantId, key, ct);
         if (key is not null && await Idempotency.ReplayAsync(db, tenantId, key, path, requestHash, ct) is { } replay)
         {
             return replay;

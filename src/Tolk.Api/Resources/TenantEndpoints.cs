@@ -124,6 +124,7 @@ internal static partial class TenantEndpoints
 
         var hash = Idempotency.Hash(request, http);
         var path = http.Request.Path.Value ?? string.Empty;
+        using var turn = await Idempotency.TakeTurnAsync(Guid.Empty, key, ct);
         if (key is not null && await Idempotency.ReplayAsync(db, Guid.Empty, key, path, hash, ct) is { } replay)
         {
             return replay;
@@ -200,6 +201,7 @@ internal static partial class TenantEndpoints
 
         var hash = Idempotency.Hash(request, http);
         var path = http.Request.Path.Value ?? string.Empty;
+        using var turn = await Idempotency.TakeTurnAsync(Guid.Empty, key, ct);
         if (key is not null && await Idempotency.ReplayAsync(db, Guid.Empty, key, path, hash, ct) is { } replay)
         {
             return replay;

@@ -114,6 +114,7 @@ internal static class VoiceEndpoints
 
         var path = http.Request.Path.Value ?? string.Empty;
         var requestHash = Idempotency.Hash(System.Text.Encoding.UTF8.GetBytes($"{name}\n{language}\n{(bytes is null ? "" : Idempotency.Hash(bytes))}"));
+        using var turn = await Idempotency.TakeTurnAsync(tenantId, key, ct);
         if (key is not null && await Idempotency.ReplayAsync(db, tenantId, key, path, requestHash, ct) is { } replay)
         {
             return replay;
