@@ -29,7 +29,7 @@ public static class CallerLanguageRows
         await Writes.WaitAsync(ct);
         try
         {
-            return await SetOnceAsync(db, tenantId, callerKey, language, utcNow, ct);
+            return await InsertOrReplaceAsync(db, tenantId, callerKey, language, utcNow, ct);
         }
         finally
         {
@@ -37,7 +37,7 @@ public static class CallerLanguageRows
         }
     }
 
-    private static async Task<(CallerLanguage Row, bool Created)> SetOnceAsync(TolkDbContext db, Guid tenantId, string callerKey, string language, DateTime utcNow, CancellationToken ct)
+    private static async Task<(CallerLanguage Row, bool Created)> InsertOrReplaceAsync(TolkDbContext db, Guid tenantId, string callerKey, string language, DateTime utcNow, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -30,9 +30,6 @@ internal static class Idempotency
     public static ValueTask<KeyedTurns<(Guid Scope, string Key)>.Turn> TakeTurnAsync(Guid scope, string? key, CancellationToken ct) =>
         key is null ? default : Turns.TakeAsync((scope, key), ct);
 
-    /// <summary>Keys held or waited for right now.</summary>
-    internal static int KeysInUse => Turns.Count;
-
     /// <summary>The key of this request, or null. Sets <paramref name="error"/> when the key is unusable.</summary>
     public static string? Key(HttpContext http, out IResult? error)
     {
