@@ -12,10 +12,10 @@ public static class CallerLanguageRows
     /// </summary>
     public const string CallersOwnActor = "system:caller-languages";
 
-    // One writer at a time in this process: a lost insert race is handled below, but EF Core logs the failed save at
-    // Error before the handler sees it, and operators alert on that. Writes are rare (a keypress, an admin's call), so
-    // one gate costs nothing; servers sharing one PostgreSQL database can still race, and the retry covers them.
-    private static readonly SemaphoreSlim Writes = new(1, 1);
+    // Writers of one caller take turns in this process: a lost insert race is handled below, but EF Core logs the failed
+    // save at Error before the handler sees it, and operators alert on that. Servers sharing one PostgreSQL database
+    // can still race, and the retry covers them.
+    private static readonly KeyedTurns<(Guid Tenant, string Caller)> Writers = new();
 
     /// <summary>
     /// Sets a caller's language in the context's tenant, inserting or replacing its row. Two writers may insert the
@@ -26,15 +26,8 @@ public static class CallerLanguageRows
     public static async Task<(CallerLanguage Row, bool Created)> SetAsync(TolkDbContext db, Guid tenantId, string callerKey, string language, DateTime utcNow, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        await Writes.WaitAsync(ct);
-        try
-        {
-            return await InsertOrReplaceAsync(db, tenantId, callerKey, language, utcNow, ct);
-        }
-        finally
-        {
-            Writes.Release();
-        }
+        using var turn = await Writers.TakeAsync((tenantId, callerKey), ct);
+        return await InsertOrReplaceAsync(db, tenantId, callerKey, language, utcNow, ct);
     }
 
     private static async Task<(CallerLanguage Row, bool Created)> InsertOrReplaceAsync(TolkDbContext db, Guid tenantId, string callerKey, string language, DateTime utcNow, CancellationToken ct)

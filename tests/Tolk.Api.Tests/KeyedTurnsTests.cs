@@ -1,4 +1,4 @@
-using Tolk.Api.Infrastructure;
+using Tolk.Data;
 
 namespace Tolk.Api.Tests;
 

@@ -9,9 +9,7 @@ namespace Tolk.Api.Tests.Infrastructure;
 /// </summary>
 public sealed class ErrorLog : ILoggerProvider
 {
-    private readonly ConcurrentQueue<(string Category, EventId Event, string Message)> _entries = new();
-
-    public IReadOnlyCollection<(string Category, EventId Event, string Message)> Entries => _entries;
+    private readonly ConcurrentQueue<(string Category, EventId Event)> _entries = new();
 
     public int Count(string category, int eventId) => _entries.Count(e => e.Category == category && e.Event.Id == eventId);
 
@@ -32,7 +30,7 @@ public sealed class ErrorLog : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                log._entries.Enqueue((category, eventId, formatter(state, exception)));
+                log._entries.Enqueue((category, eventId));
             }
         }
     }

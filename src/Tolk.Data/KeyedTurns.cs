@@ -1,4 +1,4 @@
-namespace Tolk.Api.Infrastructure;
+namespace Tolk.Data;
 
 /// <summary>
 /// Async mutual exclusion per key, within this process: holders of different keys never wait for each other, and a
