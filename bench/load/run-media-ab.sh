@@ -3,13 +3,14 @@
 # take the same load at the same time, so whatever else runs on the machine hits both alike.
 # usage: bench/load/run-media-ab.sh A_ROOT OUT_PREFIX      → OUT_PREFIX-a.csv, OUT_PREFIX-b.csv
 #   A_ROOT: another checkout with a Release build (src/Tolk.Server/bin/Release). WINDOW=15 WARMUP=5.
+#   A_ENV: settings for server A only, e.g. A_ENV=TOLK_Media__IoUring=false with A_ROOT=. compares a switch.
 set -u
 cd "$(dirname "$0")/../.."
 export TOLK_Translation__Enabled=${TOLK_Translation__Enabled:-false}
 a_root=${1:?baseline checkout}; out=${2:?output prefix}
 work=$(mktemp -d)
 # Separate RTP port ranges: the two servers must not race for the same ports.
-pid_a=$(TOLK_Media__RtpPortLow=30000 TOLK_Media__RtpPortHigh=34999 "$a_root"/bench/load/start-tolk.sh 27500 "$work/a") || exit 1
+pid_a=$(env ${A_ENV:-} TOLK_Media__RtpPortLow=30000 TOLK_Media__RtpPortHigh=34999 "$a_root"/bench/load/start-tolk.sh 27500 "$work/a") || exit 1
 pid_b=$(TOLK_Media__RtpPortLow=35000 TOLK_Media__RtpPortHigh=39999 bench/load/start-tolk.sh 27600 "$work/b") || exit 1
 trap 'kill $pid_a $pid_b 2>/dev/null; echo "server logs kept in $work" >&2' EXIT
 both() {

@@ -18,7 +18,7 @@ namespace Tolk.Conferencing.Media;
 /// the caller's personal mix → encoder → RTP/SRTP out. A new offer (hold, resume, codec or key
 /// change) rebuilds the RTP pipeline on the same port while the mixer membership stays.
 /// </summary>
-internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IAudioFrameSource, IAudioFrameSink
+internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IRtpFedSource, IAudioFrameSink
 {
     private readonly ConferenceMediaProvider _owner;
     private readonly CallSession _call;
@@ -272,6 +272,9 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IA
         [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message = "Call {CallId}: translation membership change failed; the call continues untranslated")]
         public static partial void TranslationJoinFailed(ILogger logger, Guid callId, Exception exception);
     }
+
+    /// <summary>The session <see cref="TryRead"/> polls: the mixer batches its receive with other callers'.</summary>
+    public RtpSession? ReceiveSession => _pipeline?.Session;
 
     /// <summary>Mixer input: the caller's decoded audio.</summary>
     public bool TryRead(Span<short> frame)

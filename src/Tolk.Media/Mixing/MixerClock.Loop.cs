@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tolk.Media.Rtp.Native;
 
 namespace Tolk.Media.Mixing;
 
@@ -26,7 +27,7 @@ public sealed partial class MixerClock
         var mode = Options.Mode == MixerClockMode.Auto
             ? (ReferenceEquals(_time, TimeProvider.System) ? MixerClockMode.HighResolution : MixerClockMode.Timer)
             : Options.Mode;
-        MixerLog.ClockStarted(_logger, mode.ToString(), Period.TotalMilliseconds);
+        MixerLog.ClockStarted(_logger, mode.ToString(), Period.TotalMilliseconds, SocketRing.Probe());
         if (mode == MixerClockMode.Timer)
         {
             _timer = _time.CreateTimer(static s => ((MixerClock)s!).OnTimer(), this, Period, Period);

@@ -1,3 +1,5 @@
+using Tolk.Media.Rtp.Native;
+
 namespace Tolk.Media.Mixing;
 
 // Fan-out of a tick to a few worker threads. The clock thread still sequences the 20 ms ticks; inside
@@ -198,6 +200,9 @@ public sealed partial class MixerClock
     /// <summary>Takes and runs items of the current stage until none is left (clock thread and workers).</summary>
     private void Drain()
     {
+        // The sends of every chunk this thread delivers leave in one system call when it runs out of items.
+        // (_stage may already be the next stage's for a worker that wakes late: then this only defers nothing.)
+        using var sends = _stage == Stage.Deliver ? SocketRing.DeferSends() : default;
         while (true)
         {
             long cursor = Interlocked.Increment(ref _cursor);

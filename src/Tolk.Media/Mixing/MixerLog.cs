@@ -19,8 +19,8 @@ internal static partial class MixerLog
     [LoggerMessage(EventId = 3305, Level = LogLevel.Warning, Message = "Room {RoomId}: {What} of {Who} threw (failure #{Count}); the mixer carries on")]
     public static partial void CallbackFailed(ILogger logger, Exception exception, string roomId, string who, string what, long count);
 
-    [LoggerMessage(EventId = 3310, Level = LogLevel.Information, Message = "Mixer clock started ({Mode}, period {PeriodMs} ms)")]
-    public static partial void ClockStarted(ILogger logger, string mode, double periodMs);
+    [LoggerMessage(EventId = 3310, Level = LogLevel.Information, Message = "Mixer clock started ({Mode}, period {PeriodMs} ms, socket I/O: {SocketIo})")]
+    public static partial void ClockStarted(ILogger logger, string mode, double periodMs, string socketIo);
 
     [LoggerMessage(EventId = 3311, Level = LogLevel.Debug, Message = "Mixer clock late by {LatenessMs:F2} ms at tick {Tick}")]
     public static partial void LateTick(ILogger logger, double latenessMs, long tick);

@@ -1,3 +1,5 @@
+using Tolk.Media.Rtp.Native;
+
 namespace Tolk.Media.Mixing;
 
 // The per-tick hot path: read inputs, detect talk, sum active talkers into one int32 total, then
@@ -88,6 +90,7 @@ public sealed partial class MixerRoom
     internal void ReadRange(int start, int end)
     {
         var participants = _tickParticipants;
+        QueueReceives(participants, start, end);
         for (int i = start; i < end; i++)
         {
             var p = participants[i];
@@ -141,9 +144,43 @@ public sealed partial class MixerRoom
     internal void DeliverRange(int start, int end)
     {
         var participants = _tickParticipants;
+        using var sends = SocketRing.DeferSends(); // one system call for the range's sends (or the stage's, see MixerClock.Drain)
         for (int i = start; i < end; i++)
         {
             Deliver(participants[i]);
+        }
+    }
+
+    /// <summary>
+    /// Receives for every RTP-fed participant of the range in one io_uring submit, so that the polls in
+    /// <see cref="IAudioFrameSource.TryRead"/> find their datagrams taken already. Without a ring each poll
+    /// makes its own system call as before.
+    /// </summary>
+    private void QueueReceives(MixerParticipant[] participants, int start, int end)
+    {
+        var ring = SocketRing.ForCurrentThread();
+        if (ring is null)
+        {
+            return;
+        }
+        var queued = false;
+        try
+        {
+            for (int i = start; i < end; i++)
+            {
+                var p = participants[i];
+                if (!p.HasLeft && p.Input is IRtpFedSource { ReceiveSession: { } session })
+                {
+                    queued |= session.QueueReceive(ring);
+                }
+            }
+        }
+        finally
+        {
+            if (queued)
+            {
+                ring.Submit(); // also releases the sessions' poll locks QueueReceive took
+            }
         }
     }
 

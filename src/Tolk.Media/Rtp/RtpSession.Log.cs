@@ -18,6 +18,9 @@ public sealed partial class RtpSession
     [LoggerMessage(EventId = 3204, Level = LogLevel.Debug, Message = "RTP send failed: {Error}")]
     private partial void LogSendFailed(SocketError error);
 
+    [LoggerMessage(EventId = 3209, Level = LogLevel.Debug, Message = "RTP send failed: errno {Errno}")]
+    private partial void LogSendErrno(int errno);
+
     [LoggerMessage(EventId = 3207, Level = LogLevel.Debug, Message = "RTP receive failed: {Error}")]
     private partial void LogReceiveFailed(SocketError error);
 

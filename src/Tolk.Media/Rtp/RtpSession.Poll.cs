@@ -35,6 +35,12 @@ public sealed partial class RtpSession
     private int _watching;
     private bool _polling;
 
+    // A receive batch the mixer thread's io_uring already made (QueueReceive → OnQueuedReceive → EndQueuedReceive),
+    // consumed by the next Poll: datagrams in slots [0, _prefetched), and how the chain ended.
+    private bool _hasPrefetch;
+    private int _prefetched;
+    private int _prefetchErrno;
+
     /// <summary>
     /// <see cref="RtpReceiveMode.Polled"/> only: raised (on the watcher thread) when a datagram arrives while
     /// the session was not being polled; the owner should make sure <see cref="Poll"/> runs soon (wake its mixer room).
@@ -58,7 +64,25 @@ public sealed partial class RtpSession
             int taken = 0;
             var batch = _batch!;
             var from = _pollFrom!;
-            while (taken < maxPackets && Volatile.Read(ref _disposed) == 0)
+            var more = true;
+            if (_hasPrefetch)
+            {
+                _hasPrefetch = false;
+                for (var i = 0; i < _prefetched; i++)
+                {
+                    batch.CopySource(i, from);
+                    Dispatch(batch.Buffer(i), batch.Length(i), from, isRtcpSocket: false);
+                }
+                taken = _prefetched;
+                if (_prefetchErrno != 0)
+                {
+                    LogReceiveErrno(_prefetchErrno);
+                    taken++;
+                }
+                // A chain that stopped short found the queue empty; a full one or an error says nothing about the rest.
+                more = _prefetchErrno != 0 || _prefetched == batch.Count;
+            }
+            while (more && taken < maxPackets && Volatile.Read(ref _disposed) == 0)
             {
                 int received;
                 try
@@ -97,6 +121,64 @@ public sealed partial class RtpSession
             }
             return taken;
         }
+    }
+
+    /// <summary>
+    /// <see cref="RtpReceiveMode.Polled"/> only: queues this tick's receive on <paramref name="ring"/> (the
+    /// calling mixer thread's), so that many sessions' receives take one system call; the next
+    /// <see cref="Poll"/> on this thread handles what it took. The poll lock is held from here until the
+    /// ring's submit ends (<see cref="EndQueuedReceive"/>). False when nothing was queued.
+    /// </summary>
+    internal bool QueueReceive(SocketRing ring)
+    {
+        if (!_polling || Volatile.Read(ref _disposed) != 0)
+        {
+            return false;
+        }
+        _pollGate.Enter();
+        var queued = false;
+        try
+        {
+            if (_hasPrefetch)
+            {
+                return false; // the last batch was not polled yet: its datagrams must not be overwritten
+            }
+            _prefetched = 0;
+            _prefetchErrno = 0;
+            queued = ring.TryQueueReceive(this, _rtpSocket.SafeHandle, _batch!, BatchSlots);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            if (!queued)
+            {
+                _pollGate.Exit();
+            }
+        }
+        return queued;
+    }
+
+    /// <summary>The ring's result for slot <paramref name="slot"/>: bytes received, or a negative errno.</summary>
+    internal void OnQueuedReceive(int slot, int result)
+    {
+        if (result >= 0)
+        {
+            _batch!.SetReceived(slot, result);
+            _prefetched = Math.Max(_prefetched, slot + 1);
+        }
+        else if (result != -LinuxSockets.EAgain && result != -IoUring.ECanceled)
+        {
+            _prefetchErrno = -result;
+        }
+    }
+
+    /// <summary>The ring's submit is over: the batch is ready for <see cref="Poll"/> and the lock is released.</summary>
+    internal void EndQueuedReceive()
+    {
+        _hasPrefetch = true;
+        _pollGate.Exit();
     }
 
     private void StartPolled()

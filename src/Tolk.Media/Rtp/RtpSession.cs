@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tolk.Media.Rtp.Native;
 using Tolk.Media.Srtp;
 
 namespace Tolk.Media.Rtp;
@@ -212,6 +213,10 @@ public sealed partial class RtpSession : IAsyncDisposable
     {
         try
         {
+            if (SocketRing.Deferring is { } ring && ring.TryQueueSend(socket.SafeHandle, datagram, remote, this))
+            {
+                return true; // leaves with the rest of the mixer stage's sends; a failure comes back through OnQueuedSendFailed
+            }
             socket.SendTo(datagram, SocketFlags.None, remote);
             return true;
         }
@@ -226,6 +231,13 @@ public sealed partial class RtpSession : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>A send queued on a mixer thread's ring failed (as a direct send's exception would have said).</summary>
+    internal void OnQueuedSendFailed(int errno)
+    {
+        Interlocked.Increment(ref _sendErrors);
+        LogSendErrno(errno);
     }
 
     private static (Socket Rtp, Socket? Rtcp) Bind(IPEndPoint local, bool mux)

@@ -7,6 +7,7 @@ using Tolk.Conferencing.Calls;
 using Tolk.Conferencing.Events;
 using Tolk.Conferencing.Media;
 using Tolk.Media.Mixing;
+using Tolk.Media.Rtp;
 using Tolk.Conferencing.Signaling;
 using Tolk.Conferencing.Tenancy;
 using Tolk.Conferencing.Translation;
@@ -48,6 +49,7 @@ public static class SipServiceCollectionExtensions
         services.AddSingleton<IRoomEventSink>(sp => sp.GetRequiredService<RoomEventFanOut>());
         services.AddSingleton(sp =>
         {
+            RtpSocketBatching.Enabled = options.Media.IoUring;
             var clock = new MixerClock(sp.GetRequiredService<TimeProvider>(), new MixerClockOptions(), sp.GetRequiredService<ILogger<MixerClock>>(), sp.GetService<IMeterFactory>());
             clock.Start();
             return new ConferenceRooms(clock, sp.GetRequiredService<ILoggerFactory>(), new MixerRoomOptions { MaxMixedTalkers = options.Media.MaxMixedTalkers });

@@ -111,6 +111,12 @@ public sealed class TolkServerOptions
         /// </summary>
         public int MaxMixedTalkers { get; set; }
 
+        /// <summary>
+        /// Mixer threads receive and send their callers' RTP in batches through io_uring (one system call per batch
+        /// instead of one per datagram). Where the kernel forbids io_uring, plain system calls are used anyway.
+        /// </summary>
+        public bool IoUring { get; set; } = true;
+
         /// <summary>Opus encoder complexity (0–10) for a mix only one caller hears (someone talking).</summary>
         public int OpusPersonalComplexity { get; set; } = 0;
 

@@ -70,6 +70,21 @@ internal sealed unsafe class DatagramBatch
         }
     }
 
+    /// <summary>
+    /// Readies slot <paramref name="index"/> for a receive issued elsewhere (an io_uring <c>recvmsg</c>) and
+    /// returns its <c>msghdr</c>; the result goes back through <see cref="SetReceived"/>.
+    /// </summary>
+    public LinuxSockets.MsgHdr* PrepareSlot(int index)
+    {
+        _messages[index].Header.NameLength = LinuxSockets.SockAddrCapacity;
+        _messages[index].Header.Flags = 0;
+        _messages[index].Length = 0;
+        return &_messages[index].Header;
+    }
+
+    /// <summary>Records that slot <paramref name="index"/> holds a datagram of <paramref name="length"/> bytes.</summary>
+    public void SetReceived(int index, int length) => _messages[index].Length = (uint)length;
+
     /// <summary>The datagram in slot <paramref name="index"/> after a <see cref="Receive"/>.</summary>
     public byte[] Buffer(int index) => _buffers[index];
 
@@ -79,8 +94,19 @@ internal sealed unsafe class DatagramBatch
     /// <summary>Copies its source address (the kernel's <c>sockaddr</c>, which is what .NET's <see cref="SocketAddress"/> holds on Linux).</summary>
     public void CopySource(int index, SocketAddress destination)
     {
-        var length = (int)Math.Min(_messages[index].Header.NameLength, (uint)destination.Buffer.Length);
-        new ReadOnlySpan<byte>(_messages[index].Header.Name, length).CopyTo(destination.Buffer.Span);
+        ref readonly var header = ref _messages[index].Header;
+        var nameLength = header.NameLength < LinuxSockets.SockAddrCapacity
+            ? header.NameLength
+            : SockAddrLength(*(ushort*)header.Name); // a receive that did not write the length back
+        var length = (int)Math.Min(nameLength, (uint)destination.Buffer.Length);
+        new ReadOnlySpan<byte>(header.Name, length).CopyTo(destination.Buffer.Span);
         destination.Size = length;
     }
+
+    private static uint SockAddrLength(ushort family) => family switch
+    {
+        2 => 16,  // AF_INET: sockaddr_in
+        10 => 28, // AF_INET6: sockaddr_in6
+        _ => LinuxSockets.SockAddrCapacity,
+    };
 }
