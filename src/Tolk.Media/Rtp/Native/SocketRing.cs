@@ -268,7 +268,20 @@ internal sealed unsafe class SocketRing : IDisposable
             return;
         }
         Volatile.Write(ref *_sqTail, _sqTailLocal);
-        var unreaped = _queued;
+        try
+        {
+            WaitForAll(_queued);
+        }
+        finally
+        {
+            // Even if an owner's callback threw, every queued owner gets its poll lock back.
+            _queued = 0;
+            Finish();
+        }
+    }
+
+    private void WaitForAll(uint unreaped)
+    {
         var failures = 0;
         while (unreaped > 0)
         {
@@ -283,7 +296,7 @@ internal sealed unsafe class SocketRing : IDisposable
                     _broken = true;
                     GC.SuppressFinalize(this);
                     s_status = $"io_uring_enter failed with errno {errno}; plain system calls from then on";
-                    break;
+                    return;
                 }
                 if (errno != LinuxSockets.EIntr)
                 {
@@ -292,8 +305,6 @@ internal sealed unsafe class SocketRing : IDisposable
             }
             unreaped -= Reap();
         }
-        _queued = 0;
-        Finish();
     }
 
     /// <inheritdoc />
@@ -367,6 +378,7 @@ internal sealed unsafe class SocketRing : IDisposable
             var cqe = _cqes[head & _cqMask];
             head++;
             reaped++;
+            Volatile.Write(ref *_cqHead, head); // consumed before its owner runs: a throwing owner cannot leave it for the next batch
             if ((cqe.UserData & SendTag) != 0)
             {
                 if (cqe.Result < 0)
@@ -380,7 +392,6 @@ internal sealed unsafe class SocketRing : IDisposable
                 owner?.OnQueuedReceive((int)(cqe.UserData & ((1 << ChainBits) - 1)), cqe.Result);
             }
         }
-        Volatile.Write(ref *_cqHead, head);
         return reaped;
     }
 
