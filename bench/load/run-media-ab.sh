@@ -3,7 +3,7 @@
 # take the same load at the same time, so whatever else runs on the machine hits both alike.
 # usage: bench/load/run-media-ab.sh A_ROOT OUT_PREFIX      → OUT_PREFIX-a.csv, OUT_PREFIX-b.csv
 #   A_ROOT: another checkout with a Release build (src/Tolk.Server/bin/Release). WINDOW=15 WARMUP=5.
-#   ONLY=LABEL runs only the rows with that label (e.g. ONLY=delay_probe).
+#   ONLY="LABEL ..." runs only the rows with those labels (e.g. ONLY=delay_probe).
 #   A_ENV: settings for server A only, e.g. A_ENV=TOLK_Media__IoUring=false with A_ROOT=. compares a switch.
 set -u
 cd "$(dirname "$0")/../.."
@@ -15,7 +15,8 @@ pid_a=$(env ${A_ENV:-} TOLK_Media__RtpPortLow=30000 TOLK_Media__RtpPortHigh=3499
 pid_b=$(TOLK_Media__RtpPortLow=35000 TOLK_Media__RtpPortHigh=39999 bench/load/start-tolk.sh 27600 "$work/b") || exit 1
 trap 'kill $pid_a $pid_b 2>/dev/null; echo "server logs kept in $work" >&2' EXIT
 both() {
-  if [ -n "${ONLY:-}" ] && [[ " $* " != *" --label $ONLY "* ]]; then return; fi
+  local args="$*"; local label=${args##*--label }; label=${label%% *}
+  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $label "* ]]; then return; fi
   python3 bench/load/media-load.py --sip 127.0.0.1:27500 --pid $pid_a --server-log "$work/a/server.log" --csv "$out-a.csv" \
       --base-port 20000 --warmup ${WARMUP:-5} --window ${WINDOW:-15} "$@" > "$work/a.last" 2>&1 &
   local ja=$!
