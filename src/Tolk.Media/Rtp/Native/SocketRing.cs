@@ -104,6 +104,12 @@ internal sealed unsafe class SocketRing : IDisposable
         set => s_switchedOff = !value;
     }
 
+    /// <summary>System calls that handed a batch to the kernel.</summary>
+    public long Submits { get; private set; }
+
+    /// <summary>Operations (receives and sends) those batches carried.</summary>
+    public long Operations { get; private set; }
+
     /// <summary>This thread's ring, made on first use; null where io_uring cannot be used.</summary>
     public static SocketRing? ForCurrentThread()
     {
@@ -268,6 +274,8 @@ internal sealed unsafe class SocketRing : IDisposable
             return;
         }
         Volatile.Write(ref *_sqTail, _sqTailLocal);
+        Submits++;
+        Operations += _queued;
         try
         {
             WaitForAll(_queued);
