@@ -38,6 +38,7 @@ public sealed partial class RtpSession
     // A receive batch the mixer thread's io_uring already made (QueueReceive → OnQueuedReceive → EndQueuedReceive),
     // consumed by the next Poll: datagrams in slots [0, _prefetched), and how the chain ended.
     private bool _hasPrefetch;
+    private bool _inRing;
     private int _prefetched;
     private int _prefetchErrno;
 
@@ -139,13 +140,16 @@ public sealed partial class RtpSession
         var queued = false;
         try
         {
-            if (_hasPrefetch)
+            if (_hasPrefetch || _inRing)
             {
-                return false; // the last batch was not polled yet: its datagrams must not be overwritten
+                // The last batch was not polled yet, or this one is already queued (the lock is re-entrant):
+                // its slots must not be written twice.
+                return false;
             }
             _prefetched = 0;
             _prefetchErrno = 0;
             queued = ring.TryQueueReceive(this, _rtpSocket.SafeHandle, _batch!, BatchSlots);
+            _inRing = queued;
         }
         catch (ObjectDisposedException)
         {
@@ -177,6 +181,7 @@ public sealed partial class RtpSession
     /// <summary>The ring's submit is over: the batch is ready for <see cref="Poll"/> and the lock is released.</summary>
     internal void EndQueuedReceive()
     {
+        _inRing = false;
         _hasPrefetch = true;
         _pollGate.Exit();
     }

@@ -144,6 +144,7 @@ public sealed class SocketRingTests
         peer.Send(Packet(1), session.LocalEndPoint);
         Thread.Sleep(30);
         Assert.True(session.QueueReceive(ring));
+        Assert.False(session.QueueReceive(ring)); // once per batch, even on the thread holding its lock
         ring.Submit();
         peer.Send(Packet(2), session.LocalEndPoint);
         Thread.Sleep(30);
