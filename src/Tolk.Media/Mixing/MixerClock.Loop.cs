@@ -28,6 +28,8 @@ public sealed partial class MixerClock
             ? (ReferenceEquals(_time, TimeProvider.System) ? MixerClockMode.HighResolution : MixerClockMode.Timer)
             : Options.Mode;
         MixerLog.ClockStarted(_logger, mode.ToString(), Period.TotalMilliseconds, SocketRing.Probe());
+        var logger = _logger;
+        SocketRing.Broken = status => MixerLog.SocketIoBroken(logger, status);
         if (mode == MixerClockMode.Timer)
         {
             _timer = _time.CreateTimer(static s => ((MixerClock)s!).OnTimer(), this, Period, Period);

@@ -22,6 +22,9 @@ internal static partial class MixerLog
     [LoggerMessage(EventId = 3310, Level = LogLevel.Information, Message = "Mixer clock started ({Mode}, period {PeriodMs} ms, socket I/O: {SocketIo})")]
     public static partial void ClockStarted(ILogger logger, string mode, double periodMs, string socketIo);
 
+    [LoggerMessage(EventId = 3314, Level = LogLevel.Warning, Message = "A mixer thread stopped batching socket I/O: {Status}")]
+    public static partial void SocketIoBroken(ILogger logger, string status);
+
     [LoggerMessage(EventId = 3311, Level = LogLevel.Debug, Message = "Mixer clock late by {LatenessMs:F2} ms at tick {Tick}")]
     public static partial void LateTick(ILogger logger, double latenessMs, long tick);
 

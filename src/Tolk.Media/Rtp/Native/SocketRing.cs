@@ -104,6 +104,9 @@ internal sealed unsafe class SocketRing : IDisposable
         set => s_switchedOff = !value;
     }
 
+    /// <summary>Told (with <see cref="Status"/>) when a ring stops being used after a failure; set by the mixer clock to log it.</summary>
+    public static Action<string>? Broken { get; set; }
+
     /// <summary>System calls that handed a batch to the kernel.</summary>
     public long Submits { get; private set; }
 
@@ -304,6 +307,7 @@ internal sealed unsafe class SocketRing : IDisposable
                     _broken = true;
                     GC.SuppressFinalize(this);
                     s_status = $"io_uring_enter failed with errno {errno}; plain system calls from then on";
+                    Broken?.Invoke(s_status);
                     return;
                 }
                 if (errno != LinuxSockets.EIntr)
