@@ -186,6 +186,18 @@ public sealed partial class RtpSession
         _pollGate.Exit();
     }
 
+    /// <summary>
+    /// The ring gave up with this session's receives possibly still in the kernel: the batch they write into is
+    /// the ring's to keep, this session takes a fresh one and its lock back (nothing was taken, as far as it knows).
+    /// </summary>
+    internal void AbandonQueuedReceive()
+    {
+        _batch = new DatagramBatch(BatchSlots, MaxPacket + 64);
+        _inRing = false;
+        _hasPrefetch = false;
+        _pollGate.Exit();
+    }
+
     private void StartPolled()
     {
         _batch = new DatagramBatch(BatchSlots, MaxPacket + 64);

@@ -131,7 +131,7 @@ public sealed partial class RtpSession
                 return false;
             }
 
-            if (!TrySend(_rtcpSocket ?? _rtpSocket, _rtcpSendBuffer.AsSpan(0, length), remote))
+            if (TrySend(_rtcpSocket ?? _rtpSocket, _rtcpSendBuffer.AsSpan(0, length), remote) == SendOutcome.Failed)
             {
                 return false;
             }

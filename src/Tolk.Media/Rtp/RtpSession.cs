@@ -181,15 +181,16 @@ public sealed partial class RtpSession : IAsyncDisposable
             }
 
             _sequence++;
-            if (!TrySend(_rtpSocket, _sendBuffer.AsSpan(0, length), remote))
+            var outcome = TrySend(_rtpSocket, _sendBuffer.AsSpan(0, length), remote, deferredPayloadBytes: payload.Length);
+            if (outcome == SendOutcome.Failed)
             {
                 return false;
             }
+            if (outcome == SendOutcome.Sent)
+            {
+                CountSent(payload.Length);
+            }
 
-            Interlocked.Increment(ref _packetsSent);
-            _options.Metrics?.Sent();
-            Interlocked.Add(ref _bytesSent, payload.Length);
-            Interlocked.Add(ref _octetsSentForSr, payload.Length);
             _lastSentTimestamp = timestamp;
             _lastSentAt = _time.GetTimestamp();
             _sentSinceReport = true;
@@ -209,35 +210,62 @@ public sealed partial class RtpSession : IAsyncDisposable
         }
     }
 
-    private bool TrySend(Socket socket, ReadOnlySpan<byte> datagram, SocketAddress remote)
+    private enum SendOutcome
+    {
+        Failed,
+        Sent,
+
+        /// <summary>On the mixer thread's ring: counted (or failed) when the ring reports, in <see cref="OnQueuedSendCompleted"/>.</summary>
+        Queued,
+    }
+
+    /// <summary>
+    /// Sends at once, or, for an RTP packet (<paramref name="deferredPayloadBytes"/> ≥ 0) inside a mixer thread's
+    /// <see cref="SocketRing.DeferSends"/> scope, queues it to leave with the rest of the stage's sends.
+    /// </summary>
+    private SendOutcome TrySend(Socket socket, ReadOnlySpan<byte> datagram, SocketAddress remote, int deferredPayloadBytes = -1)
     {
         try
         {
-            if (SocketRing.Deferring is { } ring && ring.TryQueueSend(socket.SafeHandle, datagram, remote, this))
+            if (deferredPayloadBytes >= 0 && SocketRing.Deferring is { } ring
+                && ring.TryQueueSend(socket.SafeHandle, datagram, remote, this, deferredPayloadBytes))
             {
-                return true; // leaves with the rest of the mixer stage's sends; a failure comes back through OnQueuedSendFailed
+                return SendOutcome.Queued;
             }
             socket.SendTo(datagram, SocketFlags.None, remote);
-            return true;
+            return SendOutcome.Sent;
         }
         catch (SocketException ex)
         {
             // ICMP unreachable surfacing on a later send, or a route failure: count, never throw to the mixer.
             Interlocked.Increment(ref _sendErrors);
             LogSendFailed(ex.SocketErrorCode);
-            return false;
+            return SendOutcome.Failed;
         }
         catch (ObjectDisposedException)
         {
-            return false;
+            return SendOutcome.Failed;
         }
     }
 
-    /// <summary>A send queued on a mixer thread's ring failed (as a direct send's exception would have said).</summary>
-    internal void OnQueuedSendFailed(int errno)
+    private void CountSent(int payloadBytes)
     {
+        Interlocked.Increment(ref _packetsSent);
+        _options.Metrics?.Sent();
+        Interlocked.Add(ref _bytesSent, payloadBytes);
+        Interlocked.Add(ref _octetsSentForSr, payloadBytes);
+    }
+
+    /// <summary>The ring's result for a queued send: bytes sent, or a negative errno (as a direct send's exception would have said).</summary>
+    internal void OnQueuedSendCompleted(int result, int payloadBytes)
+    {
+        if (result >= 0)
+        {
+            CountSent(payloadBytes);
+            return;
+        }
         Interlocked.Increment(ref _sendErrors);
-        LogSendErrno(errno);
+        LogSendErrno(-result);
     }
 
     private static (Socket Rtp, Socket? Rtcp) Bind(IPEndPoint local, bool mux)

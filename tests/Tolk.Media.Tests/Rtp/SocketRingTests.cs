@@ -49,6 +49,7 @@ public sealed class SocketRingTests
             if (ring is not null)
             {
                 Assert.Equal(0, listener.Poll()); // still queued in the ring
+                Assert.Equal(0, talker.Counters.PacketsSent); // counted when the kernel has taken them
             }
         }
         Thread.Sleep(30);
@@ -211,9 +212,62 @@ public sealed class SocketRingTests
 
         // An IPv4 socket cannot send to an IPv6 address: the kernel's answer comes back in the completion.
         var v6 = new IPEndPoint(IPAddress.IPv6Loopback, 9).Serialize();
-        Assert.True(ring.TryQueueSend(socket.SafeHandle, new byte[12], v6, session));
+        Assert.True(ring.TryQueueSend(socket.SafeHandle, new byte[12], v6, session, payloadBytes: 0));
         ring.Submit();
         Assert.Equal(1, session.Counters.SendErrors);
+        Assert.Equal(0, session.Counters.PacketsSent);
+    }
+
+    [Fact]
+    public async Task An_owner_that_throws_on_a_result_leaves_the_ring_in_step_for_the_next_batch()
+    {
+        // The session's log provider throws: reporting the failed send raises out of the ring's completion handling.
+        await using var failing = new RtpSession(new RtpSessionOptions
+        {
+            LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            RemoteEndPoint = new IPEndPoint(IPAddress.Loopback, 9),
+            ReceiveMode = RtpReceiveMode.Polled,
+        }, (_, _) => { }, logger: new ThrowingLogger());
+        var received = new List<ushort>();
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var session = Polled(received, remote: (IPEndPoint)peer.Client.LocalEndPoint!);
+        session.Start();
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        peer.Send(Packet(1), session.LocalEndPoint);
+        peer.Send(Packet(2), session.LocalEndPoint);
+        Thread.Sleep(30);
+        var ring = OnThisThread();
+        if (ring is null)
+        {
+            return;
+        }
+
+        // One batch: a send that fails (its owner throws while told) ahead of a receive chain.
+        Assert.True(ring.TryQueueSend(socket.SafeHandle, new byte[12], new IPEndPoint(IPAddress.IPv6Loopback, 9).Serialize(), failing, 0));
+        Assert.True(session.QueueReceive(ring));
+        ring.Submit();
+        Assert.Equal(2, session.Poll());
+
+        // The next batch is its own: no completion of the last one is left over to be credited to it.
+        peer.Send(Packet(3), session.LocalEndPoint);
+        Thread.Sleep(30);
+        Assert.True(session.QueueReceive(ring));
+        ring.Submit();
+        Assert.Equal(1, session.Poll());
+        Assert.Equal(new ushort[] { 1, 2, 3 }, received);
+        Assert.Equal(1, failing.Counters.SendErrors);
+    }
+
+    private sealed class ThrowingLogger : Microsoft.Extensions.Logging.ILogger<RtpSession>
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            throw new InvalidOperationException("log provider failed");
     }
 
     /// <summary>This thread's ring: null only where io_uring is unavailable, which the first test asserts is explained.</summary>

@@ -31,6 +31,9 @@ internal sealed unsafe class SocketRing : IDisposable
     private static volatile bool s_unavailable;
     private static string s_status = "not tried";
 
+    /// <summary>Rings given up with requests possibly still in the kernel: kept (with what those requests may write) for good.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentBag<SocketRing> Abandoned = [];
+
     private readonly int _fd;
     private readonly nint _ring;
     private readonly nuint _ringSize;
@@ -49,8 +52,10 @@ internal sealed unsafe class SocketRing : IDisposable
 
     private readonly RtpSession?[] _sendOwners = new RtpSession?[Entries];
     private readonly SafeHandle?[] _sendSockets = new SafeHandle?[Entries];
+    private readonly int[] _sendPayloadBytes = new int[Entries];
     private readonly RtpSession?[] _receiveOwners = new RtpSession?[Entries];
     private readonly SafeHandle?[] _receiveSockets = new SafeHandle?[Entries];
+    private readonly DatagramBatch?[] _receiveBatches = new DatagramBatch?[Entries];
     private uint _sqTailLocal;
     private uint _queued;
     private int _sends;
@@ -186,11 +191,12 @@ internal sealed unsafe class SocketRing : IDisposable
 
     /// <summary>
     /// Queues one datagram to <paramref name="remote"/>; its bytes and address are copied, so the caller's
-    /// buffer is free at once. A failure reported by the kernel reaches <paramref name="owner"/> at submit.
-    /// False when it does not fit (the caller sends it itself).
+    /// buffer is free at once. The kernel's result reaches <paramref name="owner"/>'s <c>OnQueuedSendCompleted</c>
+    /// at submit, with <paramref name="payloadBytes"/> for its counters. False when it does not fit (the caller
+    /// sends it itself).
     /// </summary>
     /// <exception cref="ObjectDisposedException">The socket is closed.</exception>
-    public bool TryQueueSend(SafeHandle socket, ReadOnlySpan<byte> datagram, SocketAddress remote, RtpSession owner)
+    public bool TryQueueSend(SafeHandle socket, ReadOnlySpan<byte> datagram, SocketAddress remote, RtpSession owner, int payloadBytes)
     {
         if (_broken || datagram.Length > SendDataCapacity || remote.Size > LinuxSockets.SockAddrCapacity)
         {
@@ -205,6 +211,7 @@ internal sealed unsafe class SocketRing : IDisposable
         var index = _sends++;
         _sendOwners[index] = owner;
         _sendSockets[index] = socket;
+        _sendPayloadBytes[index] = payloadBytes;
 
         var slot = _sendSlots + ((nint)index * _sendSlotSize);
         var message = (LinuxSockets.MsgHdr*)slot;
@@ -254,6 +261,7 @@ internal sealed unsafe class SocketRing : IDisposable
         var index = _receives++;
         _receiveOwners[index] = owner;
         _receiveSockets[index] = socket;
+        _receiveBatches[index] = batch;
         var fd = (int)socket.DangerousGetHandle();
         for (var i = 0; i < count; i++)
         {
@@ -279,19 +287,27 @@ internal sealed unsafe class SocketRing : IDisposable
         Volatile.Write(ref *_sqTail, _sqTailLocal);
         Submits++;
         Operations += _queued;
+        var left = _queued;
         try
         {
-            WaitForAll(_queued);
+            left = WaitForAll(_queued);
         }
         finally
         {
-            // Even if an owner's callback threw, every queued owner gets its poll lock back.
             _queued = 0;
-            Finish();
+            if (left == 0)
+            {
+                Finish();
+            }
+            else
+            {
+                Abandon();
+            }
         }
     }
 
-    private void WaitForAll(uint unreaped)
+    /// <summary>Waits until the kernel has completed <paramref name="unreaped"/> operations; returns how many it has not (0 normally).</summary>
+    private uint WaitForAll(uint unreaped)
     {
         var failures = 0;
         while (unreaped > 0)
@@ -303,20 +319,32 @@ internal sealed unsafe class SocketRing : IDisposable
                 if (errno != LinuxSockets.EIntr && ++failures > 100)
                 {
                     // EAGAIN/EBUSY should pass in microseconds; anything else means this ring cannot be trusted.
-                    // Its memory stays allocated (never freed) in case the kernel still holds a request.
-                    _broken = true;
-                    GC.SuppressFinalize(this);
                     s_status = $"io_uring_enter failed with errno {errno}; plain system calls from then on";
-                    Broken?.Invoke(s_status);
-                    return;
+                    return unreaped - Math.Min(unreaped, Reap());
                 }
                 if (errno != LinuxSockets.EIntr)
                 {
                     Thread.Yield();
                 }
             }
-            unreaped -= Reap();
+            unreaped -= Math.Min(unreaped, Reap());
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// The kernel may still hold requests of the last batch: nothing they can write is ever reused or freed. The
+    /// ring (with its send slots) and the receive owners' batches are kept for the life of the process, each owner
+    /// gets a fresh batch and its lock back, and this thread stops using the ring. Sockets keep the kernel's own
+    /// references while a request holds them, so ours are released.
+    /// </summary>
+    private void Abandon()
+    {
+        _broken = true;
+        GC.SuppressFinalize(this);
+        Abandoned.Add(this);
+        Finish(abandoned: true);
+        Broken?.Invoke(s_status);
     }
 
     /// <inheritdoc />
@@ -390,24 +418,31 @@ internal sealed unsafe class SocketRing : IDisposable
             var cqe = _cqes[head & _cqMask];
             head++;
             reaped++;
-            Volatile.Write(ref *_cqHead, head); // consumed before its owner runs: a throwing owner cannot leave it for the next batch
-            if ((cqe.UserData & SendTag) != 0)
+            Volatile.Write(ref *_cqHead, head);
+            try
             {
-                if (cqe.Result < 0)
+                if ((cqe.UserData & SendTag) != 0)
                 {
-                    _sendOwners[(int)(cqe.UserData & 0xFFFF)]?.OnQueuedSendFailed(-cqe.Result);
+                    var index = (int)(cqe.UserData & 0xFFFF);
+                    _sendOwners[index]?.OnQueuedSendCompleted(cqe.Result, _sendPayloadBytes[index]);
+                }
+                else
+                {
+                    var owner = _receiveOwners[(int)(cqe.UserData >> ChainBits)];
+                    owner?.OnQueuedReceive((int)(cqe.UserData & ((1 << ChainBits) - 1)), cqe.Result);
                 }
             }
-            else
+#pragma warning disable CA1031 // An owner's failure (a throwing log provider) must not leave the ring's accounting half done.
+            catch (Exception)
+#pragma warning restore CA1031
             {
-                var owner = _receiveOwners[(int)(cqe.UserData >> ChainBits)];
-                owner?.OnQueuedReceive((int)(cqe.UserData & ((1 << ChainBits) - 1)), cqe.Result);
             }
         }
         return reaped;
     }
 
-    private void Finish()
+    /// <summary>Ends the batch for its owners: sockets released, each receive owner's poll lock handed back.</summary>
+    private void Finish(bool abandoned = false)
     {
         for (var i = 0; i < _sends; i++)
         {
@@ -425,13 +460,21 @@ internal sealed unsafe class SocketRing : IDisposable
             _receiveSockets[i] = null;
             var owner = _receiveOwners[i]!;
             _receiveOwners[i] = null;
-            owner.EndQueuedReceive();
+            if (abandoned)
+            {
+                owner.AbandonQueuedReceive(); // its batch stays referenced here, and the ring through Abandoned
+            }
+            else
+            {
+                _receiveBatches[i] = null;
+                owner.EndQueuedReceive();
+            }
         }
     }
 
     private void Release()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (_broken || Interlocked.Exchange(ref _disposed, 1) != 0) // an abandoned ring's memory is never freed
         {
             return;
         }
