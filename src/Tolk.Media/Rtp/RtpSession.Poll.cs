@@ -50,9 +50,10 @@ public sealed partial class RtpSession
 
     /// <summary>
     /// <see cref="RtpReceiveMode.Polled"/> only: receives every datagram waiting on the RTP socket (at most
-    /// <paramref name="maxPackets"/>) without blocking and handles each as the async loop would: latching,
-    /// source and SSRC filter, SRTP, statistics, RTCP when muxed, then the packet handler on this thread.
-    /// Returns the datagrams taken. Never throws for network conditions; no allocation.
+    /// <paramref name="maxPackets"/>, though a batch the mixer thread's ring already took, up to four, is handled
+    /// whole) without blocking and handles each as the async loop would: latching, source and SSRC filter, SRTP,
+    /// statistics, RTCP when muxed, then the packet handler on this thread. Returns the datagrams taken. Never
+    /// throws for network conditions; no allocation.
     /// </summary>
     public int Poll(int maxPackets = 32)
     {
