@@ -73,6 +73,7 @@ public sealed class HostWiringTests
     [InlineData("Speech:Recognition:DecodeBlockMs", "10", "Speech:Recognition:DecodeBlockMs must be 20–1000 ms (was 10)")]
     [InlineData("Speech:Recognition:DecodeBlockMs", "1001", "Speech:Recognition:DecodeBlockMs must be 20–1000 ms (was 1001)")]
     [InlineData("Media:MaxMixedTalkers", "-1", "Media:MaxMixedTalkers must be 0 (every talker) or more (was -1)")]
+    [InlineData("Media:RealtimePriority", "100", "Media:RealtimePriority must be 0 (normal scheduling) or 1–99 (was 100)")]
     public async Task A_bad_setting_stops_the_start_and_names_its_key(string key, string value, string message)
     {
         var ex = await Assert.ThrowsAsync<FormatException>(() => WithHostAsync((key, value), (_, _) => { }));

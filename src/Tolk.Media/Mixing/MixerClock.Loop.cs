@@ -114,8 +114,32 @@ public sealed partial class MixerClock
         return false;
     }
 
+    private int _realtimeReported;
+
+    /// <summary>Puts the calling mixer thread on the real-time scheduler when configured; the first outcome is logged.</summary>
+    internal void EnterRealtime()
+    {
+        if (Options.RealtimePriority is not { } priority)
+        {
+            return;
+        }
+        var failure = RealtimeScheduling.TryEnter(priority);
+        if (Interlocked.Exchange(ref _realtimeReported, 1) == 0)
+        {
+            if (failure is null)
+            {
+                MixerLog.RealtimeEntered(_logger, priority);
+            }
+            else
+            {
+                MixerLog.RealtimeRefused(_logger, priority, failure);
+            }
+        }
+    }
+
     private void HighResolutionLoop(CancellationToken stop)
     {
+        EnterRealtime();
         long spinWindow = ToTimestamp(Options.SpinWindow);
         while (!stop.IsCancellationRequested)
         {

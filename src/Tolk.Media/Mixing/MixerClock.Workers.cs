@@ -298,6 +298,7 @@ public sealed partial class MixerClock
 
         private void Run(ManualResetEventSlim wake)
         {
+            _clock.EnterRealtime();
             Primed(wake);
             while (true)
             {

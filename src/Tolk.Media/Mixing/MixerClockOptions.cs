@@ -39,6 +39,13 @@ public sealed record MixerClockOptions
     /// workers costs more than it saves for a few participants.
     /// </summary>
     public int ParallelMinParticipants { get; init; } = 16;
+
+    /// <summary>
+    /// 1–99: the clock thread and its workers run under the kernel's real-time FIFO scheduler at this priority, so
+    /// other processes on the same cores cannot delay a tick (needs root, CAP_SYS_NICE or an rtprio limit; the
+    /// clock logs whether it got it). Null (the default): the normal scheduler.
+    /// </summary>
+    public int? RealtimePriority { get; init; }
 }
 
 /// <summary>How the <see cref="MixerClock"/> waits for the next tick.</summary>

@@ -25,6 +25,12 @@ internal static partial class MixerLog
     [LoggerMessage(EventId = 3314, Level = LogLevel.Warning, Message = "A mixer thread stopped batching socket I/O: {Status}")]
     public static partial void SocketIoBroken(ILogger logger, string status);
 
+    [LoggerMessage(EventId = 3315, Level = LogLevel.Information, Message = "Mixer threads run under the real-time FIFO scheduler at priority {Priority}")]
+    public static partial void RealtimeEntered(ILogger logger, int priority);
+
+    [LoggerMessage(EventId = 3316, Level = LogLevel.Warning, Message = "Mixer threads stay on the normal scheduler: real-time priority {Priority} was refused ({Reason})")]
+    public static partial void RealtimeRefused(ILogger logger, int priority, string reason);
+
     [LoggerMessage(EventId = 3311, Level = LogLevel.Debug, Message = "Mixer clock late by {LatenessMs:F2} ms at tick {Tick}")]
     public static partial void LateTick(ILogger logger, double latenessMs, long tick);
 

@@ -50,7 +50,7 @@ public static class SipServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             RtpSocketBatching.Enabled = options.Media.IoUring;
-            var clock = new MixerClock(sp.GetRequiredService<TimeProvider>(), new MixerClockOptions(), sp.GetRequiredService<ILogger<MixerClock>>(), sp.GetService<IMeterFactory>());
+            var clock = new MixerClock(sp.GetRequiredService<TimeProvider>(), new MixerClockOptions { RealtimePriority = options.Media.RealtimePriority > 0 ? options.Media.RealtimePriority : null }, sp.GetRequiredService<ILogger<MixerClock>>(), sp.GetService<IMeterFactory>());
             clock.Start();
             return new ConferenceRooms(clock, sp.GetRequiredService<ILoggerFactory>(), new MixerRoomOptions { MaxMixedTalkers = options.Media.MaxMixedTalkers });
         });
@@ -58,6 +58,11 @@ public static class SipServiceCollectionExtensions
         if (options.Translation.EmotionAlertIntervalSeconds < 0)
         {
             throw new FormatException($"Translation:EmotionAlertIntervalSeconds must be 0 or more (was {options.Translation.EmotionAlertIntervalSeconds}).");
+        }
+
+        if (options.Media.RealtimePriority is < 0 or > 99)
+        {
+            throw new FormatException($"Media:RealtimePriority must be 0 (normal scheduling) or 1–99 (was {options.Media.RealtimePriority}).");
         }
 
         if (options.Media.MaxMixedTalkers < 0)

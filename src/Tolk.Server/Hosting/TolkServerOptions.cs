@@ -117,6 +117,12 @@ public sealed class TolkServerOptions
         /// </summary>
         public bool IoUring { get; set; } = true;
 
+        /// <summary>
+        /// 1–99 runs the mixer threads under the kernel's real-time FIFO scheduler at that priority, so other processes on
+        /// the host cannot delay a 20 ms tick (needs root, CAP_SYS_NICE or LimitRTPRIO). 0 (the default): normal scheduling.
+        /// </summary>
+        public int RealtimePriority { get; set; }
+
         /// <summary>Opus encoder complexity (0–10) for a mix only one caller hears (someone talking).</summary>
         public int OpusPersonalComplexity { get; set; } = 0;
 
