@@ -25,7 +25,6 @@ internal static unsafe partial class IoUring
     public const byte SqeIoLink = 1 << 2;
 
     public const long OffSqRing = 0;
-    public const long OffCqRing = 0x8000000;
     public const long OffSqes = 0x10000000;
 
     public const int ProtReadWrite = 0x1 | 0x2;
@@ -33,7 +32,6 @@ internal static unsafe partial class IoUring
     public const int MapPopulate = 0x8000;
 
     public const int ECanceled = 125;
-    public const int EBusy = 16;
 
     [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
     private static partial long Syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);

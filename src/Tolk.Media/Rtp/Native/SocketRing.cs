@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.InteropServices;
 
@@ -13,7 +14,8 @@ namespace Tolk.Media.Rtp.Native;
 /// <remarks>
 /// Every operation is issued with <c>MSG_DONTWAIT</c>, so the kernel completes it while submitting (data, or
 /// EAGAIN for an empty queue or a full send buffer), and <see cref="Submit"/> always waits for every
-/// completion: when it returns, no operation is left in the kernel and no memory is lent to it. A ring is
+/// completion: when it returns, no operation is left in the kernel and no memory is lent to it (a ring whose
+/// waiting keeps failing is abandoned with everything the kernel might still write kept alive). A ring is
 /// used only by the thread that created it (<c>IORING_SETUP_SINGLE_ISSUER</c> where the kernel offers it).
 /// Where io_uring is missing or forbidden (old kernel, <c>kernel.io_uring_disabled</c>, a seccomp filter),
 /// <see cref="ForCurrentThread"/> returns null once and for all and callers use the plain system calls.
@@ -32,7 +34,7 @@ internal sealed unsafe class SocketRing : IDisposable
     private static string s_status = "not tried";
 
     /// <summary>Rings given up with requests possibly still in the kernel: kept (with what those requests may write) for good.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentBag<SocketRing> Abandoned = [];
+    private static readonly ConcurrentBag<SocketRing> Abandoned = [];
 
     private readonly int _fd;
     private readonly nint _ring;
