@@ -70,11 +70,7 @@ public sealed partial class RtpSession
             if (_hasPrefetch)
             {
                 _hasPrefetch = false;
-                for (var i = 0; i < _prefetched; i++)
-                {
-                    batch.CopySource(i, from);
-                    Dispatch(batch.Buffer(i), batch.Length(i), from, isRtcpSocket: false);
-                }
+                DispatchSlots(batch, _prefetched, from);
                 taken = _prefetched;
                 if (_prefetchErrno != 0)
                 {
@@ -102,11 +98,7 @@ public sealed partial class RtpSession
                     taken++;
                     continue;
                 }
-                for (var i = 0; i < received; i++)
-                {
-                    batch.CopySource(i, from);
-                    Dispatch(batch.Buffer(i), batch.Length(i), from, isRtcpSocket: false);
-                }
+                DispatchSlots(batch, received, from);
                 taken += received;
                 if (received < batch.Count)
                 {
@@ -261,6 +253,16 @@ public sealed partial class RtpSession
         if (_polling)
         {
             ReadinessWatcher.Instance.Unregister(_watchId, _rtpSocket.SafeHandle);
+        }
+    }
+
+    /// <summary>Handles the first <paramref name="count"/> datagrams of <paramref name="batch"/> in order.</summary>
+    private void DispatchSlots(DatagramBatch batch, int count, SocketAddress from)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            batch.CopySource(i, from);
+            Dispatch(batch.Buffer(i), batch.Length(i), from, isRtcpSocket: false);
         }
     }
 

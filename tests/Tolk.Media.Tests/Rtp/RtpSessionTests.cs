@@ -448,17 +448,8 @@ public sealed class PolledRtpSessionTests : RtpSessionTests
     }
 
     /// <summary>A polled session on loopback expecting <paramref name="peer"/>, recording the sequence numbers it delivers.</summary>
-    private static RtpSession PolledSession(UdpClient peer, List<ushort> received) => new(new RtpSessionOptions
-    {
-        LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-        RemoteEndPoint = (IPEndPoint)peer.Client.LocalEndPoint!,
-        ReceiveMode = RtpReceiveMode.Polled,
-    }, (_, p) => received.Add(p.SequenceNumber));
+    private static RtpSession PolledSession(UdpClient peer, List<ushort> received) =>
+        PolledSessions.Create(received, (IPEndPoint)peer.Client.LocalEndPoint!);
 
-    private static byte[] Packet(ushort seq)
-    {
-        var buffer = new byte[200];
-        new RtpHeader(0, seq, seq * 160u, 0x5151).TryWrite(buffer, new byte[160], out var n);
-        return buffer[..n];
-    }
+    private static byte[] Packet(ushort seq) => PolledSessions.Packet(seq);
 }

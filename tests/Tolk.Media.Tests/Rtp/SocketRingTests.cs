@@ -33,10 +33,9 @@ public sealed class SocketRingTests
     public async Task Sends_in_a_deferred_scope_leave_together_when_it_ends()
     {
         var received = new List<ushort>();
-        await using var listener = Polled(received);
-        await using var talker = Polled([], remote: listener.LocalEndPoint);
-        listener.Start();
-        talker.Start();
+        var (listener, talker) = StartedPair(received);
+        await using var disposeListener = listener;
+        await using var disposeTalker = talker;
         var ring = OnThisThread();
 
         using (SocketRing.DeferSends())
@@ -65,10 +64,9 @@ public sealed class SocketRingTests
     public async Task More_sends_than_the_ring_holds_all_arrive_in_order()
     {
         var received = new List<ushort>();
-        await using var listener = Polled(received);
-        await using var talker = Polled([], remote: listener.LocalEndPoint);
-        listener.Start();
-        talker.Start();
+        var (listener, talker) = StartedPair(received);
+        await using var disposeListener = listener;
+        await using var disposeTalker = talker;
 
         var ring = OnThisThread();
         using (SocketRing.DeferSends())
@@ -273,17 +271,17 @@ public sealed class SocketRingTests
     /// <summary>This thread's ring: null only where io_uring is unavailable, which the first test asserts is explained.</summary>
     private static SocketRing? OnThisThread() => SocketRing.ForCurrentThread();
 
-    private static RtpSession Polled(List<ushort> received, IPEndPoint? remote = null) => new(new RtpSessionOptions
-    {
-        LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-        RemoteEndPoint = remote,
-        ReceiveMode = RtpReceiveMode.Polled,
-    }, (_, p) => received.Add(p.SequenceNumber));
+    private static RtpSession Polled(List<ushort> received, IPEndPoint? remote = null) => PolledSessions.Create(received, remote);
 
-    private static byte[] Packet(ushort seq)
+    private static byte[] Packet(ushort seq) => PolledSessions.Packet(seq);
+
+    /// <summary>A started listener recording what it gets, and a started talker sending to it.</summary>
+    private static (RtpSession Listener, RtpSession Talker) StartedPair(List<ushort> received)
     {
-        var buffer = new byte[200];
-        new RtpHeader(0, seq, seq * 160u, 0x5151).TryWrite(buffer, new byte[160], out var n);
-        return buffer[..n];
+        var listener = Polled(received);
+        var talker = Polled([], remote: listener.LocalEndPoint);
+        listener.Start();
+        talker.Start();
+        return (listener, talker);
     }
 }

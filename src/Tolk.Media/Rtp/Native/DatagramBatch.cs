@@ -49,10 +49,7 @@ internal sealed unsafe class DatagramBatch
         var count = Math.Min(max, Count);
         for (var i = 0; i < count; i++)
         {
-            // The kernel overwrites these with what it filled in.
-            _messages[i].Header.NameLength = LinuxSockets.SockAddrCapacity;
-            _messages[i].Header.Flags = 0;
-            _messages[i].Length = 0;
+            PrepareSlot(i);
         }
         while (true)
         {
@@ -71,8 +68,9 @@ internal sealed unsafe class DatagramBatch
     }
 
     /// <summary>
-    /// Readies slot <paramref name="index"/> for a receive issued elsewhere (an io_uring <c>recvmsg</c>) and
-    /// returns its <c>msghdr</c>; the result goes back through <see cref="SetReceived"/>.
+    /// Readies slot <paramref name="index"/> for a receive (this batch's own, or an io_uring <c>recvmsg</c>, whose
+    /// result goes back through <see cref="SetReceived"/>) and returns its <c>msghdr</c>. The kernel overwrites
+    /// these fields with what it filled in.
     /// </summary>
     public LinuxSockets.MsgHdr* PrepareSlot(int index)
     {
@@ -94,19 +92,9 @@ internal sealed unsafe class DatagramBatch
     /// <summary>Copies its source address (the kernel's <c>sockaddr</c>, which is what .NET's <see cref="SocketAddress"/> holds on Linux).</summary>
     public void CopySource(int index, SocketAddress destination)
     {
-        ref readonly var header = ref _messages[index].Header;
-        var nameLength = header.NameLength < LinuxSockets.SockAddrCapacity
-            ? header.NameLength
-            : SockAddrLength(*(ushort*)header.Name); // a receive that did not write the length back
-        var length = (int)Math.Min(nameLength, (uint)destination.Buffer.Length);
-        new ReadOnlySpan<byte>(header.Name, length).CopyTo(destination.Buffer.Span);
+        // recvmmsg and io_uring's recvmsg both write the source's length back into the header.
+        var length = (int)Math.Min(_messages[index].Header.NameLength, (uint)destination.Buffer.Length);
+        new ReadOnlySpan<byte>(_messages[index].Header.Name, length).CopyTo(destination.Buffer.Span);
         destination.Size = length;
     }
-
-    private static uint SockAddrLength(ushort family) => family switch
-    {
-        2 => 16,  // AF_INET: sockaddr_in
-        10 => 28, // AF_INET6: sockaddr_in6
-        _ => LinuxSockets.SockAddrCapacity,
-    };
 }

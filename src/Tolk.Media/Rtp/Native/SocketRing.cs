@@ -208,8 +208,7 @@ internal sealed unsafe class SocketRing : IDisposable
         {
             Submit();
         }
-        var added = false;
-        socket.DangerousAddRef(ref added);
+        var fd = Hold(socket);
         var index = _sends++;
         _sendOwners[index] = owner;
         _sendSockets[index] = socket;
@@ -232,7 +231,7 @@ internal sealed unsafe class SocketRing : IDisposable
 
         var sqe = NextSqe();
         sqe->Opcode = IoUring.OpSendMsg;
-        sqe->Fd = (int)socket.DangerousGetHandle();
+        sqe->Fd = fd;
         sqe->Address = (ulong)message;
         sqe->Length = 1;
         sqe->MsgFlags = LinuxSockets.MsgDontWait;
@@ -258,13 +257,11 @@ internal sealed unsafe class SocketRing : IDisposable
         {
             Submit();
         }
-        var added = false;
-        socket.DangerousAddRef(ref added);
+        var fd = Hold(socket);
         var index = _receives++;
         _receiveOwners[index] = owner;
         _receiveSockets[index] = socket;
         _receiveBatches[index] = batch;
-        var fd = (int)socket.DangerousGetHandle();
         for (var i = 0; i < count; i++)
         {
             var sqe = NextSqe();
@@ -400,6 +397,14 @@ internal sealed unsafe class SocketRing : IDisposable
     }
 
     private uint FreeSqes => Entries - _queued;
+
+    /// <summary>Keeps <paramref name="socket"/>'s descriptor open until <see cref="Finish"/> releases it; returns the descriptor.</summary>
+    private static int Hold(SafeHandle socket)
+    {
+        var added = false;
+        socket.DangerousAddRef(ref added);
+        return (int)socket.DangerousGetHandle();
+    }
 
     private IoUring.Sqe* NextSqe()
     {
