@@ -10,6 +10,8 @@ public sealed partial class JitterBuffer
         ref var slot = ref _slots[_nextSeq & (Capacity - 1)];
         if (slot.Used && slot.Sequence == _nextSeq)
         {
+            _lastDecodedTimestamp = slot.Timestamp;
+            _stretchedSeq = -1;
             if (SkipSilent(slot.Payload.AsSpan(0, slot.Length)))
             {
                 Release(ref slot);
@@ -46,6 +48,16 @@ public sealed partial class JitterBuffer
             ref var next = ref _slots[(_nextSeq + 1) & (Capacity - 1)];
             var nextPayload = next.Used && next.Sequence == _nextSeq + 1 ? next.Payload.AsSpan(0, next.Length) : default;
             _lost++;
+            if (_stretchedSeq == _nextSeq)
+            {
+                // An underrun already concealed a frame while waiting for this packet: it was lost, not late,
+                // so that frame stands for it rather than adding delay that a later drop would have to remove.
+                _stretchedSeq = -1;
+                _inserted--;
+                _nextSeq++;
+                return DecodeNext();
+            }
+
             _nextSeq++;
             ConcealOne(nextPayload);
         }
@@ -54,6 +66,7 @@ public sealed partial class JitterBuffer
             // Underrun: nothing newer has arrived, so the packet may just be late. Stretch time by
             // concealing without moving the playout point (this also absorbs a sender clock that is slower than ours).
             _inserted++;
+            _stretchedSeq = _nextSeq;
             ConcealOne(default);
         }
 
@@ -113,17 +126,20 @@ public sealed partial class JitterBuffer
         UpdateTarget();
         // The window minimum is the depth left after a pull when the worst-timed packet was due. The
         // target (jitter spread + one packet) is the depth needed *before* a pull, so after the pull
-        // only the spread must remain: anything above the target after a pull is needless delay
-        // (sender faster than us, a burst, or the initial depth on a clean path).
-        if (_minBufferedInWindow > _targetMs && _highestSeq > _nextSeq)
+        // only the spread must remain: a whole packet above that after every pull is needless delay
+        // (sender faster than us, a burst, or the initial depth on a clean path). The spread is counted
+        // in pulls, so on a clean path it is 0 give or take the sender's clock drift, which the tolerance absorbs.
+        var spreadMs = _targetMs - PacketMs;
+        var tolerance = PacketMs / 4.0;
+        if (_minBufferedInWindow - PacketMs > spreadMs - tolerance && _highestSeq >= _nextSeq)
         {
             // Drain about half the excess, spread over the next window (one frame every other pull).
-            var excess = (int)((_minBufferedInWindow - _targetMs) / PacketMs);
+            var excess = (int)((_minBufferedInWindow - spreadMs + tolerance) / PacketMs);
             _dropBudget = Math.Max(1, excess / 2);
         }
-        else if (_maxBufferedInWindow + PacketMs <= _targetMs)
+        else if (_maxBufferedInWindow < spreadMs - tolerance)
         {
-            // Too shallow all window long (jitter grew): add a concealed packet of delay.
+            // Less than the spread left after every pull all window long (jitter grew): add a concealed packet of delay.
             _inserted++;
             ConcealOne(default);
         }
@@ -189,10 +205,25 @@ public sealed partial class JitterBuffer
         }
     }
 
-    /// <summary>Records the packet's delay relative to its timestamp, in ms (an unknown constant offset cancels out).</summary>
-    private void RecordDelay(long arrival, uint timestamp)
+    /// <summary>
+    /// The packet the last underrun concealed for has turned up. If it continues the audio (not a talk
+    /// spurt's restart after silence suppression), it was late by a pull: the packet of margin the buffer
+    /// drained was needed after all, so it is kept for <see cref="UnderrunHoldPulls"/>. Without the hold a
+    /// path whose rare late packets stay under the spread's 95th percentile would drain, conceal, refill,
+    /// and drain again every window.
+    /// </summary>
+    private void NoteLateArrival(uint timestamp)
     {
-        var arrivalMs = arrival * 1000.0 / _time.TimestampFrequency;
+        _stretchedSeq = -1;
+        if (timestamp - _lastDecodedTimestamp == _packetTimestampStep)
+        {
+            _holdUntilPull = _pulls + UnderrunHoldPulls;
+        }
+    }
+
+    /// <summary>Records the packet's delay relative to its timestamp, in ms (an unknown constant offset cancels out).</summary>
+    private void RecordDelay(double arrivalMs, uint timestamp)
+    {
         var mediaMs = timestamp * 1000.0 / _decoder.Info.ClockRate;
         var delay = arrivalMs - mediaMs;
         if (_delayCount > 0)
@@ -216,7 +247,10 @@ public sealed partial class JitterBuffer
         _delayCount = Math.Min(_delayCount + 1, DelayHistory);
     }
 
-    /// <summary>Target = 95th percentile of delay above the fastest recent packet, plus one packet of margin, clamped.</summary>
+    /// <summary>
+    /// Target = 95th percentile of delay above the fastest recent packet, plus one packet of margin, clamped;
+    /// at least two packets while a late packet's hold lasts.
+    /// </summary>
     private void UpdateTarget()
     {
         if (_delayCount < 10)
@@ -228,6 +262,11 @@ public sealed partial class JitterBuffer
         _delays.AsSpan(0, _delayCount).CopyTo(span);
         span.Sort();
         var spread = span[(int)(0.95 * (_delayCount - 1))] - span[0];
+        if (_pulls < _holdUntilPull)
+        {
+            spread = Math.Max(spread, PacketMs);
+        }
+
         _targetMs = Math.Clamp(spread + PacketMs, _options.MinDelay.TotalMilliseconds, _options.MaxDelay.TotalMilliseconds);
     }
 
@@ -241,6 +280,7 @@ public sealed partial class JitterBuffer
         _fifoCount = 0;
         _fifoStart = 0;
         _delayCount = 0;
+        _stretchedSeq = -1;
     }
 
     private void AppendFifo(ReadOnlySpan<short> pcm)

@@ -19,11 +19,11 @@ public sealed partial class JitterBuffer : IDisposable
     private const int Capacity = 256; // slots, power of two: 5 s of 20 ms packets
     private const int DelayHistory = 128;
     private const int DecodedSilentPackets = 2; // 40 ms: more than spandsp's PLC history (35 ms at 8 kHz)
+    private const int UnderrunHoldPulls = 500; // 10 s: how long a margin packet stays after it proved needed
 
     private readonly Lock _gate = new();
     private readonly IAudioDecoder _decoder;
     private readonly IAudioResampler? _resampler;
-    private readonly TimeProvider _time;
     private readonly JitterBufferOptions _options;
     private readonly Slot[] _slots = new Slot[Capacity];
     private readonly short[] _decodeBuffer;
@@ -50,6 +50,10 @@ public sealed partial class JitterBuffer : IDisposable
     private int _maxBufferedInWindow;
     private double _targetMs;
     private int _dropBudget;
+    private long _pulls;
+    private long _holdUntilPull;
+    private long _stretchedSeq = -1; // the packet an underrun concealed for, while it may still turn up late
+    private uint _lastDecodedTimestamp;
 
     private long _received;
     private long _late;
@@ -61,13 +65,11 @@ public sealed partial class JitterBuffer : IDisposable
     private long _resyncs;
 
     /// <param name="decoder">Decoder for the stream's payload type; owned by the caller.</param>
-    /// <param name="timeProvider">Clock for arrival times.</param>
     /// <param name="options">Tuning, or <see cref="JitterBufferOptions.Default"/>.</param>
     /// <param name="resamplerQuality">speexdsp quality used when the codec rate is neither 16 kHz nor exactly half or twice it (G.711's 8 kHz uses the half-band filter whatever the quality, see <see cref="AudioResampler.Create"/>).</param>
-    public JitterBuffer(IAudioDecoder decoder, TimeProvider timeProvider, JitterBufferOptions? options = null, int resamplerQuality = 5)
+    public JitterBuffer(IAudioDecoder decoder, JitterBufferOptions? options = null, int resamplerQuality = 5)
     {
         _decoder = decoder;
-        _time = timeProvider;
         _options = options ?? JitterBufferOptions.Default;
         if (_options.MinDelay > _options.MaxDelay || _options.MinDelay <= TimeSpan.Zero)
         {
@@ -124,7 +126,6 @@ public sealed partial class JitterBuffer : IDisposable
             return false;
         }
 
-        var now = _time.GetTimestamp();
         lock (_gate)
         {
             long ext;
@@ -179,7 +180,14 @@ public sealed partial class JitterBuffer : IDisposable
             _highestSeq = Math.Max(_highestSeq, ext);
             _received++;
             LearnPacketDuration(ext, timestamp);
-            RecordDelay(now, timestamp);
+            // Arrival is counted in pulls, not wall time: what decides playout is which pull a packet
+            // was first there for, and a packet the mixer drains at its tick has no finer arrival time anyway.
+            RecordDelay((_pulls + 1) * (double)AudioFormat.FrameMilliseconds, timestamp);
+            if (ext == _stretchedSeq)
+            {
+                NoteLateArrival(timestamp);
+            }
+
             return true;
         }
     }
@@ -195,6 +203,7 @@ public sealed partial class JitterBuffer : IDisposable
         var output = frame[..AudioFormat.FrameSamples];
         lock (_gate)
         {
+            _pulls++;
             if (!_playing)
             {
                 if (!_haveSeq || BufferedMs() < _targetMs)
@@ -233,7 +242,7 @@ public sealed partial class JitterBuffer : IDisposable
             }
 
             ReadFifo(output);
-            if (_dropBudget > 0 && _highestSeq > _nextSeq && (_pullsInWindow & 1) == 0)
+            if (_dropBudget > 0 && _highestSeq >= _nextSeq && (_pullsInWindow & 1) == 0)
             {
                 _dropBudget--;
                 DropOne();
@@ -257,6 +266,7 @@ public sealed partial class JitterBuffer : IDisposable
             _concealRun = 0;
             _silentRun = 0;
             _delayCount = 0;
+            _stretchedSeq = -1;
             _resampler?.Reset();
         }
     }
