@@ -370,6 +370,27 @@ def count_late_ticks(log_path, offset):
     return (late, skipped), offset + len(data), worst
 
 
+def sum_receive_quality(log_path, offset, calls, wait_s=3.0):
+    """Sums the server's per-call "media ended" lines (whole calls, warm-up included) written after the hang-up."""
+    keys = ("received", "lost", "late", "concealed", "inserted", "dropped")
+    totals = dict.fromkeys(keys, 0)
+    if not log_path or not calls:
+        return {"jb_" + k: "" for k in keys}
+    pattern = re.compile(rb"(\d+) packets received, (\d+) lost, (\d+) late; frames concealed (\d+), inserted (\d+), dropped (\d+)")
+    deadline, found = time.monotonic() + wait_s, []
+    while time.monotonic() < deadline:
+        with open(log_path, "rb") as f:
+            f.seek(offset)
+            found = pattern.findall(f.read())
+        if len(found) >= calls:
+            break
+        time.sleep(0.2)
+    for groups in found:
+        for k, v in zip(keys, groups):
+            totals[k] += int(v)
+    return {"jb_calls": len(found), **{"jb_" + k: v for k, v in totals.items()}}
+
+
 # ---------------------------------------------------------------- main
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -666,6 +687,7 @@ def main():
     lates.sort()
     gen_p99 = lates[int(0.99 * (len(lates) - 1))] * 1000 if lates else 0.0
     left = hang_up(sip, live) if live else 0
+    receive_quality = sum_receive_quality(a.server_log, log_off, n_live)
 
     row = {
         "label": a.label, "codec": a.codec if M else "-", "participants": n_live, "talkers": min(talkers, n_live),
@@ -687,6 +709,7 @@ def main():
         "delay_max_ms": round(max(delays) * 1000, 1) if delays else "",
         "client_codec_delay_ms": round(codec_delay * 1000, 2),
         "byes_unanswered": left,
+        **receive_quality,
     }
     print(" ".join("%s=%s" % kv for kv in row.items()))
     if a.csv:
