@@ -375,7 +375,7 @@ def sum_receive_quality(log_path, offset, calls, wait_s=3.0):
     keys = ("received", "lost", "late", "concealed", "inserted", "dropped")
     totals = dict.fromkeys(keys, 0)
     if not log_path or not calls:
-        return {"jb_" + k: "" for k in keys}
+        return {"jb_calls": "", **{"jb_" + k: "" for k in keys}}
     pattern = re.compile(rb"(\d+) packets received, (\d+) lost, (\d+) late; frames concealed (\d+), inserted (\d+), dropped (\d+)")
     deadline, found = time.monotonic() + wait_s, []
     while time.monotonic() < deadline:

@@ -136,15 +136,44 @@ public sealed partial class JitterBuffer
             // Drain about half the excess, spread over the next window (one frame every other pull).
             var excess = (int)((_minBufferedInWindow - spreadMs + tolerance) / PacketMs);
             _dropBudget = Math.Max(1, excess / 2);
+            _dropUrgent = excess >= UrgentExcessPackets;
         }
-        else if (_maxBufferedInWindow < spreadMs - tolerance)
+        else
         {
-            // Less than the spread left after every pull all window long (jitter grew): add a concealed packet of delay.
-            _inserted++;
-            ConcealOne(default);
+            _dropBudget = 0;
+            _dropWait = 0;
+            if (_maxBufferedInWindow < spreadMs - tolerance)
+            {
+                // Less than the spread left after every pull all window long (jitter grew): add a concealed packet of delay.
+                _inserted++;
+                ConcealOne(default);
+            }
         }
 
         ResetWindow();
+    }
+
+    /// <summary>
+    /// Whether a frame of the drop budget may go now. A dropped packet is audio the listener never hears, so
+    /// a small excess waits for a silent packet (a pause between words) for up to <see cref="SilenceWaitPulls"/>;
+    /// a large one (a burst after a stall) is needless delay worth a glitch and goes at once.
+    /// </summary>
+    private bool MayDropNow()
+    {
+        if (_dropUrgent || _dropWait >= SilenceWaitPulls)
+        {
+            return true;
+        }
+
+        ref var slot = ref _slots[_nextSeq & (Capacity - 1)];
+        if (_silence != SilentPayloads.Kind.None && slot.Used && slot.Sequence == _nextSeq
+            && SilentPayloads.IsSilent(_silence, slot.Payload.AsSpan(0, slot.Length)))
+        {
+            return true;
+        }
+
+        _dropWait++;
+        return false;
     }
 
     private void DropOne()
@@ -208,7 +237,7 @@ public sealed partial class JitterBuffer
     /// <summary>
     /// The packet the last underrun concealed for has turned up. If it continues the audio (not a talk
     /// spurt's restart after silence suppression), it was late by a pull: the packet of margin the buffer
-    /// drained was needed after all, so it is kept for <see cref="UnderrunHoldPulls"/>. Without the hold a
+    /// drained was needed after all, so it is kept for <see cref="UnderrunHoldPulls"/> (doubling each time). Without the hold a
     /// path whose rare late packets stay under the spread's 95th percentile would drain, conceal, refill,
     /// and drain again every window.
     /// </summary>
@@ -217,7 +246,10 @@ public sealed partial class JitterBuffer
         _stretchedSeq = -1;
         if (timestamp - _lastDecodedTimestamp == _packetTimestampStep)
         {
-            _holdUntilPull = _pulls + UnderrunHoldPulls;
+            // Each late packet doubles the next hold (10, 20, 40 s … up to 320 s): a path that keeps
+            // straddling the tick keeps its margin rather than trading a concealed frame for it every 10 s.
+            _holdUntilPull = _pulls + ((long)UnderrunHoldPulls << Math.Min(_lateArrivals, MaxHoldDoublings));
+            _lateArrivals++;
         }
     }
 

@@ -19,7 +19,10 @@ public sealed partial class JitterBuffer : IDisposable
     private const int Capacity = 256; // slots, power of two: 5 s of 20 ms packets
     private const int DelayHistory = 128;
     private const int DecodedSilentPackets = 2; // 40 ms: more than spandsp's PLC history (35 ms at 8 kHz)
-    private const int UnderrunHoldPulls = 500; // 10 s: how long a margin packet stays after it proved needed
+    private const int UnderrunHoldPulls = 500; // 10 s: how long a margin packet stays after it first proved needed
+    private const int MaxHoldDoublings = 5; // the hold grows to at most 32 × 10 s
+    private const int SilenceWaitPulls = 50; // drops are tried every other pull, so 2 s: how long a drop may wait for a silent packet
+    private const int UrgentExcessPackets = 3; // 60 ms of surplus is drained at once, silent or not
 
     private readonly Lock _gate = new();
     private readonly IAudioDecoder _decoder;
@@ -52,6 +55,9 @@ public sealed partial class JitterBuffer : IDisposable
     private int _dropBudget;
     private long _pulls;
     private long _holdUntilPull;
+    private int _lateArrivals;
+    private bool _dropUrgent;
+    private int _dropWait;
     private long _stretchedSeq = -1; // the packet an underrun concealed for, while it may still turn up late
     private uint _lastDecodedTimestamp;
 
@@ -242,9 +248,10 @@ public sealed partial class JitterBuffer : IDisposable
             }
 
             ReadFifo(output);
-            if (_dropBudget > 0 && _highestSeq >= _nextSeq && (_pullsInWindow & 1) == 0)
+            if (_dropBudget > 0 && _highestSeq >= _nextSeq && (_pullsInWindow & 1) == 0 && MayDropNow())
             {
                 _dropBudget--;
+                _dropWait = 0;
                 DropOne();
             }
 

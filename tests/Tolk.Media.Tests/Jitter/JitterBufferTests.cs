@@ -20,10 +20,18 @@ public class JitterBufferTests
     }
 
     /// <summary>PCMU packets of a 440 Hz tone; packet k is sent at k * 20 ms * <paramref name="senderClockScale"/>.</summary>
-    private static List<Arrival> Packets(int count, Func<int, double> networkDelayMs, double senderClockScale = 1.0, ushort firstSeq = 65000)
+    private static List<Arrival> Packets(int count, Func<int, double> networkDelayMs, double senderClockScale = 1.0, ushort firstSeq = 65000, Func<int, bool>? silent = null)
     {
         using var encoder = new G711Encoder(aLaw: false);
         var tone = Signals.Tone(440, 8000, 160 * count);
+        for (var k = 0; silent is not null && k < count; k++)
+        {
+            if (silent(k))
+            {
+                tone.AsSpan(k * 160, 160).Clear();
+            }
+        }
+
         var list = new List<Arrival>();
         for (var k = 0; k < count; k++)
         {
@@ -92,12 +100,14 @@ public class JitterBufferTests
         // Loopback-like path: 30 ms ± 1.5 ms, every packet there 14–17 ms before the pull that plays it. After
         // the first adaptation window the buffer holds nothing after a pull (it starts at the 40 ms initial
         // depth and drops the packet of margin it no longer needs): the delay it adds is only the wait for the pull.
+        // The tone never pauses, so the drop waits its 2 s for a silent packet first.
         var random = new Random(7);
         var run = Simulate(Packets(250, _ => 30 + (random.NextDouble() * 3)), 5000);
         Assert.Equal(0, run.Concealed);
         Assert.Equal(0, run.Stats.Lost);
         Assert.Equal(20, run.Stats.TargetDelay.TotalMilliseconds);
-        var settled = run.Delays.Skip(60).ToList();
+        // The packet of margin goes within 2.5 s: after the first window, once no silent packet came for 2 s.
+        var settled = run.Delays.Skip(125).ToList();
         Assert.True(settled.Max() == 0, $"depth after pull {settled.Max()} ms");
         Assert.Equal(1, run.Stats.DroppedFrames);
     }
@@ -108,13 +118,13 @@ public class JitterBufferTests
         // With nothing held after a pull, a loss first looks like an underrun (nothing newer is there yet). When
         // the next packet turns up, the frame already concealed stands for the lost one: no second concealment,
         // no inserted delay, so nothing has to be dropped later.
-        var lost = new HashSet<int> { 100, 150, 200 };
+        var lost = new HashSet<int> { 150, 180, 210 }; // after the margin went (2.5 s)
         var run = Simulate(Packets(250, k => lost.Contains(k) ? double.NaN : 30), 5000);
         Assert.Equal(3, run.Stats.Lost);
         Assert.Equal(3, run.Concealed);
         Assert.Equal(0, run.Stats.InsertedFrames);
         Assert.Equal(1, run.Stats.DroppedFrames);
-        Assert.Equal(0, run.Delays.Skip(60).Max());
+        Assert.Equal(0, run.Delays.Skip(125).Max());
     }
 
     [Fact]
@@ -129,6 +139,16 @@ public class JitterBufferTests
         // During the hold the packet of margin is there after every pull but those where a late one was due.
         var held = run.Delays.Skip(60).Take(450).Count(d => d >= 20);
         Assert.True(held >= 440, $"margin after {held} of 450 pulls {run.Stats}");
+    }
+
+    [Fact]
+    public void Each_late_packet_doubles_the_hold()
+    {
+        // Same path for 60 s: concealed at 0.6 s (hold 10 s), again once the hold ends (hold 20 s), again
+        // (hold 40 s, past the end). A fixed 10 s hold would conceal every 12 s or so: five times.
+        var run = Simulate(Packets(3000, k => k % 60 == 30 ? 49 : 30), 60000);
+        Assert.Equal(0, run.Stats.Lost);
+        Assert.True(run.Concealed <= 3, $"concealed {run.Concealed} {run.Stats}");
     }
 
     [Fact]
@@ -265,6 +285,20 @@ public class JitterBufferTests
         Assert.True(run.Stats.DroppedFrames >= 20, $"dropped {run.Stats.DroppedFrames}");
         Assert.True(run.Delays.Skip(100).Max() <= 200, $"max depth {run.Delays.Max()}");
         Assert.True(run.Delays.TakeLast(500).Average() < 80);
+    }
+
+    [Fact]
+    public void Drops_wait_for_a_pause_between_words()
+    {
+        // 1 % fast sender, talking in 1 s bursts with 1 s pauses: 60 s bring 600 ms of surplus, and every
+        // frame of it is taken from a pause, so every packet of tone is heard.
+        static bool Pause(int k) => k / 50 % 2 == 1;
+        var run = Simulate(Packets(3000, _ => 30, senderClockScale: 0.99, silent: Pause), 60000);
+        Assert.True(run.Stats.DroppedFrames >= 20, $"dropped {run.Stats.DroppedFrames}");
+        var output = run.Output.ToArray();
+        var loud = Enumerable.Range(0, output.Length / 320).Count(f => Signals.Rms(output.AsSpan(f * 320, 320)) > 5000); // mostly tone (the resampler delays each burst by 48 samples)
+        var tonePackets = Enumerable.Range(0, 3000).Count(k => !Pause(k));
+        Assert.True(loud >= tonePackets - 2, $"{loud} loud frames for {tonePackets} packets of tone {run.Stats}");
     }
 
     [Fact]
