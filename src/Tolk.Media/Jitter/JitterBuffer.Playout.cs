@@ -10,7 +10,7 @@ public sealed partial class JitterBuffer
         ref var slot = ref _slots[_nextSeq & (Capacity - 1)];
         if (slot.Used && slot.Sequence == _nextSeq)
         {
-            _lastDecodedTimestamp = slot.Timestamp;
+            _expectedTimestamp = slot.Timestamp + _packetTimestampStep;
             _stretchedSeq = -1;
             if (SkipSilent(slot.Payload.AsSpan(0, slot.Length)))
             {
@@ -48,6 +48,7 @@ public sealed partial class JitterBuffer
             ref var next = ref _slots[(_nextSeq + 1) & (Capacity - 1)];
             var nextPayload = next.Used && next.Sequence == _nextSeq + 1 ? next.Payload.AsSpan(0, next.Length) : default;
             _lost++;
+            _expectedTimestamp += _packetTimestampStep;
             if (_stretchedSeq == _nextSeq)
             {
                 // An underrun already concealed a frame while waiting for this packet: it was lost, not late,
@@ -183,11 +184,13 @@ public sealed partial class JitterBuffer
         {
             // Decode it anyway so the decoder state stays continuous, then discard the audio.
             _ = _decoder.Decode(slot.Payload.AsSpan(0, slot.Length), _decodeBuffer);
+            _expectedTimestamp = slot.Timestamp + _packetTimestampStep;
             Release(ref slot);
         }
         else
         {
             _lost++;
+            _expectedTimestamp += _packetTimestampStep;
         }
 
         _nextSeq++;
@@ -244,7 +247,7 @@ public sealed partial class JitterBuffer
     private void NoteLateArrival(uint timestamp)
     {
         _stretchedSeq = -1;
-        if (timestamp - _lastDecodedTimestamp == _packetTimestampStep)
+        if (timestamp == _expectedTimestamp)
         {
             // Each late packet doubles the next hold (10, 20, 40 s … up to 320 s): a path that keeps
             // straddling the tick keeps its margin rather than trading a concealed frame for it every 10 s.

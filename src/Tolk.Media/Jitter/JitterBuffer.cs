@@ -59,7 +59,7 @@ public sealed partial class JitterBuffer : IDisposable
     private bool _dropUrgent;
     private int _dropWait;
     private long _stretchedSeq = -1; // the packet an underrun concealed for, while it may still turn up late
-    private uint _lastDecodedTimestamp;
+    private uint _expectedTimestamp; // what packet _nextSeq carries if the audio runs on without a pause
 
     private long _received;
     private long _late;
