@@ -284,7 +284,7 @@ public sealed partial class JitterBuffer
 
     /// <summary>
     /// Target = 95th percentile of delay above the fastest recent packet, plus one packet of margin, clamped;
-    /// at least two packets while a late packet's hold lasts.
+    /// at least two packets while a late packet's hold lasts or while any recent packet came a pull late.
     /// </summary>
     private void UpdateTarget()
     {
@@ -297,7 +297,9 @@ public sealed partial class JitterBuffer
         _delays.AsSpan(0, _delayCount).CopyTo(span);
         span.Sort();
         var spread = span[(int)(0.95 * (_delayCount - 1))] - span[0];
-        if (_pulls < _holdUntilPull)
+        // The last packet of margin goes only if no packet of the history (2.56 s) came a pull late and none
+        // did while a hold lasts: the 95th percentile alone would drain it on a path where one packet in 30 is late.
+        if (_pulls < _holdUntilPull || span[_delayCount - 1] - span[0] > PacketMs * 0.75)
         {
             spread = Math.Max(spread, PacketMs);
         }
