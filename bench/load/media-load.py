@@ -372,11 +372,11 @@ def count_late_ticks(log_path, offset):
 
 def sum_receive_quality(log_path, offset, calls, wait_s=3.0):
     """Sums the server's per-call "media ended" lines (whole calls, warm-up included) written after the hang-up."""
-    keys = ("received", "lost", "late", "concealed", "inserted", "dropped")
+    keys = ("received", "lost", "late", "concealed", "concealed_at_end", "inserted", "dropped")
     totals = dict.fromkeys(keys, 0)
     if not log_path or not calls:
         return {"jb_calls": "", **{"jb_" + k: "" for k in keys}}
-    pattern = re.compile(rb"(\d+) packets received, (\d+) lost, (\d+) late; frames concealed (\d+), inserted (\d+), dropped (\d+)")
+    pattern = re.compile(rb"(\d+) packets received, (\d+) lost, (\d+) late; frames concealed (\d+) \((\d+) after the last packet\), inserted (\d+), dropped (\d+)")
     deadline, found = time.monotonic() + wait_s, []
     while time.monotonic() < deadline:
         with open(log_path, "rb") as f:

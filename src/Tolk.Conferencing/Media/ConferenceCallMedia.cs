@@ -270,12 +270,12 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IR
     /// <summary>One line per call with what its jitter buffer saw: the figures an operator needs to tell a bad line from a bad server.</summary>
     private void LogReceiveQuality(JitterBufferStats stats) =>
         Log.ReceiveQuality(_owner.Logger<ConferenceCallMedia>(), _call.Id, stats.Received, stats.Lost, stats.Late,
-            stats.ConcealedFrames, stats.InsertedFrames, stats.DroppedFrames, stats.TargetDelay.TotalMilliseconds);
+            stats.ConcealedFrames, stats.ConcealedSinceLastPacket, stats.InsertedFrames, stats.DroppedFrames, stats.TargetDelay.TotalMilliseconds);
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4121, Level = LogLevel.Information, Message = "Call {CallId} media ended: {Received} packets received, {Lost} lost, {Late} late; frames concealed {Concealed}, inserted {Inserted}, dropped {Dropped}; jitter target {TargetMs} ms")]
-        public static partial void ReceiveQuality(ILogger logger, Guid callId, long received, long lost, long late, long concealed, long inserted, long dropped, double targetMs);
+        [LoggerMessage(EventId = 4121, Level = LogLevel.Information, Message = "Call {CallId} media ended: {Received} packets received, {Lost} lost, {Late} late; frames concealed {Concealed} ({Trailing} after the last packet), inserted {Inserted}, dropped {Dropped}; jitter target {TargetMs} ms")]
+        public static partial void ReceiveQuality(ILogger logger, Guid callId, long received, long lost, long late, long concealed, long trailing, long inserted, long dropped, double targetMs);
 
         [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message = "Call {CallId}: translation membership change failed; the call continues untranslated")]
         public static partial void TranslationJoinFailed(ILogger logger, Guid callId, Exception exception);

@@ -69,6 +69,7 @@ public sealed partial class JitterBuffer : IDisposable
     private long _dropped;
     private long _inserted;
     private long _resyncs;
+    private long _concealedAtLastPacket;
 
     /// <param name="decoder">Decoder for the stream's payload type; owned by the caller.</param>
     /// <param name="options">Tuning, or <see cref="JitterBufferOptions.Default"/>.</param>
@@ -116,7 +117,7 @@ public sealed partial class JitterBuffer : IDisposable
             lock (_gate)
             {
                 return new JitterBufferStats(_received, _late, _duplicates, _lost, _concealed, _dropped, _inserted, _resyncs,
-                    TimeSpan.FromMilliseconds(_targetMs), TimeSpan.FromMilliseconds(BufferedMs()));
+                    TimeSpan.FromMilliseconds(_targetMs), TimeSpan.FromMilliseconds(BufferedMs()), _concealed - _concealedAtLastPacket);
             }
         }
     }
@@ -177,6 +178,7 @@ public sealed partial class JitterBuffer : IDisposable
                 Release(ref slot);
             }
 
+            _concealedAtLastPacket = _concealed;
             slot.Used = true;
             slot.Sequence = ext;
             slot.Timestamp = timestamp;

@@ -35,7 +35,10 @@ public enum JitterFrameKind
     Concealed,
 }
 
-/// <summary>Counters of a <see cref="JitterBuffer"/>.</summary>
+/// <summary>
+/// Counters of a <see cref="JitterBuffer"/>. <c>ConcealedSinceLastPacket</c> is the part of <c>ConcealedFrames</c> played
+/// after the newest packet arrived: when a call ends, the tail after the caller stopped sending, not a fault of the line.
+/// </summary>
 public readonly record struct JitterBufferStats(
     long Received,
     long Late,
@@ -46,4 +49,5 @@ public readonly record struct JitterBufferStats(
     long InsertedFrames,
     long Resyncs,
     TimeSpan TargetDelay,
-    TimeSpan CurrentDelay);
+    TimeSpan CurrentDelay,
+    long ConcealedSinceLastPacket = 0);

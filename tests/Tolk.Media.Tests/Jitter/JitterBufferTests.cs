@@ -113,6 +113,16 @@ public class JitterBufferTests
     }
 
     [Fact]
+    public void Frames_concealed_after_the_last_packet_are_counted_apart()
+    {
+        // One loss in the stream, then the sender stops: the tail's concealment is reported on its own.
+        var run = Simulate(Packets(100, k => k == 50 ? double.NaN : 30), 2100);
+        Assert.Equal(1, run.Stats.Lost);
+        Assert.True(run.Stats.ConcealedSinceLastPacket >= 1, $"{run.Stats}");
+        Assert.Equal(run.Stats.ConcealedFrames - 1, run.Stats.ConcealedSinceLastPacket);
+    }
+
+    [Fact]
     public void A_lost_packet_costs_one_concealed_frame_and_no_delay()
     {
         // With nothing held after a pull, a loss first looks like an underrun (nothing newer is there yet). When
