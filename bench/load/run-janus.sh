@@ -4,6 +4,7 @@
 set -u
 anchor=${ANCHOR_DIR:-/work/shared/anchors/janus}
 out=${1:?csv}
+command -v janus > /dev/null || { echo "janus is not installed: apt-get install -y janus janus-tools" >&2; exit 1; }
 rm -rf /tmp/janus-cfg && cp -r "$anchor/janus-cfg" /tmp/janus-cfg
 janus -F /tmp/janus-cfg -C /tmp/janus-cfg/janus.jcfg -o > /tmp/janus.log 2>&1 &
 jp=$!

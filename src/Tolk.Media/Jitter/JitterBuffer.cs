@@ -12,7 +12,10 @@ namespace Tolk.Media.Jitter;
 /// (Opus recovers it from the next packet's in-band FEC when that one is already here). The target
 /// depth follows the measured delay variation within [MinDelay, MaxDelay]; clock drift between the
 /// sender and the pulling clock is absorbed by dropping a frame when the buffer stays too deep and
-/// inserting a concealed frame when it runs dry. Thread-safe: push and pull may run on different threads.
+/// inserting a concealed frame when it runs dry. Delay variation is measured in pulls (which pull a packet
+/// was first there for), so the owner is expected to pull every 20 ms while packets are pushed; packets pushed
+/// while nobody pulls all look like one burst and raise the target until the 2.56 s history has moved on.
+/// Thread-safe: push and pull may run on different threads.
 /// </summary>
 public sealed partial class JitterBuffer : IDisposable
 {
