@@ -131,7 +131,7 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IR
         var pipeline = new Pipeline(
             media,
             decoder!,
-            new JitterBuffer(decoder!, resamplerQuality: _owner.Options.ResamplerQuality),
+            new JitterBuffer(decoder!, _owner.Time, resamplerQuality: _owner.Options.ResamplerQuality),
             new AudioFrameEncoder(encoder!, resamplerQuality: _owner.Options.ResamplerQuality),
             encoder is OpusEncoder opus ? new LossAdaptiveFec(opus, opus.PacketLossPercent) : null,
             new TelephoneEventReceiver(8000),

@@ -38,7 +38,9 @@ public sealed partial class JitterBuffer
 
         if ((_concealRun + 1) * PacketMs > _options.IdleAfter.TotalMilliseconds && _highestSeq < _nextSeq)
         {
+            // A pause, not a late packet: what arrives next starts a new spurt.
             _concealRun = 0;
+            _stretchedSeq = -1;
             return JitterFrameKind.Silence;
         }
 
@@ -221,12 +223,23 @@ public sealed partial class JitterBuffer
         return (int)(packets * PacketMs) + (_fifoCount * 1000 / AudioFormat.SampleRate);
     }
 
+    /// <summary>
+    /// Learns the packet length from consecutive pushes (the previous packet is usually played and released
+    /// by the time the next one arrives, so it is remembered here rather than looked up in its slot).
+    /// </summary>
     private void LearnPacketDuration(long ext, uint timestamp)
     {
-        ref var previous = ref _slots[(ext - 1) & (Capacity - 1)];
-        if (previous.Used && previous.Sequence == ext - 1)
+        var previousSeq = _lastPushedSeq;
+        var previousTimestamp = _lastPushedTimestamp;
+        if (ext > _lastPushedSeq)
         {
-            var step = timestamp - previous.Timestamp;
+            _lastPushedSeq = ext;
+            _lastPushedTimestamp = timestamp;
+        }
+
+        if (previousSeq == ext - 1)
+        {
+            var step = timestamp - previousTimestamp;
             var clock = _decoder.Info.ClockRate;
             if (step > 0 && step <= (uint)(clock / 5) && step != _packetTimestampStep)
             {
@@ -249,11 +262,46 @@ public sealed partial class JitterBuffer
         _stretchedSeq = -1;
         if (timestamp == _expectedTimestamp)
         {
-            // Each late packet doubles the next hold (10, 20, 40 s … up to 320 s): a path that keeps
-            // straddling the tick keeps its margin rather than trading a concealed frame for it every 10 s.
-            _holdUntilPull = _pulls + ((long)UnderrunHoldPulls << Math.Min(_lateArrivals, MaxHoldDoublings));
-            _lateArrivals++;
+            StartHold();
         }
+    }
+
+    /// <summary>
+    /// Keeps one packet of margin from now on. Each late packet doubles the next hold (10, 20, 40 s … up to
+    /// 320 s): a path that keeps straddling the tick keeps its margin rather than trading a concealed frame
+    /// for it every 10 s. A pending drop is called off: the margin it would take is the one just proved needed.
+    /// </summary>
+    private void StartHold()
+    {
+        _holdUntilPull = _pulls + ((long)UnderrunHoldPulls << Math.Min(_lateArrivals, MaxHoldDoublings));
+        _lateArrivals++;
+        ClearDrain();
+    }
+
+    private void ClearDrain()
+    {
+        _dropBudget = 0;
+        _dropWait = 0;
+        _dropUrgent = false;
+    }
+
+    /// <summary>
+    /// The pull a packet pushed now is first there for, in ms on the pull grid: the next pull after the last
+    /// one. While pulls come every tick that is simply the next pull; while nobody pulls (a dormant room), the
+    /// grid runs on with the clock, so a long pause does not look like a burst of packets all arriving at once.
+    /// </summary>
+    private double ArrivalPullMs(long now) =>
+        (_pulls + (_pulls == 0 ? 1 : PullsSince(_lastPullAt, now))) * (double)AudioFormat.FrameMilliseconds;
+
+    /// <summary>
+    /// Ticks of the pull grid from <paramref name="from"/> to <paramref name="to"/>: one while pulls come
+    /// about every tick (a late tick and its catch-up included), the clock's count after a gap of more than
+    /// <see cref="DormantAfterMs"/> in which nobody pulled.
+    /// </summary>
+    private long PullsSince(long from, long to)
+    {
+        var ms = _time.GetElapsedTime(from, to).TotalMilliseconds;
+        return ms <= DormantAfterMs ? 1 : (long)Math.Round(ms / AudioFormat.FrameMilliseconds);
     }
 
     /// <summary>Records the packet's delay relative to its timestamp, in ms (an unknown constant offset cancels out).</summary>
@@ -318,6 +366,8 @@ public sealed partial class JitterBuffer
         _fifoStart = 0;
         _delayCount = 0;
         _stretchedSeq = -1;
+        _lastPushedSeq = -1;
+        ClearDrain();
     }
 
     private void AppendFifo(ReadOnlySpan<short> pcm)

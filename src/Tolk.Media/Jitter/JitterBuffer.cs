@@ -13,8 +13,8 @@ namespace Tolk.Media.Jitter;
 /// depth follows the measured delay variation within [MinDelay, MaxDelay]; clock drift between the
 /// sender and the pulling clock is absorbed by dropping a frame when the buffer stays too deep and
 /// inserting a concealed frame when it runs dry. Delay variation is measured in pulls (which pull a packet
-/// was first there for), so the owner is expected to pull every 20 ms while packets are pushed; packets pushed
-/// while nobody pulls all look like one burst and raise the target until the 2.56 s history has moved on.
+/// was first there for): a packet pushed after a pull counts as arriving at the next one, and while nobody
+/// pulls (a dormant room) the pull grid runs on with the clock from the last pull.
 /// Thread-safe: push and pull may run on different threads.
 /// </summary>
 public sealed partial class JitterBuffer : IDisposable
@@ -26,10 +26,12 @@ public sealed partial class JitterBuffer : IDisposable
     private const int MaxHoldDoublings = 5; // the hold grows to at most 32 × 10 s
     private const int SilenceWaitPulls = 50; // drops are tried every other pull, so 2 s: how long a drop may wait for a silent packet
     private const int UrgentExcessPackets = 3; // 60 ms of surplus is drained at once, silent or not
+    private const double DormantAfterMs = 100; // a longer gap between pulls is a room that stopped mixing, not a late tick
 
     private readonly Lock _gate = new();
     private readonly IAudioDecoder _decoder;
     private readonly IAudioResampler? _resampler;
+    private readonly TimeProvider _time;
     private readonly JitterBufferOptions _options;
     private readonly Slot[] _slots = new Slot[Capacity];
     private readonly short[] _decodeBuffer;
@@ -57,6 +59,9 @@ public sealed partial class JitterBuffer : IDisposable
     private double _targetMs;
     private int _dropBudget;
     private long _pulls;
+    private long _lastPullAt; // TimeProvider timestamp of the last pull
+    private long _lastPushedSeq = -1;
+    private uint _lastPushedTimestamp;
     private long _holdUntilPull;
     private int _lateArrivals;
     private bool _dropUrgent;
@@ -75,11 +80,13 @@ public sealed partial class JitterBuffer : IDisposable
     private long _concealedAtLastPacket;
 
     /// <param name="decoder">Decoder for the stream's payload type; owned by the caller.</param>
+    /// <param name="timeProvider">Clock that carries the pull grid on while nobody pulls.</param>
     /// <param name="options">Tuning, or <see cref="JitterBufferOptions.Default"/>.</param>
     /// <param name="resamplerQuality">speexdsp quality used when the codec rate is neither 16 kHz nor exactly half or twice it (G.711's 8 kHz uses the half-band filter whatever the quality, see <see cref="AudioResampler.Create"/>).</param>
-    public JitterBuffer(IAudioDecoder decoder, JitterBufferOptions? options = null, int resamplerQuality = 5)
+    public JitterBuffer(IAudioDecoder decoder, TimeProvider timeProvider, JitterBufferOptions? options = null, int resamplerQuality = 5)
     {
         _decoder = decoder;
+        _time = timeProvider;
         _options = options ?? JitterBufferOptions.Default;
         if (_options.MinDelay > _options.MaxDelay || _options.MinDelay <= TimeSpan.Zero)
         {
@@ -136,6 +143,7 @@ public sealed partial class JitterBuffer : IDisposable
             return false;
         }
 
+        var now = _time.GetTimestamp();
         lock (_gate)
         {
             long ext;
@@ -193,7 +201,7 @@ public sealed partial class JitterBuffer : IDisposable
             LearnPacketDuration(ext, timestamp);
             // Arrival is counted in pulls, not wall time: what decides playout is which pull a packet
             // was first there for, and a packet the mixer drains at its tick has no finer arrival time anyway.
-            RecordDelay((_pulls + 1) * (double)AudioFormat.FrameMilliseconds, timestamp);
+            RecordDelay(ArrivalPullMs(now), timestamp);
             if (ext == _stretchedSeq)
             {
                 NoteLateArrival(timestamp);
@@ -214,7 +222,9 @@ public sealed partial class JitterBuffer : IDisposable
         var output = frame[..AudioFormat.FrameSamples];
         lock (_gate)
         {
-            _pulls++;
+            var now = _time.GetTimestamp();
+            _pulls += _pulls == 0 ? 1 : PullsSince(_lastPullAt, now);
+            _lastPullAt = now;
             if (!_playing)
             {
                 if (!_haveSeq || BufferedMs() < _targetMs)
@@ -225,6 +235,7 @@ public sealed partial class JitterBuffer : IDisposable
 
                 _playing = true;
                 ResetWindow();
+                ClearDrain();
                 // After a stall the network may deliver a burst: start at the target depth, not behind it.
                 while (BufferedMs() >= _targetMs + PacketMs && _highestSeq > _nextSeq)
                 {
@@ -279,6 +290,8 @@ public sealed partial class JitterBuffer : IDisposable
             _silentRun = 0;
             _delayCount = 0;
             _stretchedSeq = -1;
+            _lastPushedSeq = -1;
+            ClearDrain();
             _resampler?.Reset();
         }
     }

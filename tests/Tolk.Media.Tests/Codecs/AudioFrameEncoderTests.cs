@@ -19,7 +19,8 @@ public class AudioFrameEncoderTests
         using var frames = new AudioFrameEncoder(encoder!, initialTimestamp: 1000);
         using (decoder)
         {
-            using var buffer = new JitterBuffer(decoder!);
+            var time = new ManualTimeProvider();
+            using var buffer = new JitterBuffer(decoder!, time);
             var tone = Signals.Tone(700, 16000, 16000 * 2);
             var output = new List<short>();
             var payload = new byte[1500];
@@ -30,6 +31,7 @@ public class AudioFrameEncoderTests
                 Assert.True(n > 0);
                 Assert.Equal(1000u + ((uint)k * step), ts);
                 Assert.True(buffer.Push((ushort)k, ts, payload.AsSpan(0, n)));
+                time.Advance(TimeSpan.FromMilliseconds(20));
                 buffer.Pull(pulled);
                 output.AddRange(pulled);
             }

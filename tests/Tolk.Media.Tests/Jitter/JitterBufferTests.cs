@@ -4,7 +4,7 @@ using Tolk.Testing;
 
 namespace Tolk.Media.Tests.Jitter;
 
-/// <summary>Scripted network conditions: the sender's packets arrive at scripted times between the mixer's pulls, one every 20 ms.</summary>
+/// <summary>Scripted network conditions on a manual clock: the sender's packets arrive at scripted times, the mixer pulls every 20 ms.</summary>
 public class JitterBufferTests
 {
     private sealed record Arrival(double AtMs, ushort Sequence, uint Timestamp, byte[] Payload);
@@ -49,22 +49,33 @@ public class JitterBufferTests
         return list;
     }
 
-    private static Run Simulate(List<Arrival> arrivals, double durationMs, JitterBufferOptions? options = null, double pullOffsetMs = 7, IAudioDecoder? decoderOverride = null)
+    private static Run Simulate(List<Arrival> arrivals, double durationMs, JitterBufferOptions? options = null, double pullOffsetMs = 7, IAudioDecoder? decoderOverride = null, Func<double, bool>? dormant = null)
     {
+        var time = new ManualTimeProvider();
         using var decoder = decoderOverride ?? new G711Decoder(aLaw: false);
-        using var buffer = new JitterBuffer(decoder, options);
+        using var buffer = new JitterBuffer(decoder, time, options);
         var ordered = arrivals.OrderBy(a => a.AtMs).ToList();
         var run = new Run();
         var frame = new short[AudioFormat.FrameSamples];
+        var now = 0.0;
         var next = 0;
         for (var pullAt = pullOffsetMs; pullAt < durationMs; pullAt += 20)
         {
             while (next < ordered.Count && ordered[next].AtMs <= pullAt)
             {
+                time.Advance(TimeSpan.FromMilliseconds(ordered[next].AtMs - now));
+                now = ordered[next].AtMs;
                 buffer.Push(ordered[next].Sequence, ordered[next].Timestamp, ordered[next].Payload);
                 next++;
             }
 
+            if (dormant is not null && dormant(pullAt))
+            {
+                continue; // the room is not mixing: no pull
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(pullAt - now));
+            now = pullAt;
             var kind = buffer.Pull(frame);
             switch (kind)
             {
@@ -149,6 +160,30 @@ public class JitterBufferTests
         // During the hold the packet of margin is there after every pull but those where a late one was due.
         var held = run.Delays.Skip(60).Take(450).Count(d => d >= 20);
         Assert.True(held >= 440, $"margin after {held} of 450 pulls {run.Stats}");
+    }
+
+    [Fact]
+    public void A_dormant_room_does_not_look_like_a_burst_when_it_wakes()
+    {
+        // Two talk spurts with 1.7 s of silence suppression between them (sequence numbers run on, the timestamp
+        // jumps), during which the room stops mixing and nobody pulls. The pull grid runs on with the clock, so
+        // the second spurt is measured like the first: no concealment, no target raised by the pause.
+        using var encoder = new G711Encoder(aLaw: false);
+        var tone = Signals.Tone(440, 8000, 160 * 200);
+        var arrivals = new List<Arrival>();
+        for (var k = 0; k < 200; k++)
+        {
+            var payload = new byte[160];
+            encoder.Encode(tone.AsSpan(k * 160, 160), payload);
+            var media = k < 100 ? k : k + 85; // 85 packets' worth of silence not sent
+            arrivals.Add(new Arrival((media * 20) + 30, (ushort)k, (uint)(1000 + (media * 160)), payload));
+        }
+
+        var run = Simulate(arrivals, 5800, dormant: t => t is > 2500 and < 3700);
+        // Concealed: the first spurt's tail until the buffer went idle (200 ms) and the second's after its last packet.
+        Assert.True(run.Concealed - run.Stats.ConcealedSinceLastPacket == 10, $"{run.Stats}");
+        Assert.Equal(20, run.Stats.TargetDelay.TotalMilliseconds);
+        Assert.Equal(0, run.Delays.Skip(200).Max());
     }
 
     [Fact]
@@ -364,8 +399,9 @@ public class JitterBufferTests
         var speech = Signals.Speech(16000);
         Assert.NotNull(speech);
         using var encoder = new OpusEncoder(new OpusOptions(ExpectedPacketLossPercent: 20));
+        var time = new ManualTimeProvider();
         using var decoder = new OpusDecoder();
-        using var buffer = new JitterBuffer(decoder);
+        using var buffer = new JitterBuffer(decoder, time);
         var frame = new short[320];
         var payload = new byte[400];
         var frames = speech.Length / 320;
@@ -382,6 +418,8 @@ public class JitterBufferTests
             {
                 concealed++;
             }
+
+            time.Advance(TimeSpan.FromMilliseconds(20));
         }
 
         Assert.InRange(buffer.Stats.Lost, (frames / 10) - 1, (frames / 10) + 1);
@@ -396,8 +434,9 @@ public class JitterBufferTests
     {
         var samples = 8 * ptime;
         using var encoder = new G711Encoder(aLaw: false);
+        var time = new ManualTimeProvider();
         using var decoder = new G711Decoder(aLaw: false);
-        using var buffer = new JitterBuffer(decoder);
+        using var buffer = new JitterBuffer(decoder, time);
         var tone = Signals.Tone(440, 8000, 8000 * 4);
         var frame = new short[320];
         var output = new List<short>();
@@ -419,6 +458,8 @@ public class JitterBufferTests
                 output.AddRange(frame);
             }
 
+            time.Advance(TimeSpan.FromMilliseconds(10));
+
         }
 
         Assert.Equal(0, buffer.Stats.Lost);
@@ -432,8 +473,9 @@ public class JitterBufferTests
     public void Random_input_never_throws_and_always_yields_a_frame()
     {
         var random = new Random(8);
+        var time = new ManualTimeProvider();
         using var decoder = new OpusDecoder();
-        using var buffer = new JitterBuffer(decoder);
+        using var buffer = new JitterBuffer(decoder, time);
         var frame = new short[320];
         var junk = new byte[300];
         for (var i = 0; i < 5000; i++)
@@ -444,6 +486,7 @@ public class JitterBufferTests
             {
                 var kind = buffer.Pull(frame);
                 Assert.True(Enum.IsDefined(kind));
+                time.Advance(TimeSpan.FromMilliseconds(20));
             }
         }
 
