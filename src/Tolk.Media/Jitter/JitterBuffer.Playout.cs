@@ -253,9 +253,9 @@ public sealed partial class JitterBuffer
     /// <summary>
     /// The packet the last underrun concealed for has turned up. If it continues the audio (not a talk
     /// spurt's restart after silence suppression), it was late by a pull: the packet of margin the buffer
-    /// drained was needed after all, so it is kept for <see cref="UnderrunHoldPulls"/> (doubling each time). Without the hold a
-    /// path whose rare late packets stay under the spread's 95th percentile would drain, conceal, refill,
-    /// and drain again every window.
+    /// drained was needed after all, so it is kept for <see cref="UnderrunHoldPulls"/> (doubling each time).
+    /// Without the hold a path whose rare late packets stay under the spread's 95th percentile would drain,
+    /// conceal, refill, and drain again every window.
     /// </summary>
     private void NoteLateArrival(uint timestamp)
     {
@@ -345,8 +345,8 @@ public sealed partial class JitterBuffer
         _delays.AsSpan(0, _delayCount).CopyTo(span);
         span.Sort();
         var spread = span[(int)(0.95 * (_delayCount - 1))] - span[0];
-        // The last packet of margin goes only if no packet of the history (2.56 s) came a pull late and none
-        // did while a hold lasts: the 95th percentile alone would drain it on a path where one packet in 30 is late.
+        // The last packet of margin goes only while no hold lasts and no packet of the history (2.56 s) came a
+        // pull late: the 95th percentile alone would drain it on a path where one packet in 30 is late.
         if (_pulls < _holdUntilPull || span[_delayCount - 1] - span[0] > PacketMs * 0.75)
         {
             spread = Math.Max(spread, PacketMs);
