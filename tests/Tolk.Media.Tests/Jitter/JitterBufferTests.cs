@@ -168,16 +168,10 @@ public class JitterBufferTests
         // Two talk spurts with 1.7 s of silence suppression between them (sequence numbers run on, the timestamp
         // jumps), during which the room stops mixing and nobody pulls. The pull grid runs on with the clock, so
         // the second spurt is measured like the first: no concealment, no target raised by the pause.
-        using var encoder = new G711Encoder(aLaw: false);
-        var tone = Signals.Tone(440, 8000, 160 * 200);
-        var arrivals = new List<Arrival>();
-        for (var k = 0; k < 200; k++)
-        {
-            var payload = new byte[160];
-            encoder.Encode(tone.AsSpan(k * 160, 160), payload);
-            var media = k < 100 ? k : k + 85; // 85 packets' worth of silence not sent
-            arrivals.Add(new Arrival((media * 20) + 30, (ushort)k, (uint)(1000 + (media * 160)), payload));
-        }
+        const int unsent = 85; // packets' worth of silence not sent
+        var arrivals = Packets(200, _ => 30)
+            .Select((p, k) => k < 100 ? p : p with { AtMs = p.AtMs + (unsent * 20), Timestamp = p.Timestamp + (unsent * 160) })
+            .ToList();
 
         var run = Simulate(arrivals, 5800, dormant: t => t is > 2500 and < 3700);
         // Concealed: the first spurt's tail until the buffer went idle (200 ms) and the second's after its last packet.
