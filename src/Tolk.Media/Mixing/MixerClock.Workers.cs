@@ -12,7 +12,8 @@ namespace Tolk.Media.Mixing;
 // Chunks are taken from one atomic cursor, so a big room spreads over every core and many small rooms
 // share them; no room waits for another room's stage to finish on a particular thread. A tick with
 // little work (fewer than ParallelMinParticipants members awake) runs inline and wakes no thread, and a
-// dormant room is still one flag check: an idle server costs nothing extra.
+// dormant room is still one flag check: an idle server costs nothing extra. Nor does a tick whose work is
+// small (ParallelMinTickWork): the clock measures each tick's work and fans out only when it is worth a wake-up.
 public sealed partial class MixerClock
 {
     private const int IndexBits = 24;
@@ -26,6 +27,9 @@ public sealed partial class MixerClock
     private int _generation;
     private Stage _stage;
     private long _stageTick;
+    private long _stageWork; // time spent in Drain by every thread since the clock last took it
+    private long _workEstimate; // one tick's work on one thread: rises at once, decays over ~16 ticks
+    private bool _fanningOut;
     // No spinning before blocking: on a busy host a spinning waiter only takes CPU from the worker it waits for.
     private readonly ManualResetEventSlim _stageDone = Primed(new(false, spinCount: 1));
 
@@ -83,20 +87,25 @@ public sealed partial class MixerClock
 
         try
         {
-            if (members < Options.ParallelMinParticipants)
+            if (!ShouldFanOut(members))
             {
+                long began = _time.GetTimestamp();
                 for (int r = 0; r < activeCount; r++)
                 {
                     RunStagesInline(_active[r], tick);
                 }
+                RecordWork(_time.GetTimestamp() - began);
                 return;
             }
 
+            Interlocked.Increment(ref _sharedTicks);
             int chunkCount = BuildChunks(activeCount, members, workers);
             _stageTick = tick;
             RunStage(Stage.Read, chunkCount, workers);
             RunStage(Stage.Mix, activeCount, workers);
             RunStage(Stage.Deliver, chunkCount, workers);
+            // A worker still flushing its sends adds its share after this; it counts towards the next tick.
+            RecordWork(Interlocked.Exchange(ref _stageWork, 0));
         }
         finally
         {
@@ -106,6 +115,30 @@ public sealed partial class MixerClock
                 _active[r] = null!;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether this tick is shared with the workers: enough members and enough recent work. Once fanned out it stays
+    /// so until the work falls to three quarters of the threshold, so a tick on the line does not flip every time.
+    /// </summary>
+    private bool ShouldFanOut(int members)
+    {
+        if (members < Options.ParallelMinParticipants)
+        {
+            return false;
+        }
+        long threshold = _parallelMinWorkTimestamp;
+        _fanningOut = _workEstimate >= (_fanningOut ? threshold * 3 / 4 : threshold);
+        return _fanningOut;
+    }
+
+    /// <summary>
+    /// Folds a tick's work into the estimate: a heavier tick counts at once (falling behind costs audio), a lighter
+    /// one pulls it down by a sixteenth of the difference (one quick tick must not send a busy server back inline).
+    /// </summary>
+    private void RecordWork(long work)
+    {
+        _workEstimate = work >= _workEstimate ? work : _workEstimate - ((_workEstimate - work) / 16);
     }
 
     private void RunRoomsInline(MixerRoom[] rooms, long tick)
@@ -197,8 +230,15 @@ public sealed partial class MixerClock
         }
     }
 
-    /// <summary>Takes and runs items of the current stage until none is left (clock thread and workers).</summary>
+    /// <summary>Runs items of the current stage until none is left (clock thread and workers), counting the time.</summary>
     private void Drain()
+    {
+        long began = _time.GetTimestamp();
+        DrainItems();
+        Interlocked.Add(ref _stageWork, _time.GetTimestamp() - began);
+    }
+
+    private void DrainItems()
     {
         // The sends of every chunk this thread delivers leave in one system call when it runs out of items.
         // (_stage may already be the next stage's for a worker that wakes late: then this only defers nothing.)

@@ -15,12 +15,14 @@ public sealed partial class MixerClock : IDisposable, IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly long _periodTimestamp;
     private readonly long _lateThresholdTimestamp;
+    private readonly long _parallelMinWorkTimestamp;
     private volatile MixerRoom[] _rooms = [];
     private long _startTimestamp;
     private long _scheduled; // ticks whose deadlines have been served (run or skipped)
     private long _ticks;
     private long _lateTicks;
     private long _skippedTicks;
+    private long _sharedTicks;
     private long _maxLateness;
     private long _totalLateness;
     private long _lastDuration;
@@ -41,6 +43,7 @@ public sealed partial class MixerClock : IDisposable, IAsyncDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _periodTimestamp = ToTimestamp(Period);
         _lateThresholdTimestamp = ToTimestamp(Options.LateThreshold);
+        _parallelMinWorkTimestamp = ToTimestamp(Options.ParallelMinTickWork);
         if (meterFactory is not null)
         {
             CreateInstruments(meterFactory);
@@ -122,7 +125,8 @@ public sealed partial class MixerClock : IDisposable, IAsyncDisposable
             _time.GetElapsedTime(0, Interlocked.Read(ref _maxLateness)),
             ticks == 0 ? TimeSpan.Zero : _time.GetElapsedTime(0, total / ticks),
             _time.GetElapsedTime(0, Interlocked.Read(ref _lastDuration)),
-            _time.GetElapsedTime(0, Interlocked.Read(ref _maxDuration)));
+            _time.GetElapsedTime(0, Interlocked.Read(ref _maxDuration)),
+            Interlocked.Read(ref _sharedTicks));
     }
 
     /// <summary>Serves every deadline that has passed at <paramref name="now"/> (catching up or skipping).</summary>

@@ -41,6 +41,15 @@ public sealed record MixerClockOptions
     public int ParallelMinParticipants { get; init; } = 16;
 
     /// <summary>
+    /// A tick fans out to the workers only when the recent ticks' work, summed over the threads that did it, reached
+    /// this long; below it one thread does the tick. Waking a worker and waiting for it costs futex system calls on
+    /// both sides three times a tick and splits each stage's socket batch in smaller ones, which for a 2 ms tick
+    /// costs more CPU than the millisecond it saves. Zero fans out whenever <see cref="ParallelMinParticipants"/>
+    /// allows.
+    /// </summary>
+    public TimeSpan ParallelMinTickWork { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
     /// 1–99: the clock thread and its workers run under the kernel's real-time FIFO scheduler at this priority, so
     /// other processes on the same cores cannot delay a tick (needs root, CAP_SYS_NICE or an rtprio limit; the
     /// clock logs whether it got it). Null (the default): the normal scheduler.

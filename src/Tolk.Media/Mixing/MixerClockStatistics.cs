@@ -8,6 +8,7 @@ namespace Tolk.Media.Mixing;
 /// <param name="MeanLateness">Average lateness of a tick's start.</param>
 /// <param name="LastTickDuration">Time spent mixing all rooms in the last tick.</param>
 /// <param name="MaxTickDuration">Longest time spent mixing all rooms in one tick.</param>
+/// <param name="SharedTicks">Ticks whose work was shared with the worker threads (the rest ran on the clock thread alone).</param>
 public readonly record struct MixerClockStatistics(
     long Ticks,
     long LateTicks,
@@ -15,4 +16,5 @@ public readonly record struct MixerClockStatistics(
     TimeSpan MaxLateness,
     TimeSpan MeanLateness,
     TimeSpan LastTickDuration,
-    TimeSpan MaxTickDuration);
+    TimeSpan MaxTickDuration,
+    long SharedTicks);

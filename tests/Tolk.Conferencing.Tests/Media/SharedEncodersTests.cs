@@ -52,7 +52,7 @@ public sealed class SharedEncodersTests
     {
         var codecs = new CodecRegistry();
         using var shared = new SharedEncoders(codecs);
-        var clock = new MixerClock(new ManualTimeProvider(), new MixerClockOptions { Workers = workers, ParallelMinParticipants = 1 });
+        var clock = new MixerClock(new ManualTimeProvider(), new MixerClockOptions { Workers = workers, ParallelMinParticipants = 1, ParallelMinTickWork = TimeSpan.Zero });
         var room = clock.CreateRoom("r", new MixerRoomOptions { JoinLeaveTones = false });
         room.AddParticipant("talker", new ToneSource(700), null);
         var sinks = Enumerable.Range(0, 24).Select(_ => new EncodingSink(shared, codec, clockRate)).ToList();

@@ -19,7 +19,7 @@ public sealed class AllocationTests
     [InlineData(2)] // fanned out: the clock thread's share (orchestration and the items it takes) is measured
     public void Steady_state_tick_allocates_nothing(int workers)
     {
-        var clock = new MixerClock(new ManualTimeProvider(), new MixerClockOptions { Workers = workers, ParallelMinParticipants = 1 });
+        var clock = new MixerClock(new ManualTimeProvider(), new MixerClockOptions { Workers = workers, ParallelMinParticipants = 1, ParallelMinTickWork = TimeSpan.Zero });
         var room = clock.CreateRoom("r", new MixerRoomOptions { JoinLeaveTones = true });
         var sink = new CountingSink();
         var people = new List<MixerParticipant>();

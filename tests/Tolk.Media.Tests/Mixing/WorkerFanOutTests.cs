@@ -10,7 +10,7 @@ public class WorkerFanOutTests
 
     private static Setup Build(int workers)
     {
-        var clock = new MixerClock(new ManualTimeProvider(), new MixerClockOptions { Workers = workers, ParallelMinParticipants = 1 });
+        var clock = new MixerClock(new ManualTimeProvider(), new MixerClockOptions { Workers = workers, ParallelMinParticipants = 1, ParallelMinTickWork = TimeSpan.Zero });
         var sinks = new List<RecordingSink>();
         var taps = new List<RecordingTap>();
         var speaking = new List<bool>();
@@ -72,7 +72,7 @@ public class WorkerFanOutTests
     {
         // The first chunk's sink blocks until another listener has been served on another thread:
         // this only finishes if a worker takes the rest of the deliveries in parallel.
-        var clock = new MixerClock(new ManualTimeProvider(), new MixerClockOptions { Workers = 2, ParallelMinParticipants = 1 });
+        var clock = new MixerClock(new ManualTimeProvider(), new MixerClockOptions { Workers = 2, ParallelMinParticipants = 1, ParallelMinTickWork = TimeSpan.Zero });
         var room = clock.CreateRoom("r", new MixerRoomOptions { JoinLeaveTones = false, GateOnTalkDetection = false });
         var otherThreads = new ThreadSink[39];
         var slow = new BlockingSink(otherThreads);
@@ -93,7 +93,7 @@ public class WorkerFanOutTests
     public void Every_listener_of_a_tick_is_served_before_the_tick_returns()
     {
         // Stages end on the count of finished items, never on a wake-up left over from the previous stage.
-        var clock = new MixerClock(new ManualTimeProvider(), new MixerClockOptions { Workers = 2, ParallelMinParticipants = 1 });
+        var clock = new MixerClock(new ManualTimeProvider(), new MixerClockOptions { Workers = 2, ParallelMinParticipants = 1, ParallelMinTickWork = TimeSpan.Zero });
         var room = clock.CreateRoom("r", new MixerRoomOptions { JoinLeaveTones = false, GateOnTalkDetection = false });
         var sinks = new ThreadSink[40];
         for (int i = 0; i < sinks.Length; i++)
@@ -113,6 +113,54 @@ public class WorkerFanOutTests
             }
         }
         clock.Dispose();
+    }
+
+    [Fact]
+    public void A_tick_is_shared_with_the_workers_only_while_its_work_is_worth_a_wake_up()
+    {
+        var time = new ManualTimeProvider();
+        var clock = new MixerClock(time, new MixerClockOptions { Workers = 2, ParallelMinParticipants = 1, ParallelMinTickWork = TimeSpan.FromMilliseconds(5) });
+        var room = clock.CreateRoom("r", new MixerRoomOptions { JoinLeaveTones = false, GateOnTalkDetection = false });
+        var cost = new WorkCost();
+        for (int i = 0; i < 40; i++)
+        {
+            room.AddParticipant($"p{i}", i < 2 ? SignalSource.Tone(300 + (100 * i), 4000) : SignalSource.Constant(0), new WorkingSink(time, cost));
+        }
+        long Shared() => clock.GetStatistics().SharedTicks;
+        void Ticks(int n)
+        {
+            for (int t = 0; t < n; t++)
+            {
+                clock.TickNow();
+            }
+        }
+
+        cost.PerWrite = TimeSpan.FromMilliseconds(0.05); // 2 ms a tick: one thread does it
+        Ticks(40);
+        Assert.Equal(0, Shared());
+
+        cost.PerWrite = TimeSpan.FromMilliseconds(0.25); // 10 ms a tick: shared from the tick after the first heavy one
+        Ticks(20);
+        Assert.Equal(19, Shared());
+
+        cost.PerWrite = TimeSpan.FromMilliseconds(0.01); // light again: back on one thread once the estimate has decayed
+        Ticks(60);
+        long afterDecay = Shared();
+        Assert.InRange(afterDecay, 20, 60);
+        Ticks(20);
+        Assert.Equal(afterDecay, Shared());
+        clock.Dispose();
+    }
+
+    private sealed class WorkCost
+    {
+        public TimeSpan PerWrite;
+    }
+
+    /// <summary>A listener whose delivery takes time on the manual clock, as an encode and send would on a real one.</summary>
+    private sealed class WorkingSink(ManualTimeProvider time, WorkCost cost) : IAudioFrameSink
+    {
+        public void Write(MixedFrame frame) => time.Advance(cost.PerWrite);
     }
 
     private sealed class ThreadSink : IAudioFrameSink
