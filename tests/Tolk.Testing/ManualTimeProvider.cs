@@ -67,6 +67,12 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Timers armed now (created and neither fired for good nor disposed).</summary>
+    public int PendingTimers
+    {
+        get { lock (_gate) { return _timers.Count; } }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);

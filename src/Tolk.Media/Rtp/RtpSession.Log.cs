@@ -30,6 +30,9 @@ public sealed partial class RtpSession
     [LoggerMessage(EventId = 3205, Level = LogLevel.Error, Message = "RTP packet handler failed")]
     private partial void LogHandlerFailed(Exception exception);
 
+    [LoggerMessage(EventId = 3210, Level = LogLevel.Error, Message = "RTCP report failed")]
+    private partial void LogReportFailed(Exception exception);
+
     [LoggerMessage(EventId = 3206, Level = LogLevel.Information, Message = "RTCP BYE received: {Reason}")]
     private partial void LogBye(string? reason);
 }

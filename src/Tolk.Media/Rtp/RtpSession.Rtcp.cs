@@ -9,8 +9,7 @@ namespace Tolk.Media.Rtp;
 public sealed partial class RtpSession
 {
     private readonly byte[] _rtcpSendBuffer = new byte[512];
-    private ITimer? _rtcpTimer;
-    private ITimer? _inactivityTimer;
+    private long _nextReportAt;
     private bool _inactivityRaised;
     private bool _sentSinceReport;
     private uint _lastSentTimestamp;
@@ -19,20 +18,37 @@ public sealed partial class RtpSession
 
     private void StartTimers()
     {
-        _rtcpTimer = _time.CreateTimer(_ => OnRtcpTimer(), null, NextRtcpInterval(), Timeout.InfiniteTimeSpan);
-        var check = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 100, _options.InactivityTimeout.Ticks / 4));
-        _inactivityTimer = _time.CreateTimer(_ => CheckInactivity(), null, check, check);
+        _nextReportAt = _time.GetTimestamp() + NextRtcpInterval();
+        RtpHousekeeping.For(_time).Add(this);
     }
 
-    private void StopTimers()
+    private void StopTimers() => RtpHousekeeping.For(_time).Remove(this);
+
+    /// <summary>RFC 3550 §6.3.1: randomise the interval over [0.5, 1.5] × T to avoid synchronised reports (in timestamp units).</summary>
+    private long NextRtcpInterval() =>
+        (long)(_options.RtcpInterval.TotalSeconds * _time.TimestampFrequency * (0.5 + (RandomNumberGenerator.GetInt32(1000) / 1000.0)));
+
+    /// <summary>Called by the housekeeping pass every 100 ms while the session runs: inactivity, then a report when one is due.</summary>
+    internal void Housekeep(long now)
     {
-        _rtcpTimer?.Dispose();
-        _inactivityTimer?.Dispose();
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+        CheckInactivity();
+        if (now >= _nextReportAt)
+        {
+            _nextReportAt = now + NextRtcpInterval();
+            try
+            {
+                SendReport(bye: null);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogReportFailed(ex);
+            }
+        }
     }
-
-    /// <summary>RFC 3550 §6.3.1: randomise the interval over [0.5, 1.5] × T to avoid synchronised reports.</summary>
-    private TimeSpan NextRtcpInterval() =>
-        TimeSpan.FromTicks((long)(_options.RtcpInterval.Ticks * (0.5 + (RandomNumberGenerator.GetInt32(1000) / 1000.0))));
 
     private void CheckInactivity()
     {
@@ -57,17 +73,6 @@ public sealed partial class RtpSession
                 LogHandlerFailed(ex);
             }
         }
-    }
-
-    private void OnRtcpTimer()
-    {
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            return;
-        }
-
-        SendReport(bye: null);
-        _rtcpTimer?.Change(NextRtcpInterval(), Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Sends an RTCP BYE (with a receiver/sender report and SDES first, as a compound packet must, RFC 3550 §6.1).</summary>

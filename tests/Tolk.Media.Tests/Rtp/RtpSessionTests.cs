@@ -337,6 +337,35 @@ public class RtpSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task Started_sessions_share_one_housekeeping_timer_and_each_still_reports()
+    {
+        var time = new ManualTimeProvider();
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var sessions = new List<RtpSession>();
+        for (int i = 0; i < 12; i++)
+        {
+            var s = Create(new Sink(), remote: (IPEndPoint)peer.Client.LocalEndPoint!, mux: true, time: time);
+            s.Start();
+            sessions.Add(s);
+        }
+        Assert.Equal(1, time.PendingTimers); // not two per session
+
+        time.Advance(TimeSpan.FromSeconds(8)); // every report is due within 1.5 intervals
+        var reporters = new HashSet<int>();
+        while (reporters.Count < sessions.Count)
+        {
+            var datagram = await peer.ReceiveAsync().WaitAsync(Wait);
+            reporters.Add(datagram.RemoteEndPoint.Port);
+        }
+
+        foreach (var s in sessions)
+        {
+            await s.DisposeAsync();
+        }
+        Assert.Equal(0, time.PendingTimers); // a clock without started sessions has nothing to wake for
+    }
+
+    [Fact]
     public async Task Inactivity_timeout_fires_on_the_injected_clock()
     {
         var time = new ManualTimeProvider();
