@@ -16,13 +16,13 @@ public sealed partial class RtpSession
     private long _lastSentAt;
     private long _octetsSentForSr;
 
-    private void StartTimers()
+    private void StartHousekeeping()
     {
         _nextReportAt = _time.GetTimestamp() + NextRtcpInterval();
         RtpHousekeeping.For(_time).Add(this);
     }
 
-    private void StopTimers() => RtpHousekeeping.For(_time).Remove(this);
+    private void StopHousekeeping() => RtpHousekeeping.For(_time).Remove(this);
 
     /// <summary>RFC 3550 §6.3.1: randomise the interval over [0.5, 1.5] × T to avoid synchronised reports (in timestamp units).</summary>
     private long NextRtcpInterval() =>

@@ -138,7 +138,7 @@ public sealed partial class RtpSession : IAsyncDisposable
             _rtcpLoop = ReceiveLoopAsync(_rtcpSocket, isRtcpSocket: true);
         }
 
-        StartTimers();
+        StartHousekeeping();
     }
 
     /// <summary>
@@ -343,7 +343,7 @@ public sealed partial class RtpSession : IAsyncDisposable
         }
 
         await _stop.CancelAsync();
-        StopTimers();
+        StopHousekeeping();
         StopPolled();
         _rtpSocket.Dispose();
         _rtcpSocket?.Dispose();
