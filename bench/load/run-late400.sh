@@ -2,7 +2,7 @@
 # Late mixer ticks with 400 Opus callers and one talker, two server settings alternating on fresh servers
 # (the host's stalls drift over minutes, so A and B take turns rather than running one after the other).
 # usage: bench/load/run-late400.sh OUT_PREFIX PAIRS "A_ENV" "B_ENV"   → OUT_PREFIX-a.csv, OUT_PREFIX-b.csv
-#   e.g. bench/load/run-late400.sh results/late400-slice 6 "" "TOLK_Media__SchedulerSliceMicroseconds=500"
+#   e.g. bench/load/run-late400.sh bench/load/results/late400-rt 6 "" "TOLK_Media__RealtimePriority=10"
 #   Each run: 40 callers for 3 s to warm the server, then 400 callers, 5 s warm-up and 15 s measured.
 set -u
 cd "$(dirname "$0")/../.."

@@ -18,8 +18,7 @@ internal sealed class RtpHousekeeping
 
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private readonly HashSet<RtpSession> _sessions = [];
-    private RtpSession[] _snapshot = [];
+    private volatile RtpSession[] _sessions = []; // replaced, never changed in place: the pass reads it without the lock
     private ITimer? _timer;
 
     private RtpHousekeeping(TimeProvider time) => _time = time;
@@ -31,11 +30,11 @@ internal sealed class RtpHousekeeping
     {
         lock (_gate)
         {
-            if (!_sessions.Add(session))
+            if (Array.IndexOf(_sessions, session) >= 0)
             {
                 return;
             }
-            _snapshot = [.. _sessions];
+            _sessions = [.. _sessions, session];
             _timer ??= _time.CreateTimer(static s => ((RtpHousekeeping)s!).Pass(), this, Period, Period);
         }
     }
@@ -44,12 +43,12 @@ internal sealed class RtpHousekeeping
     {
         lock (_gate)
         {
-            if (!_sessions.Remove(session))
+            if (Array.IndexOf(_sessions, session) < 0)
             {
                 return;
             }
-            _snapshot = [.. _sessions];
-            if (_sessions.Count == 0)
+            _sessions = [.. _sessions.Where(s => s != session)];
+            if (_sessions.Length == 0)
             {
                 _timer?.Dispose();
                 _timer = null;
@@ -60,7 +59,7 @@ internal sealed class RtpHousekeeping
     private void Pass()
     {
         long now = _time.GetTimestamp();
-        foreach (var session in Volatile.Read(ref _snapshot))
+        foreach (var session in _sessions)
         {
             // A session's own failures are caught and logged inside; one session must not starve the others.
             session.Housekeep(now);
