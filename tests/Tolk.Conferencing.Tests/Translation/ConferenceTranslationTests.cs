@@ -116,7 +116,10 @@ public sealed class RoomVoiceTests
         service.Join(tenant.Id, room, alice, null, "sip:alice@demo.tolk.test", "c1");
         service.Join(tenant.Id, room, bob, null, "sip:bob@demo.tolk.test", "c2");
         service.Find(tenant.Id, room.Id)!.SetLanguage(bob, "es");
-        await TranslationHarness.WaitUntil(() => factory.Started.Count >= 1, "pipeline");
+        // Bob's pipeline may start first: wait for Alice's, the one translating into his Spanish.
+        await TranslationHarness.WaitUntil(
+            () => factory.Started.Any(p => p.Options.Context.ParticipantId == "alice" && p.Options.TargetLanguages.Contains("es")),
+            "alice's pipeline into es");
 
         var voices = factory.For("alice").Options.TargetVoices!;
         Assert.Equal(new TargetVoice("es-419"), voices["es"]);
