@@ -4,7 +4,7 @@
 Starts `tolk serve`, joins a Spanish listener (baresip, account bob, TLS + SRTP, PCMA) to demo room 5000 and
 then N English speakers (baresip over UDP, G.711 PCMU by default), each playing the same WAV of >= 50 flite
 phrases separated by pauses. Reads the server's per-phrase log lines (EventId 4104 stage latencies, 4107
-speech end -> first translated frame in the mix) and the server's CPU time (itself + reaped children).
+speech end -> first translated frame in the mix) and the server's CPU time (itself and every descendant, live or reaped).
 
 usage: run_latency.py --tolk PATH/tolk.dll [--speakers 1 2 4] [--codec PCMU] [--phrases 50] [--out results.json]
 """
@@ -65,11 +65,46 @@ def baresip(work, name, account, wav, rtp_low, seconds, uri):
     return subprocess.Popen(["baresip", "-f", d, "-t", str(int(seconds)), "-e", "/dial " + uri], cwd=d,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
+def _stat(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None  # exited meanwhile: its time is in its parent's cutime/cstime from now on
+
 def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
+    """The server's CPU and its descendants': reaped ones (cutime/cstime) and the resident workers still running
+    (Apertium, synthesis processes), which a parent's own counters never include while they live."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (fields := _stat(entry)) is not None:
+            parents.setdefault(int(fields[1]), []).append(int(entry))
     tck = os.sysconf("SC_CLK_TCK")
-    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / tck  # utime stime cutime cstime
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        if (fields := _stat(p)) is not None:
+            total += sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
+            todo.extend(parents.get(p, []))
+    return total / tck
+
+def live_descendants_cpu(pid):
+    """CPU seconds of each live descendant by command name (the resident engine workers)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (fields := _stat(entry)) is not None:
+            parents.setdefault(int(fields[1]), []).append(int(entry))
+    tck, out, todo = os.sysconf("SC_CLK_TCK"), {}, list(parents.get(pid, []))
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/comm") as f: name = f.read().strip()
+        except OSError:
+            continue
+        if (fields := _stat(p)) is not None:
+            out[name] = out.get(name, 0) + sum(int(fields[i]) for i in (11, 12)) / tck
+            todo.extend(parents.get(p, []))
+    return out
 
 def pct(values, q):
     if not values: return float("nan")
@@ -115,6 +150,7 @@ def one_run(tolk, speakers, codec, count, gap, work):
         time.sleep(3)
         cpu = cpu_seconds(server.pid) - cpu0; wall = time.time() - w0
         cpu_steady, wall_steady = cpu_seconds(server.pid) - cpu_w, time.time() - t_w
+        workers = live_descendants_cpu(server.pid)
         bob.wait(timeout=60)
     finally:
         server.send_signal(signal.SIGINT)
@@ -135,7 +171,7 @@ def one_run(tolk, speakers, codec, count, gap, work):
             "transcripts": len(transcripts), "sample_transcripts": transcripts[:8],
             "mix_ms": {"p50": pct(mix, .5), "p95": pct(mix, .95), "n": len(mix)},
             "stages_ms": {k: {"p50": pct(v, .5), "p95": pct(v, .95), "n": len(v)} for k, v in stages.items()},
-            "cpu_seconds": cpu, "idle_cpu_per_s": idle_rate, "wall_seconds": wall,
+            "cpu_seconds": cpu, "workers_cpu_seconds": workers, "idle_cpu_per_s": idle_rate, "wall_seconds": wall,
             "speech_seconds_per_speaker": speech,
             "cpu_per_speaker_per_s": (cpu - idle_rate * wall) / (wall * speakers),
             "cpu_per_speech_s": (cpu - idle_rate * wall) / (speakers * speech),

@@ -61,19 +61,18 @@ public sealed class ResilientSynthesizer : ISpeechSynthesizer
         foreach (var engine in engines)
         {
             var yielded = false;
-            await using var e = engine.SynthesizeAsync(text, language, engine == _primary ? voice : voice with { VoiceId = null }, context, cancellationToken)
-                .GetAsyncEnumerator(cancellationToken);
+            await using var attempt = new TimedAttempt(engine.SynthesizeAsync, text, language, engine == _primary ? voice : voice with { VoiceId = null }, context, cancellationToken);
             while (true)
             {
                 AudioChunk? chunk;
                 try
                 {
-                    if (!await MoveNextWithTimeoutAsync(e, _options.Timeout, cancellationToken).ConfigureAwait(false))
+                    if (!await attempt.MoveNextAsync(_options.Timeout).ConfigureAwait(false))
                     {
                         break;
                     }
 
-                    chunk = e.Current;
+                    chunk = attempt.Current;
                 }
                 catch (Exception ex) when (!yielded && !cancellationToken.IsCancellationRequested && ResilientTranslator.IsTransient(ex))
                 {
@@ -94,18 +93,83 @@ public sealed class ResilientSynthesizer : ISpeechSynthesizer
         throw new SpeechProviderException($"{Name} failed to synthesise.", last!);
     }
 
-    private static async Task<bool> MoveNextWithTimeoutAsync(IAsyncEnumerator<AudioChunk> e, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// One engine's attempt, each step bounded by a timeout. A step that times out leaves the engine's enumerator
+    /// mid-move: its token is cancelled (an engine that listens stops, a worker process is killed), and disposal,
+    /// which an async iterator refuses while a move is pending, waits for that move in the background instead.
+    /// </summary>
+    private sealed class TimedAttempt : IAsyncDisposable
     {
-        var move = e.MoveNextAsync().AsTask();
-        var done = await Task.WhenAny(move, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
-        if (done != move)
+        private readonly CancellationTokenSource _cancel;
+        private readonly CancellationToken _caller;
+        private readonly IAsyncEnumerator<AudioChunk> _inner;
+        private Task<bool>? _abandoned;
+
+        public TimedAttempt(Func<string, string, VoiceSettings, SpeechContext, CancellationToken, IAsyncEnumerable<AudioChunk>> synthesize, string text, string language, VoiceSettings voice, SpeechContext context, CancellationToken cancellationToken)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            // The engine is hung; its enumerator is abandoned (disposal may block, so it is not awaited here).
-            _ = move.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            _caller = cancellationToken;
+            _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _inner = synthesize(text, language, voice, context, _cancel.Token).GetAsyncEnumerator(_cancel.Token);
+        }
+
+        public AudioChunk Current => _inner.Current;
+
+        public async Task<bool> MoveNextAsync(TimeSpan timeout)
+        {
+            var move = _inner.MoveNextAsync().AsTask();
+            var done = await Task.WhenAny(move, Task.Delay(timeout, _caller)).ConfigureAwait(false);
+            if (done == move)
+            {
+                return await move.ConfigureAwait(false);
+            }
+
+            _abandoned = move;
+            await _cancel.CancelAsync().ConfigureAwait(false);
+            _caller.ThrowIfCancellationRequested();
             throw new TimeoutException($"Synthesiser produced nothing for {timeout.TotalMilliseconds:F0} ms.");
         }
 
-        return await move.ConfigureAwait(false);
+        public async ValueTask DisposeAsync()
+        {
+            if (_abandoned is { IsCompleted: false } pending)
+            {
+                _ = DisposeAfterAsync(pending);
+                return;
+            }
+
+            try
+            {
+                await _inner.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _cancel.Dispose();
+            }
+        }
+
+        private async Task DisposeAfterAsync(Task<bool> pending)
+        {
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The attempt was already given up for a timeout; how the engine ended no longer matters.
+            }
+
+            try
+            {
+                await _inner.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // As above: a late failure of an abandoned engine has no one left to report to.
+            }
+            finally
+            {
+                _cancel.Dispose();
+            }
+        }
     }
 }
