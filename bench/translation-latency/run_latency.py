@@ -29,6 +29,7 @@ PHRASES = [
 ]
 
 WARMUP_PHRASES = 10  # overridden by --warmup-phrases
+STAGGER = 0.3  # seconds between speakers' starts; overridden by --stagger
 
 def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
@@ -140,7 +141,7 @@ def one_run(tolk, speakers, codec, count, gap, work):
         for n in range(speakers):
             procs.append(baresip(work, f"spk{n}", f'<sip:speaker{n}@example.org>;outbound="sip:127.0.0.1:{udp};transport=udp";regint=0;audio_codecs={codec}',
                                  src, 31100 + 20 * n, total + 10, "sip:5000@demo.tolk.test"))
-            time.sleep(0.3)
+            time.sleep(STAGGER)
         # Steady state: CPU from the end of the warm-up phrases (a fresh server JIT-compiles the speech path
         # during its first phrases) to the end of the speech, against the speech said in between.
         warm = min(WARMUP_PHRASES, count - 1)
@@ -175,7 +176,7 @@ def one_run(tolk, speakers, codec, count, gap, work):
             "speech_seconds_per_speaker": speech,
             "cpu_per_speaker_per_s": (cpu - idle_rate * wall) / (wall * speakers),
             "cpu_per_speech_s": (cpu - idle_rate * wall) / (speakers * speech),
-            "warmup_phrases": warm,
+            "warmup_phrases": warm, "stagger_s": STAGGER,
             "cpu_per_speech_s_after_warmup": (cpu_steady - idle_rate * wall_steady) / (speakers * speech_after(warm))}
 
 def main():
@@ -184,9 +185,11 @@ def main():
     ap.add_argument("--codec", default="PCMU"); ap.add_argument("--phrases", type=int, default=50)
     ap.add_argument("--warmup-phrases", type=int, default=10, help="phrases before the steady-state CPU window starts")
     ap.add_argument("--gap", type=float, default=2.0); ap.add_argument("--out", default="translation-latency.json")
+    ap.add_argument("--stagger", type=float, default=0.3,
+                    help="seconds between speakers' starts: 0.3 keeps them talking at once; phrase period / speakers spreads them evenly")
     a = ap.parse_args()
-    global WARMUP_PHRASES
-    WARMUP_PHRASES = a.warmup_phrases
+    global WARMUP_PHRASES, STAGGER
+    WARMUP_PHRASES, STAGGER = a.warmup_phrases, a.stagger
     results = []
     for n in a.speakers:
         work = tempfile.mkdtemp(prefix=f"tolk-latency-{n}-")

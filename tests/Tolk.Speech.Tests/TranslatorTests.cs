@@ -39,6 +39,30 @@ public sealed class TranslatorTests(ApertiumFixture fixture) : IClassFixture<Ape
     }
 
     [Fact]
+    public async Task Concurrent_speakers_each_get_the_translation_of_their_own_sentence()
+    {
+        string[] sentences =
+        [
+            "The weather is nice today.", "I would like to book a meeting for tomorrow morning.", "Thank you very much.",
+            "The black cat sleeps in the house.", "We need to discuss the budget for next year.", "Can you hear me clearly?",
+        ];
+        var alone = new List<string>();
+        foreach (var s in sentences)
+        {
+            alone.Add((await _apertium.TranslateAsync(s, "en", "es", SpeechContext.None)).Text);
+        }
+
+        // Several rounds at once, interleaved: pipelined requests must never swap answers.
+        var together = await Task.WhenAll(Enumerable.Range(0, 4).SelectMany(_ => sentences)
+            .Select(async s => (s, (await _apertium.TranslateAsync(s, "en", "es", SpeechContext.None)).Text)));
+
+        foreach (var (sentence, text) in together)
+        {
+            Assert.Equal(alone[Array.IndexOf(sentences, sentence)], text);
+        }
+    }
+
+    [Fact]
     public async Task English_to_French_pivots_through_Spanish()
     {
         var r = await _apertium.TranslateAsync("Good morning.", "en", "fr", SpeechContext.None);

@@ -8,7 +8,11 @@ public sealed class ApertiumOptions
     /// <summary>Directory holding <c>*.mode</c> files.</summary>
     public string ModesDirectory { get; set; } = ApertiumModes.DefaultDirectory;
 
-    /// <summary>Longest a single hop may take before the pipeline is restarted.</summary>
+    /// <summary>
+    /// How long a pipeline may owe answers without producing any output before it is judged hung, killed and
+    /// restarted (its waiting requests fail). Callers stop waiting sooner under their own timeouts; that alone
+    /// never restarts the pipeline.
+    /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
@@ -60,8 +64,8 @@ public sealed class ApertiumTranslator : ITranslator, IDisposable
         foreach (var hop in route)
         {
             var process = _processes.GetOrAdd(hop, h => new Lazy<ApertiumProcess>(() =>
-                new ApertiumProcess(ApertiumModes.BuildNullFlushPipeline(_modes.FindMode(h.Item1, h.Item2)!)))).Value;
-            var raw = await process.TranslateAsync(ApertiumText.Escape(current), _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+                new ApertiumProcess(ApertiumModes.BuildNullFlushPipeline(_modes.FindMode(h.Item1, h.Item2)!), _options.RequestTimeout))).Value;
+            var raw = await process.TranslateAsync(ApertiumText.Escape(current), cancellationToken).ConfigureAwait(false);
             current = ApertiumText.Clean(raw);
         }
 
