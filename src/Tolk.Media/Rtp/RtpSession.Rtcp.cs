@@ -63,15 +63,22 @@ public sealed partial class RtpSession
             _inactivityRaised = true;
             LogInactive(silentFor);
             _options.Metrics?.Timeout();
-            try
-            {
-                InactivityTimeout?.Invoke(this, EventArgs.Empty);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // A failing subscriber must not take the process down from a timer thread.
-                LogHandlerFailed(ex);
-            }
+            // The handler ends the call (BYE, billing, teardown) and may wait on I/O: it runs on its own work item,
+            // not on the housekeeping pass that serves every other session's reports.
+            ThreadPool.UnsafeQueueUserWorkItem(static session => session.RaiseInactivityTimeout(), this, preferLocal: false);
+        }
+    }
+
+    private void RaiseInactivityTimeout()
+    {
+        try
+        {
+            InactivityTimeout?.Invoke(this, EventArgs.Empty);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A failing subscriber must not take the process down from a thread-pool thread.
+            LogHandlerFailed(ex);
         }
     }
 

@@ -25,6 +25,9 @@ public class RtpSessionTests : IDisposable
 
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
+    // How long to watch for something that must not happen.
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
+
     private sealed record Received(ushort Sequence, uint Timestamp, uint Ssrc, byte PayloadType, byte[] Payload);
 
     private sealed class Sink
@@ -372,18 +375,52 @@ public class RtpSessionTests : IDisposable
         var sink = new Sink();
         using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         await using var a = Create(sink, remote: (IPEndPoint)peer.Client.LocalEndPoint!, time: time);
-        var fired = 0;
-        a.InactivityTimeout += (_, _) => fired++;
+        using var fired = new SemaphoreSlim(0);
+        a.InactivityTimeout += (_, _) => fired.Release();
         a.Start();
         time.Advance(TimeSpan.FromSeconds(5));
         await peer.SendAsync(RawRtp(1, 5), a.LocalEndPoint);
         await sink.NextAsync();
         time.Advance(TimeSpan.FromSeconds(9));
-        Assert.Equal(0, fired);
+        Assert.False(await fired.WaitAsync(Settle));
         time.Advance(TimeSpan.FromSeconds(3));
-        Assert.Equal(1, fired);
+        Assert.True(await fired.WaitAsync(Wait));
         time.Advance(TimeSpan.FromSeconds(30));
-        Assert.Equal(1, fired); // raised once per silence
+        Assert.False(await fired.WaitAsync(Settle)); // raised once per silence
+    }
+
+    [Fact]
+    public async Task A_slow_inactivity_handler_does_not_hold_up_other_sessions_reports()
+    {
+        var time = new ManualTimeProvider();
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var remote = (IPEndPoint)peer.Client.LocalEndPoint!;
+        await using var silent = Create(new Sink(), remote: remote, mux: true, time: time);
+        await using var other = Create(new Sink(), remote: remote, mux: true, time: time);
+        using var release = new ManualResetEventSlim();
+        using var entered = new SemaphoreSlim(0);
+        silent.InactivityTimeout += (_, _) =>
+        {
+            entered.Release();
+            release.Wait(); // a teardown stuck on I/O
+        };
+        silent.Start();
+        other.Start();
+
+        try
+        {
+            // The clock's pass runs inside Advance: a handler called inline would block it here.
+            await Task.Run(() => time.Advance(TimeSpan.FromSeconds(31))).WaitAsync(Wait);
+            Assert.True(await entered.WaitAsync(Wait));
+            var otherPort = ((IPEndPoint)other.LocalEndPoint).Port;
+            while ((await peer.ReceiveAsync().WaitAsync(Wait)).RemoteEndPoint.Port != otherPort)
+            {
+            }
+        }
+        finally
+        {
+            release.Set();
+        }
     }
 
     [Fact]
