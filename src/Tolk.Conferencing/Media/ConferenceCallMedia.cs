@@ -39,6 +39,11 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IR
     private MixerParticipant? _participant;
     private int _disposed;
 
+    // What the media legs before the current one received (a re-offer that changes codec, address or keys starts a
+    // new jitter buffer); written under _negotiation.
+    private JitterBufferStats? _earlierLegs;
+    private int _legs;
+
     public ConferenceCallMedia(ConferenceMediaProvider owner, CallSession call, IPEndPoint local, RtpPortPlaceholder? placeholder = null)
     {
         _owner = owner;
@@ -55,6 +60,16 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IR
     public MixerParticipant? Participant => _participant;
 
     public NegotiatedMedia? Negotiated => _pipeline?.Media;
+
+    /// <summary>What the call has received so far, summed over every media leg (null before the first answer).</summary>
+    public JitterBufferStats? ReceiveStats => Combined(_earlierLegs, _pipeline?.Jitter.Stats);
+
+    private static JitterBufferStats? Combined(JitterBufferStats? earlier, JitterBufferStats? current) =>
+        (earlier, current) switch
+        {
+            ({ } e, { } c) => e.FollowedBy(c),
+            _ => current ?? earlier,
+        };
 
     /// <summary>The packet loss the Opus personal mix is encoded against (null for other codecs or before media).</summary>
     internal int? OpusExpectedLossPercent => _pipeline?.Fec?.ExpectedLossPercent;
@@ -88,6 +103,7 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IR
                 }
                 if (old is not null)
                 {
+                    _earlierLegs = Combined(_earlierLegs, old.Jitter.Stats);
                     await old.DisposeAsync();
                 }
                 var pipeline = BuildPipeline(media);
@@ -113,6 +129,7 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IR
 
     private Pipeline BuildPipeline(NegotiatedMedia media)
     {
+        _legs++;
         var codec = media.Codec;
         if (!_owner.Codecs.TryCreateDecoder(codec.Name, codec.ClockRate, out var decoder) || !_owner.Codecs.TryCreateEncoder(codec.Name, codec.ClockRate, out var encoder))
         {
@@ -267,15 +284,15 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IR
         _owner.Rooms.Leave(participant);
     }
 
-    /// <summary>One line per call with what its jitter buffer saw: the figures an operator needs to tell a bad line from a bad server.</summary>
+    /// <summary>One line per call with what its jitter buffers saw: the figures an operator needs to tell a bad line from a bad server.</summary>
     private void LogReceiveQuality(JitterBufferStats stats) =>
         Log.ReceiveQuality(_owner.Logger<ConferenceCallMedia>(), _call.Id, stats.Received, stats.Lost, stats.Late,
-            stats.ConcealedFrames, stats.ConcealedSinceLastPacket, stats.InsertedFrames, stats.DroppedFrames, stats.TargetDelay.TotalMilliseconds);
+            stats.ConcealedFrames, stats.ConcealedSinceLastPacket, stats.InsertedFrames, stats.DroppedFrames, stats.TargetDelay.TotalMilliseconds, _legs);
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4121, Level = LogLevel.Information, Message = "Call {CallId} media ended: {Received} packets received, {Lost} lost, {Late} late; frames concealed {Concealed} ({Trailing} after the last packet), inserted {Inserted}, dropped {Dropped}; jitter target {TargetMs} ms")]
-        public static partial void ReceiveQuality(ILogger logger, Guid callId, long received, long lost, long late, long concealed, long trailing, long inserted, long dropped, double targetMs);
+        [LoggerMessage(EventId = 4121, Level = LogLevel.Information, Message = "Call {CallId} media ended: {Received} packets received, {Lost} lost, {Late} late; frames concealed {Concealed} ({Trailing} after the last packet), inserted {Inserted}, dropped {Dropped}; jitter target {TargetMs} ms; {Legs} media leg(s)")]
+        public static partial void ReceiveQuality(ILogger logger, Guid callId, long received, long lost, long late, long concealed, long trailing, long inserted, long dropped, double targetMs, int legs);
 
         [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message = "Call {CallId}: translation membership change failed; the call continues untranslated")]
         public static partial void TranslationJoinFailed(ILogger logger, Guid callId, Exception exception);
@@ -375,9 +392,12 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IR
         {
             _negotiation.Release();
         }
+        if (Combined(_earlierLegs, p?.Jitter.Stats) is { } received)
+        {
+            LogReceiveQuality(received);
+        }
         if (p is not null)
         {
-            LogReceiveQuality(p.Jitter.Stats);
             await p.DisposeAsync();
         }
         Interlocked.Exchange(ref _placeholder, null)?.Dispose();

@@ -50,4 +50,21 @@ public readonly record struct JitterBufferStats(
     long Resyncs,
     TimeSpan TargetDelay,
     TimeSpan CurrentDelay,
-    long ConcealedSinceLastPacket = 0);
+    long ConcealedSinceLastPacket = 0)
+{
+    /// <summary>
+    /// These counters followed by <paramref name="later"/>'s, for a call whose media was renegotiated onto a new
+    /// buffer: the counts add up; the delays and the tail after the last packet are the later buffer's.
+    /// </summary>
+    public JitterBufferStats FollowedBy(JitterBufferStats later) => later with
+    {
+        Received = Received + later.Received,
+        Late = Late + later.Late,
+        Duplicates = Duplicates + later.Duplicates,
+        Lost = Lost + later.Lost,
+        ConcealedFrames = ConcealedFrames + later.ConcealedFrames,
+        DroppedFrames = DroppedFrames + later.DroppedFrames,
+        InsertedFrames = InsertedFrames + later.InsertedFrames,
+        Resyncs = Resyncs + later.Resyncs,
+    };
+}

@@ -22,5 +22,6 @@ internal static class TestRtpPorts
     public const int LossReportLow = 25400, LossReportHigh = 25499;
     public const int LanguageMemoryLow = 25500, LanguageMemoryHigh = 25599;
     public const int AssertedMappingLow = 25600, AssertedMappingHigh = 25699;
+    public const int RenegotiationLow = 25700, RenegotiationHigh = 25799;
     public const int ChurnLow = 26000, ChurnHigh = 26399;
 }
