@@ -331,6 +331,51 @@ public sealed class TranslationPipelineTests(ApertiumFixture apertium, ITestOutp
     }
 
     [Fact]
+    public async Task A_phrase_too_late_to_be_heard_is_transcribed_and_translated_but_not_spoken()
+    {
+        // Phrase 1's speech takes 8 s to start (a synthesiser stuck on an overloaded machine), so phrase 2 is reached
+        // long after the 4 s limit: it is reported unavailable (the listeners hear the original) and not spoken,
+        // and its translation still reaches the transcript.
+        var synthesizer = new SlowFirstSynthesizer(new EspeakSynthesizer(), TimeSpan.FromSeconds(8));
+        var events = await RunAsync(Engines(synthesizer: synthesizer), TwoPhrases("slt"),
+            configure: o => o with { TargetLanguages = ["es"], MaxSpokenDelay = TimeSpan.FromSeconds(4) });
+
+        Assert.Contains(events, e => e is TranslatedAudio { PhraseId: 1 });
+        Assert.DoesNotContain(events, e => e is TranslatedAudio { PhraseId: 2 });
+        var down = Assert.Single(events.OfType<TranslationUnavailable>());
+        Assert.Equal(2, down.PhraseId);
+        Assert.Contains("behind the speaker", down.Reason, StringComparison.Ordinal);
+        var second = Assert.Single(events.OfType<TranscriptEntry>(), t => t.PhraseId == 2);
+        Assert.Contains("gracias", second.Translations["es"], StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, synthesizer.Calls); // phrase 2 was never synthesised
+    }
+
+    /// <summary>Delays the first phrase's audio, then behaves as the engine it wraps.</summary>
+    private sealed class SlowFirstSynthesizer(ISpeechSynthesizer inner, TimeSpan delay) : ISpeechSynthesizer
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public string Name => inner.Name;
+
+        public SynthesizerCapabilities Capabilities => inner.Capabilities;
+
+        public async IAsyncEnumerable<AudioChunk> SynthesizeAsync(string text, string language, VoiceSettings voice, SpeechContext context, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                await Task.Delay(delay, cancellationToken);
+            }
+
+            await foreach (var chunk in inner.SynthesizeAsync(text, language, voice, context, cancellationToken))
+            {
+                yield return chunk;
+            }
+        }
+    }
+
+    [Fact]
     public async Task Speaker_without_a_recogniser_is_reported_and_nothing_is_emitted()
     {
         await using var pipeline = await TranslationPipeline.StartAsync(Engines(), new TranslationPipelineOptions { SourceLanguage = "de", TargetLanguages = ["es"] });

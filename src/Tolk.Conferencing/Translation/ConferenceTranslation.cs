@@ -43,6 +43,12 @@ public sealed record ConferenceTranslationOptions
     /// <summary>Longest wait for a caller's remembered language as its call is answered; after it the call goes on without.</summary>
     public TimeSpan CallerLanguageLookupTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Longest after a speaker stops that a phrase's translation may start and still be spoken (null: always);
+    /// see <see cref="TranslationPipelineOptions.MaxSpokenDelay"/>. The host sets 5 s (<c>Translation:MaxSpokenDelaySeconds</c>).
+    /// </summary>
+    public TimeSpan? MaxSpokenDelay { get; init; }
+
     /// <summary>Phrase detection for every speaker's pipeline (read, never changed).</summary>
     public Tolk.Speech.Local.Vad.EndpointerOptions Endpointing { get; init; } = new();
 }

@@ -22,6 +22,7 @@ public sealed partial class RoomTranslation
             VoiceProfile = member.VoiceProfile,
             TargetVoices = VoicesFor(member, targets),
             Endpointing = _options.Endpointing,
+            MaxSpokenDelay = _options.MaxSpokenDelay,
         };
         _ = Task.Run(() => RunPipelineAsync(member, generation, options));
     }

@@ -59,6 +59,10 @@ public static class SipServiceCollectionExtensions
         {
             throw new FormatException($"Translation:EmotionAlertIntervalSeconds must be 0 or more (was {options.Translation.EmotionAlertIntervalSeconds}).");
         }
+        if (options.Translation.MaxSpokenDelaySeconds < 0 || !double.IsFinite(options.Translation.MaxSpokenDelaySeconds))
+        {
+            throw new FormatException($"Translation:MaxSpokenDelaySeconds must be 0 (always speak) or more (was {options.Translation.MaxSpokenDelaySeconds}).");
+        }
 
         if (options.Media.RealtimePriority is < 0 or > 99)
         {
@@ -83,6 +87,7 @@ public static class SipServiceCollectionExtensions
                 Enabled = options.Translation.Enabled,
                 EmotionAlertInterval = TimeSpan.FromSeconds(options.Translation.EmotionAlertIntervalSeconds),
                 JoinMenuPrompt = options.Translation.JoinMenuPrompt,
+                MaxSpokenDelay = options.Translation.MaxSpokenDelaySeconds > 0 ? TimeSpan.FromSeconds(options.Translation.MaxSpokenDelaySeconds) : null,
                 Endpointing = SpeechSettings.BuildEndpointing(options.Speech.Endpointing, sp.GetRequiredService<LocalSpeechEngines>().Vad.Engine),
             },
             sp.GetRequiredService<ITenantCatalog>(),

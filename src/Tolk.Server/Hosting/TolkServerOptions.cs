@@ -89,6 +89,13 @@ public sealed class TolkServerOptions
         public bool JoinMenuPrompt { get; set; } = true;
 
         /// <summary>
+        /// Longest after a speaker stops that a phrase's translation may start and still be spoken (0: always speak
+        /// it, however late). When the server falls further behind, listeners hear the speaker's original instead
+        /// (with the "not translated" notice) until the translations are in time again; transcripts keep every phrase.
+        /// </summary>
+        public double MaxSpokenDelaySeconds { get; set; } = 5;
+
+        /// <summary>
         /// Days a caller's remembered menu choice is kept after it was last chosen or used (0: for ever). It holds the
         /// caller's number, which is personal data.
         /// </summary>

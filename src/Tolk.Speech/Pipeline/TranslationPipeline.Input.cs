@@ -10,7 +10,11 @@ public sealed partial class TranslationPipeline
     /// it stands: true at once for a confirmed end; for a provisional one, true when the pause reaches the end
     /// silence, false when speech resumed — then the next job continues it (<see cref="Prefix"/>, same id).
     /// </summary>
-    private sealed record PhraseJob(long Id, short[] Audio, DateTimeOffset Start, DateTimeOffset EndpointAt, TimeSpan TrailingSilence, Task<FinalResultEvent?> Recognition, RecognitionSession? Session, PhraseJob? Prefix, TaskCompletionSource<bool> Confirmation)
+    /// <remarks>
+    /// <see cref="EndArrivedAt"/> is when the frame that closed the phrase reached the pipeline (a timestamp of its
+    /// clock): the phrase's sound ended <see cref="TrailingSilence"/> before that, however far behind the frame loop runs.
+    /// </remarks>
+    private sealed record PhraseJob(long Id, short[] Audio, DateTimeOffset Start, DateTimeOffset EndpointAt, TimeSpan TrailingSilence, long EndArrivedAt, Task<FinalResultEvent?> Recognition, RecognitionSession? Session, PhraseJob? Prefix, TaskCompletionSource<bool> Confirmation)
     {
         public Task<bool> Confirmed => Confirmation.Task;
 
@@ -18,16 +22,22 @@ public sealed partial class TranslationPipeline
         public short[] AllAudio => Prefix is null ? Audio : [.. Prefix.AllAudio, .. Audio];
     }
 
+    /// <summary>A frame of the speaker's audio and when it reached the pipeline.</summary>
+    private readonly record struct InputFrame(short[] Samples, long ArrivedAt);
+
     private PhraseJob? _provisional;
     private PhraseJob? _continuing;
+    private long _frameArrivedAt;
 
     // Frame loop: VAD → endpointing → audio into the recogniser; a closed phrase becomes a PhraseJob.
     private async Task InputLoopAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var frame in _input.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var input in _input.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                var frame = input.Samples;
+                _frameArrivedAt = input.ArrivedAt;
                 float p;
                 try
                 {
@@ -207,7 +217,7 @@ public sealed partial class TranslationPipeline
             confirmation.SetResult(true);
         }
 
-        var job = new PhraseJob(id, audio, prefix?.Start ?? _phraseStart, endpointAt, trailingSilence, result, session, prefix, confirmation);
+        var job = new PhraseJob(id, audio, prefix?.Start ?? _phraseStart, endpointAt, trailingSilence, _frameArrivedAt, result, session, prefix, confirmation);
         if (provisional)
         {
             _provisional = job;

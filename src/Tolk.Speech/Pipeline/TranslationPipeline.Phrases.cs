@@ -64,11 +64,22 @@ public sealed partial class TranslationPipeline
         var adapter = _voice.With(features);
 
         var chunks = TextChunker.Split(final.Text, final.Words, _options.MaxChunkWords);
-        var translations = Task.WhenAll(_targets.Select(t => TranslateTargetAsync(job, confirmed, t, chunks, VoiceFrom(adapter, t), cancellationToken)));
+        var behind = _time.GetElapsedTime(job.EndArrivedAt) + job.TrailingSilence;
+        var speak = _options.MaxSpokenDelay is not { } limit || behind <= limit;
+        var translations = Task.WhenAll(_targets.Select(t => TranslateTargetAsync(job, confirmed, t, chunks, VoiceFrom(adapter, t), speak, cancellationToken)));
         if (!await confirmed.ConfigureAwait(false))
         {
             await translations.ConfigureAwait(false);
             return;
+        }
+
+        if (!speak)
+        {
+            Log.PhraseTooLate(_logger, job.Id, behind.TotalMilliseconds, _options.MaxSpokenDelay!.Value.TotalMilliseconds);
+            foreach (var t in _targets)
+            {
+                MarkDown(t, job.Id, $"the translation fell {behind.TotalSeconds:F1} s behind the speaker; the original is heard until it catches up");
+            }
         }
 
         _voice.Observe(features);
@@ -154,7 +165,8 @@ public sealed partial class TranslationPipeline
     }
 
     // Returns the full translated text, or null when the target failed for this phrase (or the phrase went on).
-    private async Task<string?> TranslateTargetAsync(PhraseJob job, Task<bool> confirmed, string target, IReadOnlyList<string> chunks, VoiceSettings voice, CancellationToken cancellationToken)
+    // Unless told to speak, it only translates (a phrase too late to be heard still belongs in the transcript).
+    private async Task<string?> TranslateTargetAsync(PhraseJob job, Task<bool> confirmed, string target, IReadOnlyList<string> chunks, VoiceSettings voice, bool speak, CancellationToken cancellationToken)
     {
         var parts = new List<string>();
         var first = true;
@@ -173,9 +185,19 @@ public sealed partial class TranslationPipeline
 
                 var mtEnd = _time.GetUtcNow();
                 parts.Add(translated);
+                if (!speak)
+                {
+                    continue;
+                }
+
                 var gate = first ? new FirstAudioGate(confirmed, new StageLatency(mtEnd, job.Id, PipelineStage.Translation, target, mtEnd - mtStart)) : null;
                 await SpeakAsync(job, target, translated, voice, gate, mtEnd, cancellationToken).ConfigureAwait(false);
                 first = false;
+            }
+
+            if (!speak)
+            {
+                return string.Join(' ', parts);
             }
 
             Emit(new TranslatedPhraseCompleted(_time.GetUtcNow(), target, job.Id));

@@ -16,7 +16,7 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
     private readonly TranslationPipelineOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<short[]> _input;
+    private readonly Channel<InputFrame> _input;
     private readonly Channel<PipelineEvent> _events = Channel.CreateUnbounded<PipelineEvent>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
     private readonly Channel<PhraseJob> _phrases = Channel.CreateUnbounded<PhraseJob>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -45,7 +45,7 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
         _vad = engines.VadFactory();
         _endpointer = new Endpointer(options.Endpointing);
         _preRollFrames = Math.Max(0, (int)(options.PreRoll.TotalMilliseconds / 20));
-        _input = Channel.CreateBounded<short[]>(new BoundedChannelOptions(Math.Max(10, options.InputQueueFrames))
+        _input = Channel.CreateBounded<InputFrame>(new BoundedChannelOptions(Math.Max(10, options.InputQueueFrames))
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -167,7 +167,7 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
             return;
         }
 
-        await _input.Writer.WriteAsync(frame.ToArray(), cancellationToken).ConfigureAwait(false);
+        await _input.Writer.WriteAsync(new InputFrame(frame.ToArray(), _time.GetTimestamp()), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Queues one frame without waiting (for a real-time tick); returns false and counts a drop when the pipeline is behind.</summary>
@@ -178,7 +178,7 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
             return false;
         }
 
-        if (_input.Writer.TryWrite(frame.ToArray()))
+        if (_input.Writer.TryWrite(new InputFrame(frame.ToArray(), _time.GetTimestamp())))
         {
             return true;
         }
@@ -252,6 +252,9 @@ public sealed partial class TranslationPipeline : IAsyncDisposable
 
         [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Recognition failed for phrase {PhraseId}; restarting the recogniser: {Reason}")]
         public static partial void RecognitionFailed(ILogger logger, long phraseId, string reason);
+
+        [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Phrase {PhraseId} is not spoken: its translation would start {BehindMs:F0} ms after the speaker stopped (limit {LimitMs:F0} ms); the listeners hear the original")]
+        public static partial void PhraseTooLate(ILogger logger, long phraseId, double behindMs, double limitMs);
 
         [LoggerMessage(EventId = 4004, Level = LogLevel.Debug, Message = "Phrase {PhraseId} recognised: {Text}")]
         public static partial void PhraseRecognized(ILogger logger, long phraseId, string text);

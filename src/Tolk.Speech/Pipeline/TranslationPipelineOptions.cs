@@ -63,6 +63,15 @@ public sealed record TranslationPipelineOptions
     /// </summary>
     public IReadOnlyDictionary<string, TargetVoice>? TargetVoices { get; init; }
 
+    /// <summary>
+    /// Longest after the end of a phrase's sound that its translation may start and still be spoken; null (the
+    /// default, for audio pushed faster than real time) never gives up. A later phrase is still recognised and
+    /// translated for the transcript, but not synthesised: each target is reported unavailable for it (so the
+    /// listeners hear the original) until a phrase is in time again. Set it when frames arrive in real time — on an
+    /// overloaded server a translation heard tens of seconds late is worse than the original.
+    /// </summary>
+    public TimeSpan? MaxSpokenDelay { get; init; }
+
     /// <summary>Input frames queued before <see cref="TranslationPipeline.TryPushFrame"/> starts dropping.</summary>
     public int InputQueueFrames { get; init; } = 1500;
 }
