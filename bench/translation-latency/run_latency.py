@@ -117,7 +117,10 @@ def one_run(tolk, speakers, codec, count, gap, work):
     src, total, ends = make_source(work, count, rate, gap)
     udp, tcp, tls, http = free_port(), free_port(), free_port(), free_port()
     env = dict(os.environ, DOTNET_NOLOGO="1", TOLK_ADMIN_EMAIL="ops@provider.test", TOLK_ADMIN_PASSWORD="Provider-Admin-Secret-42",
-               TOLK_Demo__Passwords__bob="bob-Secret-2")
+               TOLK_Demo__Passwords__bob="bob-Secret-2",
+               # The clients take RTP ports from 31000 up: keep the server's own range (30000-39999 by default) off
+               # them, or a client that loses the race for its port never gets its call up.
+               TOLK_Media__RtpPortLow="40000", TOLK_Media__RtpPortHigh="40999")
     data = tempfile.mkdtemp(prefix="tolk-bench-")
     log_path = os.path.join(work, "server.log")
     log = open(log_path, "w")
@@ -168,7 +171,8 @@ def one_run(tolk, speakers, codec, count, gap, work):
     for m in re.finditer(r"phrase \d+ (\w+) (\S+) (\d+) ms", text):
         stages.setdefault(m.group(1), []).append(float(m.group(3)))
     transcripts = re.findall(r'transcript: \S+ \[en\] "([^"]*)"', text)
-    return {"speakers": speakers, "codec": codec, "phrases_sent": count * speakers, "phrases_translated": len(mix),
+    joined = len(set(re.findall(r"from sip:(speaker\d+)@\S+ joined room", text)))
+    return {"speakers": speakers, "speakers_joined": joined, "codec": codec, "phrases_sent": count * speakers, "phrases_translated": len(mix),
             "transcripts": len(transcripts), "sample_transcripts": transcripts[:8],
             "mix_ms": {"p50": pct(mix, .5), "p95": pct(mix, .95), "n": len(mix)},
             "stages_ms": {k: {"p50": pct(v, .5), "p95": pct(v, .95), "n": len(v)} for k, v in stages.items()},
