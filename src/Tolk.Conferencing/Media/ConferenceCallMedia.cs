@@ -261,7 +261,8 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IR
         {
             try
             {
-                translation.Join(_call.Tenant.Id, room, p, _call.AuthenticatedUser, _call.VouchedCallerUri ?? _call.CallerUri, _call.Id.ToString("N"), _call.RememberedLanguage, _call.VouchedCallerUri);
+                translation.Join(_call.Tenant.Id, room, p, _call.AuthenticatedUser, _call.VouchedCallerUri ?? _call.CallerUri, _call.Id.ToString("N"), _call.RememberedLanguage, _call.VouchedCallerUri,
+                    narrowband: IsTelephoneBand(_pipeline?.Media.Codec.Name));
             }
             catch (Exception ex)
             {
@@ -270,6 +271,10 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IR
             }
         }
     }
+
+    // G.711 carries 8 kHz audio by definition; a wideband codec may still carry a telephone call, so it says nothing.
+    private static bool IsTelephoneBand(string? codec) =>
+        string.Equals(codec, "PCMU", StringComparison.OrdinalIgnoreCase) || string.Equals(codec, "PCMA", StringComparison.OrdinalIgnoreCase);
 
     private void LeaveRoom(MixerParticipant participant)
     {

@@ -185,7 +185,8 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
     /// <param name="callId">The call (usage records).</param>
     /// <param name="remembered">The caller's remembered menu choice (<see cref="RecallAsync"/>), or null.</param>
     /// <param name="vouchedCallerUri">The caller URI the server vouches for (a trunk's), or null: only it selects a stored voice.</param>
-    public void Join(Guid tenantId, RoomInfo room, MixerParticipant participant, string? authenticatedUser, string callerUri, string callId, string? remembered = null, string? vouchedCallerUri = null)
+    /// <param name="narrowband">The caller's codec is telephone band (G.711): its recogniser is set up before it speaks.</param>
+    public void Join(Guid tenantId, RoomInfo room, MixerParticipant participant, string? authenticatedUser, string callerUri, string callId, string? remembered = null, string? vouchedCallerUri = null, bool narrowband = false)
     {
         if (!AppliesTo(room))
         {
@@ -205,7 +206,7 @@ public sealed partial class ConferenceTranslation : IAsyncDisposable
         var choice = ChooseLanguage(tenantId, room, authenticatedUser, callerUri, remembered);
         var announceMenu = Options.JoinMenuPrompt && choice.Source == LanguageSource.RoomDefault;
         var voice = VoiceFor(tenantId, room, authenticatedUser, vouchedCallerUri);
-        translation.Join(participant, choice.Language, callId, ProfileOf(tenantId, voice), announceMenu, BuiltInTag(voice));
+        translation.Join(participant, choice.Language, callId, ProfileOf(tenantId, voice), announceMenu, BuiltInTag(voice), narrowband);
     }
 
     /// <summary>

@@ -42,6 +42,9 @@ public sealed partial class RoomTranslation
         /// <summary>The speaker's own built-in voice (a synthesiser language tag), or null.</summary>
         public string? BuiltInVoice { get; } = builtInVoice;
 
+        /// <summary>The caller's codec is telephone band (G.711).</summary>
+        public bool Narrowband { get; init; }
+
         /// <summary>True while the pipeline waits out its idle grace period.</summary>
         public bool IdleStopPending => Volatile.Read(ref _idleStop) is not null;
 

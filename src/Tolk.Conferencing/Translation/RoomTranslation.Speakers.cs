@@ -23,6 +23,7 @@ public sealed partial class RoomTranslation
             TargetVoices = VoicesFor(member, targets),
             Endpointing = _options.Endpointing,
             MaxSpokenDelay = _options.MaxSpokenDelay,
+            NarrowbandSource = member.Narrowband,
         };
         _ = Task.Run(() => RunPipelineAsync(member, generation, options));
     }

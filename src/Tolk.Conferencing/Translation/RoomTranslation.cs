@@ -154,7 +154,8 @@ public sealed partial class RoomTranslation : IAsyncDisposable
     /// The speaker's own built-in voice, a synthesiser language tag (e.g. "es-419"), or null: their translations into
     /// that tag's language are spoken in it, over the room's voice for the language.
     /// </param>
-    public void Join(MixerParticipant participant, string language, string callId, SpeakerVoiceProfile? voice = null, bool announceMenu = false, string? builtInVoice = null)
+    /// <param name="narrowband">The caller's codec is telephone band (G.711): its recogniser is set up before it speaks.</param>
+    public void Join(MixerParticipant participant, string language, string callId, SpeakerVoiceProfile? voice = null, bool announceMenu = false, string? builtInVoice = null, bool narrowband = false)
     {
         ArgumentNullException.ThrowIfNull(participant);
         Member member;
@@ -164,7 +165,7 @@ public sealed partial class RoomTranslation : IAsyncDisposable
             {
                 return;
             }
-            member = new Member(this, participant, language, new SpeechContext(_tenantId.ToString("N"), callId, participant.Id), voice, builtInVoice);
+            member = new Member(this, participant, language, new SpeechContext(_tenantId.ToString("N"), callId, participant.Id), voice, builtInVoice) { Narrowband = narrowband };
             _members.Add(participant, member);
             EnsureOutput(language);
             UpdateRoutingLocked();

@@ -5,11 +5,17 @@ namespace Tolk.Speech;
 /// <param name="SampleRate">Sample rate of the pushed PCM (16-bit mono).</param>
 /// <param name="HintPhrases">Phrases likely to be said (names, jargon); engines use them as they can.</param>
 /// <param name="InterimResults">Whether interim hypotheses are wanted.</param>
+/// <param name="NarrowbandSource">
+/// True when the audio is known to be telephone band (a G.711 call): an engine with band-specific models can set up
+/// at once instead of detecting the band from the first speech. False means unknown — a wideband codec may still carry
+/// a telephone call.
+/// </param>
 public sealed record RecognitionOptions(
     string Language,
     int SampleRate = SpeechAudio.SampleRate,
     IReadOnlyList<string>? HintPhrases = null,
-    bool InterimResults = true);
+    bool InterimResults = true,
+    bool NarrowbandSource = false);
 
 /// <summary>A speech recogniser: opens streams that turn pushed audio into <see cref="SpeechEvent"/>s.</summary>
 public interface ISpeechRecognizer

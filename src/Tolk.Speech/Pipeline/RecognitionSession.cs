@@ -27,7 +27,7 @@ public sealed partial class TranslationPipeline
 
         public static async Task<RecognitionSession> StartAsync(TranslationPipeline owner, CancellationToken cancellationToken)
         {
-            var options = new RecognitionOptions(owner._options.SourceLanguage, SpeechAudio.SampleRate, owner._options.HintPhrases);
+            var options = new RecognitionOptions(owner._options.SourceLanguage, SpeechAudio.SampleRate, owner._options.HintPhrases, NarrowbandSource: owner._options.NarrowbandSource);
             var stream = await owner._engines.Recognizer.StartStreamAsync(options, owner._options.Context, cancellationToken)
                 .AsTask().WaitAsync(owner._options.RecognitionTimeout, cancellationToken).ConfigureAwait(false);
             return new RecognitionSession(owner, stream);

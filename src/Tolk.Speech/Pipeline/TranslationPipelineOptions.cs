@@ -72,6 +72,12 @@ public sealed record TranslationPipelineOptions
     /// </summary>
     public TimeSpan? MaxSpokenDelay { get; init; }
 
+    /// <summary>
+    /// True when the speaker's audio is known to be telephone band (a G.711 call): the recogniser, opened as the pipeline
+    /// starts, then sets up at once instead of at the first word (pocketsphinx takes ≈ 0.7 s of CPU to create a decoder).
+    /// </summary>
+    public bool NarrowbandSource { get; init; }
+
     /// <summary>Input frames queued before <see cref="TranslationPipeline.TryPushFrame"/> starts dropping.</summary>
     public int InputQueueFrames { get; init; } = 1500;
 }

@@ -165,7 +165,8 @@ public sealed class ConferenceDtmfTests
         await using var clock = new MixerClock(TimeProvider.System);
         clock.Start();
         await using var rooms = new ConferenceRooms(clock);
-        await using var translation = new ConferenceTranslation(new Tolk.Conferencing.Tests.Translation.FakeSpeakerPipelineFactory());
+        var factory = new Tolk.Conferencing.Tests.Translation.FakeSpeakerPipelineFactory();
+        await using var translation = new ConferenceTranslation(factory);
         var provider = new ConferenceMediaProvider(rooms, new RtpPortAllocator(TestRtpPorts.AssertedMappingLow, TestRtpPorts.AssertedMappingHigh), TimeProvider.System, translation: translation);
         var tenant = new TenantInfo(Guid.NewGuid(), "T", "t.test", ["t.test"], Enabled: true);
         var room = new RoomInfo(Guid.NewGuid(), "5000", "R", Languages: [new RoomLanguage("en"), new RoomLanguage("es")],
@@ -182,6 +183,9 @@ public sealed class ConferenceDtmfTests
             var rt = translation.Find(tenant.Id, room.Id)!;
             Assert.Equal("es", rt.LanguageOf(viaTrunk.Participant!));
             Assert.Equal("en", rt.LanguageOf(claimed.Participant!));
+            // Both called with PCMU: their recognisers are told the band before they speak.
+            await WaitUntilAsync(() => factory.Started.Count >= 2);
+            Assert.All(factory.Started, p => Assert.True(p.Options.NarrowbandSource));
         }
     }
 

@@ -80,6 +80,8 @@ public sealed class PocketSphinxRecognizer : ISpeechRecognizer
             return decoder;
         }
 
-        return ValueTask.FromResult<IRecognitionStream>(new PocketSphinxStream(Create, _options.Bandwidth, _options.DetectionLoudFrames, options, context, Name, _options.InterimEveryFrames, _time, _options.DecodeBlockFrames));
+        // A band the operator forced wins; otherwise a source known to be narrowband needs no detection.
+        var bandwidth = _options.Bandwidth == AudioBandwidth.Auto && options.NarrowbandSource ? AudioBandwidth.Narrowband : _options.Bandwidth;
+        return ValueTask.FromResult<IRecognitionStream>(new PocketSphinxStream(Create, bandwidth, _options.DetectionLoudFrames, options, context, Name, _options.InterimEveryFrames, _time, _options.DecodeBlockFrames));
     }
 }

@@ -49,6 +49,7 @@ internal sealed class PocketSphinxStream : IRecognitionStream
         else
         {
             _decoder = createDecoder(bandwidth == AudioBandwidth.Narrowband);
+            Bandwidth = bandwidth;
         }
 
         _options = options;
