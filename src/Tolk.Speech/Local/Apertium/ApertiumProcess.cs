@@ -43,6 +43,12 @@ internal sealed class ApertiumProcess : IDisposable
             var instance = EnsureStarted();
             lock (_lock)
             {
+                if (instance.Failed)
+                {
+                    // It died between being started and this request: nothing would ever answer it.
+                    throw new SpeechProviderException("The Apertium pipeline stopped as the request was sent.");
+                }
+
                 if (instance.Pending.Count == 0)
                 {
                     instance.LastProgress = _time.GetTimestamp(); // the stall clock runs only while something is owed
