@@ -45,6 +45,16 @@ public sealed class HostWiringTests
         });
     }
 
+    [Theory]
+    [InlineData(null, 5.0)]
+    [InlineData("2.5", 2.5)]
+    [InlineData("0", null)]
+    public async Task The_spoken_delay_limit_reaches_the_conference_translation(string? value, double? seconds)
+    {
+        await WithHostAsync(value is null ? null : ("Translation:MaxSpokenDelaySeconds", value), (app, _) =>
+            Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, app.Services.GetRequiredService<ConferenceTranslation>().Options.MaxSpokenDelay));
+    }
+
     [Fact]
     public async Task The_talker_cap_reaches_every_rooms_mixer()
     {
@@ -74,6 +84,8 @@ public sealed class HostWiringTests
     [InlineData("Speech:Recognition:DecodeBlockMs", "1001", "Speech:Recognition:DecodeBlockMs must be 20–1000 ms (was 1001)")]
     [InlineData("Media:MaxMixedTalkers", "-1", "Media:MaxMixedTalkers must be 0 (every talker) or more (was -1)")]
     [InlineData("Media:RealtimePriority", "100", "Media:RealtimePriority must be 0 (normal scheduling) or 1–99 (was 100)")]
+    [InlineData("Translation:MaxSpokenDelaySeconds", "-1", "Translation:MaxSpokenDelaySeconds must be 0 (always speak) or more (was -1)")]
+    [InlineData("Translation:EmotionAlertIntervalSeconds", "-5", "Translation:EmotionAlertIntervalSeconds must be 0 or more (was -5)")]
     public async Task A_bad_setting_stops_the_start_and_names_its_key(string key, string value, string message)
     {
         var ex = await Assert.ThrowsAsync<FormatException>(() => WithHostAsync((key, value), (_, _) => { }));
