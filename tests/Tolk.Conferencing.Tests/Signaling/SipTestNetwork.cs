@@ -59,6 +59,15 @@ internal sealed class SipTestNetwork : ISipMessageSender, IExtensionCallEventSin
 
     public List<(string Event, ExtensionCall Call)> Events { get; } = [];
 
+    /// <summary>A copy of <see cref="Events"/> taken under its lock: the bridge reports from its own continuations.</summary>
+    public List<(string Event, ExtensionCall Call)> EventsSnapshot()
+    {
+        lock (_gate)
+        {
+            return [.. Events];
+        }
+    }
+
     public static SipEndPoint Phone(int last) => new(SipTransportKind.Tcp, new IPEndPoint(IPAddress.Parse("198.51.100." + last), 40000 + last));
 
     public void FailSendsTo(SipEndPoint endPoint)
