@@ -73,13 +73,18 @@ def _stat(pid):
     except OSError:
         return None  # exited meanwhile: its time is in its parent's cutime/cstime from now on
 
-def cpu_seconds(pid):
-    """The server's CPU and its descendants': reaped ones (cutime/cstime) and the resident workers still running
-    (Apertium, synthesis processes), which a parent's own counters never include while they live."""
+def _children():
+    """Live processes by parent pid."""
     parents = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit() and (fields := _stat(entry)) is not None:
             parents.setdefault(int(fields[1]), []).append(int(entry))
+    return parents
+
+def cpu_seconds(pid):
+    """The server's CPU and its descendants': reaped ones (cutime/cstime) and the resident workers still running
+    (Apertium, synthesis processes), which a parent's own counters never include while they live."""
+    parents = _children()
     tck = os.sysconf("SC_CLK_TCK")
     total, todo = 0, [pid]
     while todo:
@@ -91,10 +96,7 @@ def cpu_seconds(pid):
 
 def live_descendants_cpu(pid):
     """CPU seconds of each live descendant by command name (the resident engine workers)."""
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (fields := _stat(entry)) is not None:
-            parents.setdefault(int(fields[1]), []).append(int(entry))
+    parents = _children()
     tck, out, todo = os.sysconf("SC_CLK_TCK"), {}, list(parents.get(pid, []))
     while todo:
         p = todo.pop()

@@ -262,7 +262,7 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IR
             try
             {
                 translation.Join(_call.Tenant.Id, room, p, _call.AuthenticatedUser, _call.VouchedCallerUri ?? _call.CallerUri, _call.Id.ToString("N"), _call.RememberedLanguage, _call.VouchedCallerUri,
-                    narrowband: IsTelephoneBand(_pipeline?.Media.Codec.Name));
+                    narrowband: _pipeline?.Narrowband ?? false);
             }
             catch (Exception ex)
             {
@@ -271,10 +271,6 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IR
             }
         }
     }
-
-    // G.711 carries 8 kHz audio by definition; a wideband codec may still carry a telephone call, so it says nothing.
-    private static bool IsTelephoneBand(string? codec) =>
-        string.Equals(codec, "PCMU", StringComparison.OrdinalIgnoreCase) || string.Equals(codec, "PCMA", StringComparison.OrdinalIgnoreCase);
 
     private void LeaveRoom(MixerParticipant participant)
     {
@@ -411,6 +407,12 @@ internal sealed partial class ConferenceCallMedia : ICallMedia, IRoomMovable, IR
 
     private sealed class Pipeline(NegotiatedMedia media, IAudioDecoder decoder, JitterBuffer jitter, AudioFrameEncoder encoder, LossAdaptiveFec? fec, TelephoneEventReceiver dtmf, SrtpContext? srtpIn, SrtpContext? srtpOut) : IAsyncDisposable
     {
+        /// <summary>
+        /// The codec decodes to 8 kHz (G.711): the caller is telephone band by definition. A wideband codec may still
+        /// carry a telephone call, so it says nothing.
+        /// </summary>
+        public bool Narrowband { get; } = decoder.Info.SampleRate <= 8000;
+
         /// <summary>Raises the FEC of an Opus personal mix with the loss the caller reports (null for other codecs).</summary>
         public LossAdaptiveFec? Fec { get; } = fec;
 
