@@ -146,7 +146,9 @@ public class WorkerFanOutTests
         cost.PerWrite = TimeSpan.FromMilliseconds(0.01); // light again: back on one thread once the estimate has decayed
         Ticks(60);
         long afterDecay = Shared();
-        Assert.InRange(afterDecay, 20, 60);
+        // Somewhere within the 60 light ticks it goes back inline (a loaded machine stretches the shared ticks' measured
+        // work, so how soon varies); the next 20 prove it did.
+        Assert.InRange(afterDecay, 20, 19 + 59);
         Ticks(20);
         Assert.Equal(afterDecay, Shared());
         clock.Dispose();
