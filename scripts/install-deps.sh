@@ -9,6 +9,8 @@ PACKAGES=(
   # local speech engines
   espeak-ng libespeak-ng1 flite libflite1 pocketsphinx pocketsphinx-en-us libpocketsphinx3 libsphinxbase3
   apertium apertium-eng-spa apertium-fr-es apertium-eng-cat sox
+  # real recorded English speech with transcripts (telephone band and G.722), for recognition tests and benchmarks
+  asterisk-core-sounds-en asterisk-core-sounds-en-wav asterisk-core-sounds-en-g722
   # real peers and servers for tests
   sip-tester baresip baresip-core kamailio
   postgresql openssl ca-certificates procps

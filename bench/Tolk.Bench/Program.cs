@@ -11,6 +11,11 @@ if (args is ["speech-latency", .. var rest])
     return await Tolk.Bench.Speech.SpeechLatencyDriver.RunAsync(rest);
 }
 
+if (args is ["recorded-corpus", .. var corpusArgs])
+{
+    return Tolk.Bench.Speech.RecordedCorpusExport.Run(corpusArgs);
+}
+
 if (args is ["asr-tuning", .. var asrArgs])
 {
     return await Tolk.Bench.Speech.AsrTuningDriver.RunAsync(asrArgs);

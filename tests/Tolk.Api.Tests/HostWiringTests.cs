@@ -82,6 +82,7 @@ public sealed class HostWiringTests
     [InlineData("Speech:Recognition:VocabularySize", "500", "Speech:Recognition:VocabularySize must be 0 (every word) or 1000–200000 (was 500)")]
     [InlineData("Speech:Recognition:DecodeBlockMs", "10", "Speech:Recognition:DecodeBlockMs must be 20–1000 ms (was 10)")]
     [InlineData("Speech:Recognition:DecodeBlockMs", "1001", "Speech:Recognition:DecodeBlockMs must be 20–1000 ms (was 1001)")]
+    [InlineData("Speech:Recognition:NarrowbandMllr", "/nonexistent/narrowband.mllr", "Speech:Recognition:NarrowbandMllr: no such file (/nonexistent/narrowband.mllr)")]
     [InlineData("Media:MaxMixedTalkers", "-1", "Media:MaxMixedTalkers must be 0 (every talker) or more (was -1)")]
     [InlineData("Media:RealtimePriority", "100", "Media:RealtimePriority must be 0 (normal scheduling) or 1–99 (was 100)")]
     [InlineData("Translation:MaxSpokenDelaySeconds", "-1", "Translation:MaxSpokenDelaySeconds must be 0 (always speak) or more (was -1)")]
@@ -98,6 +99,15 @@ public sealed class HostWiringTests
         Assert.Equal(10, SpeechSettings.BuildRecognition(new TolkServerOptions.RecognitionSection()).DecodeBlockFrames);
         Assert.Equal(3, SpeechSettings.BuildRecognition(new TolkServerOptions.RecognitionSection { DecodeBlockMs = 70 }).DecodeBlockFrames);
         Assert.Equal(1, SpeechSettings.BuildRecognition(new TolkServerOptions.RecognitionSection { DecodeBlockMs = 20 }).DecodeBlockFrames);
+    }
+
+    [Fact]
+    public void Telephone_band_callers_get_the_shipped_transform_unless_told_otherwise()
+    {
+        var shipped = SpeechSettings.BuildRecognition(new TolkServerOptions.RecognitionSection()).NarrowbandMllr;
+        Assert.Equal(Tolk.Speech.Local.PocketSphinx.PocketSphinxOptions.DefaultNarrowbandMllr, shipped);
+        Assert.True(File.Exists(shipped), $"{shipped} is not deployed beside the server");
+        Assert.Null(SpeechSettings.BuildRecognition(new TolkServerOptions.RecognitionSection { NarrowbandMllr = "" }).NarrowbandMllr);
     }
 
     /// <summary>Builds (does not start) the server host, with one extra setting if given, in a throw-away data directory.</summary>

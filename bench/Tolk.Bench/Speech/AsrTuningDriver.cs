@@ -3,6 +3,7 @@ using Tolk.Speech;
 using Tolk.Speech.Audio;
 using Tolk.Speech.Local.PocketSphinx;
 using Tolk.Speech.Text;
+using Tolk.Testing.Speech;
 
 namespace Tolk.Bench.Speech;
 
@@ -11,9 +12,12 @@ namespace Tolk.Bench.Speech;
 /// (what the caller waits for after the endpoint), and CPU per second of audio. Wideband clips are flite at 16 kHz;
 /// narrowband clips go through the G.711 µ-law call path (16 → 8 kHz, µ-law, 8 → 16 kHz). Each clip is the first
 /// phrase of a fresh stream, as for a new speaker.
-/// Run: <c>dotnet run -c Release --project bench/Tolk.Bench -- asr-tuning [clips] [--band wide|narrow] [--corpus=business] ["-arg value ..." ...]</c>
+/// With <c>--corpus=recorded</c> the clips are real recorded speech instead (<see cref="RecordedPrompts"/>: the G.722
+/// recording for wide, the 8 kHz one through G.711 µ-law for narrow); <c>--skip=N</c> starts N clips into the corpus; <c>--show</c> prints each clip's reference and hypothesis.
+/// Run: <c>dotnet run -c Release --project bench/Tolk.Bench -- asr-tuning [clips] [--band wide|narrow] [--corpus=business|recorded] [--skip=N] [--show] ["-arg value ..." ...]</c>
 /// [--paced] (each quoted argument string is one variant; without any, a built-in set is compared). A <c>vocabulary=N</c>
-/// token sets <see cref="PocketSphinxOptions.VocabularySize"/> (0 = the whole dictionary), <c>block=N</c>
+/// token sets <see cref="PocketSphinxOptions.VocabularySize"/> (0 = the whole dictionary), <c>bandwidth=auto|wideband|narrowband</c>
+/// <see cref="PocketSphinxOptions.Bandwidth"/> (by default the band's own), <c>block=N</c>
 /// <see cref="PocketSphinxOptions.DecodeBlockFrames"/>. <c>--paced</c> pushes the 20 ms frames in real time, as a call does.
 /// </summary>
 public static class AsrTuningDriver
@@ -40,20 +44,25 @@ public static class AsrTuningDriver
 
         // --paced: 20 ms frames arrive in real time, as from a call (the decoder's caches go cold between them).
         var paced = rest.Remove("--paced");
+        var show = rest.Remove("--show");
 
-        var sentences = FlitePhrases.Sentences;
-        if (rest.Remove("--corpus=business"))
+        // --skip=N leaves out the corpus's first N clips (e.g. those an adaptation was estimated from).
+        var skip = 0;
+        if (rest.FirstOrDefault(a => a.StartsWith("--skip=", StringComparison.Ordinal)) is { } skipArg)
         {
-            sentences = FlitePhrases.BusinessSentences;
+            skip = int.Parse(skipArg["--skip=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            rest.Remove(skipArg);
         }
 
+        var clips = rest.Remove("--corpus=recorded")
+            ? RecordedClips(skip, count)
+            : await FliteClipsAsync(rest.Remove("--corpus=business") ? FlitePhrases.BusinessSentences : FlitePhrases.Sentences, skip, count);
         if (rest.Count > 0)
         {
             variants = [.. rest.Select(v => (v, v.Split(' ', StringSplitOptions.RemoveEmptyEntries)))];
         }
 
-        var clips = (await FlitePhrases.GenerateAsync(count, sentences)).Select(c => (c.Text, Wide: c.Audio, Narrow: FlitePhrases.TelephonePath(c.Audio))).ToList();
-        Console.WriteLine($"{count} clips, {clips.Sum(c => c.Wide.Length) / (double)SpeechAudio.SampleRate:F1} s of speech; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"{clips.Count} clips, {clips.Sum(c => c.Wide.Length) / (double)SpeechAudio.SampleRate:F1} s of speech; load {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine("band    variant                                  WER      end→final p50 / p95 ms   CPU-s per s of audio");
         foreach (var band in bands)
         {
@@ -66,6 +75,10 @@ public static class AsrTuningDriver
                     {
                         options.VocabularySize = int.Parse(a["vocabulary=".Length..], System.Globalization.CultureInfo.InvariantCulture);
                     }
+                    else if (a.StartsWith("bandwidth=", StringComparison.Ordinal))
+                    {
+                        options.Bandwidth = Enum.Parse<AudioBandwidth>(a["bandwidth=".Length..], ignoreCase: true);
+                    }
                     else if (a.StartsWith("block=", StringComparison.Ordinal))
                     {
                         options.DecodeBlockFrames = int.Parse(a["block=".Length..], System.Globalization.CultureInfo.InvariantCulture);
@@ -76,7 +89,8 @@ public static class AsrTuningDriver
                     }
                 }
 
-                var r = await MeasureAsync(new PocketSphinxRecognizer(options), clips.Select(c => (c.Text, band == "wide" ? c.Wide : c.Narrow)).ToList(), paced);
+                var r = await MeasureAsync(new PocketSphinxRecognizer(options), clips.Select(c => (c.Text, band == "wide" ? c.Wide : c.Narrow)).ToList(), paced,
+                    show ? (reference, hypothesis) => Console.WriteLine($"  ref: {reference}\n  hyp: {hypothesis}") : null);
                 Console.WriteLine($"{band,-7} {name,-40} {r.Wer,6:P1}   {BenchMeasure.Percentile(r.FinalMs, 0.5),8:F0} / {BenchMeasure.Percentile(r.FinalMs, 0.95),6:F0}        {r.CpuPerSecond:F3}");
             }
         }
@@ -84,7 +98,15 @@ public static class AsrTuningDriver
         return 0;
     }
 
-    internal static async Task<(double Wer, List<double> FinalMs, double CpuPerSecond)> MeasureAsync(ISpeechRecognizer recognizer, List<(string Text, short[] Audio)> clips, bool paced = false)
+    private static async Task<List<(string Text, short[] Wide, short[] Narrow)>> FliteClipsAsync(string[] sentences, int skip, int count) =>
+        [.. (await FlitePhrases.GenerateAsync(skip + count, sentences)).Skip(skip).Select(c => (c.Text, c.Audio, FlitePhrases.TelephonePath(c.Audio)))];
+
+    // Real speech: the same recorded prompt as a G.722 (wide) and a G.711 µ-law (narrow) caller delivers it.
+    private static List<(string Text, short[] Wide, short[] Narrow)> RecordedClips(int skip, int count) =>
+        [.. RecordedPrompts.Load(RecordedPrompts.Vocabulary(new PocketSphinxOptions().Dictionary)).Skip(skip).Take(count)
+            .Select(p => (p.Text, RecordedPrompts.Wideband(p), RecordedPrompts.Narrowband(p)))];
+
+    internal static async Task<(double Wer, List<double> FinalMs, double CpuPerSecond)> MeasureAsync(ISpeechRecognizer recognizer, List<(string Text, short[] Audio)> clips, bool paced = false, Action<string, string>? onClip = null)
     {
         int errors = 0, words = 0;
         var finalMs = new List<double>();
@@ -129,6 +151,7 @@ public static class AsrTuningDriver
             audioSeconds += audio.Length / (double)SpeechAudio.SampleRate;
             await stream.CompleteAsync();
             await reader;
+            onClip?.Invoke(text, hypothesis);
             var (e, n) = WordErrorRate.Count(text, hypothesis);
             errors += e;
             words += n;

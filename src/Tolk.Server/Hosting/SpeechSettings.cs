@@ -43,6 +43,11 @@ internal static class SpeechSettings
             options.DecodeBlockFrames = block / (int)SpeechAudio.Duration(SpeechAudio.FrameSamples).TotalMilliseconds;
         }
 
+        if (section.NarrowbandMllr is { } mllr)
+        {
+            options.NarrowbandMllr = mllr.Length == 0 ? null : mllr;
+        }
+
         return options;
     }
 
@@ -77,6 +82,11 @@ internal static class SpeechSettings
         if (section.DecodeBlockMs is { } block && block is < 20 or > 1000)
         {
             throw new FormatException($"Speech:Recognition:DecodeBlockMs must be 20–1000 ms (was {block}).");
+        }
+
+        if (section.NarrowbandMllr is { Length: > 0 } mllr && !File.Exists(mllr))
+        {
+            throw new FormatException($"Speech:Recognition:NarrowbandMllr: no such file ({mllr}); leave it unset for the shipped transform or empty for none.");
         }
     }
 

@@ -45,6 +45,13 @@ public sealed class TolkServerOptions
         /// rest is decoded when a phrase ends.
         /// </summary>
         public int? DecodeBlockMs { get; set; }
+
+        /// <summary>
+        /// MLLR transform for telephone-band callers (a path; unset: the telephone-band transform shipped with Tolk,
+        /// estimated from real G.711 speech; empty: none). Another one can be made with SphinxTrain from the operator's
+        /// own transcribed calls (scripts/adaptation/adapt-narrowband.sh shows how).
+        /// </summary>
+        public string? NarrowbandMllr { get; set; }
     }
 
     /// <summary>When a speaker's phrase counts as ended (every translated speaker); unset: the VAD's defaults.</summary>

@@ -95,6 +95,16 @@ internal sealed class PocketSphinxDecoder : IDisposable
         {
             Add(["-hmm", NarrowbandModel.Directory(options.AcousticModel, options.NarrowbandCmnInit)]);
             Add(options.NarrowbandArguments);
+            if (!string.IsNullOrEmpty(options.NarrowbandMllr))
+            {
+                // pocketsphinx reports a missing transform only in its log (sent to /dev/null) and fails ps_init.
+                if (!File.Exists(options.NarrowbandMllr))
+                {
+                    throw new SpeechProviderException($"pocketsphinx narrowband MLLR transform not found: {options.NarrowbandMllr}");
+                }
+
+                Add(["-mllr", options.NarrowbandMllr]);
+            }
         }
 
         Add(options.ExtraArguments);
