@@ -35,6 +35,17 @@ public sealed class NarrowbandSourceTests(ApertiumFixture apertium) : IClassFixt
         Assert.Equal(AudioBandwidth.Wideband, ((PocketSphinxStream)stream).Bandwidth);
     }
 
+    [Fact]
+    public async Task A_narrowband_transform_that_is_not_there_is_a_clear_error_when_the_decoder_starts()
+    {
+        var recognizer = new PocketSphinxRecognizer(new PocketSphinxOptions { NarrowbandMllr = "/nonexistent/narrowband.mllr" });
+
+        var ex = await Assert.ThrowsAsync<SpeechProviderException>(async () =>
+            await recognizer.StartStreamAsync(new RecognitionOptions("en", NarrowbandSource: true), SpeechContext.None));
+
+        Assert.Contains("MLLR transform not found: /nonexistent/narrowband.mllr", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(true, AudioBandwidth.Narrowband)]
     [InlineData(false, null)]
