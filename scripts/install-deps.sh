@@ -29,6 +29,19 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The recorded prompts' transcript lives under /usr/share/doc, which minimal images tell dpkg to leave out
+# (path-exclude): then it is taken from the package archive itself.
+transcript=/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz
+if [ ! -f "$transcript" ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  debs="$(mktemp -d)"
+  chmod 777 "$debs" # apt-get download runs as the _apt user
+  (cd "$debs" && apt-get download -qq asterisk-core-sounds-en >/dev/null)
+  dpkg-deb --fsys-tarfile "$debs"/asterisk-core-sounds-en_*.deb | $SUDO tar -x -C / ".$transcript"
+  rm -rf "$debs"
+fi
+
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "install-deps: the .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2
   exit 1

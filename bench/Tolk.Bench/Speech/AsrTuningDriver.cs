@@ -103,7 +103,7 @@ public static class AsrTuningDriver
 
     // Real speech: the same recorded prompt as a G.722 (wide) and a G.711 µ-law (narrow) caller delivers it.
     private static List<(string Text, short[] Wide, short[] Narrow)> RecordedClips(int skip, int count) =>
-        [.. RecordedPrompts.Load(RecordedPrompts.Vocabulary(new PocketSphinxOptions().Dictionary)).Skip(skip).Take(count)
+        [.. RecordedPrompts.Recognisable().Skip(skip).Take(count)
             .Select(p => (p.Text, RecordedPrompts.Wideband(p), RecordedPrompts.Narrowband(p)))];
 
     internal static async Task<(double Wer, List<double> FinalMs, double CpuPerSecond)> MeasureAsync(ISpeechRecognizer recognizer, List<(string Text, short[] Audio)> clips, bool paced = false, Action<string, string>? onClip = null)

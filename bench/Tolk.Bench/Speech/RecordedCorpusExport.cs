@@ -1,7 +1,6 @@
 using System.Globalization;
 using Tolk.Speech;
 using Tolk.Speech.Audio;
-using Tolk.Speech.Local.PocketSphinx;
 using Tolk.Testing.Speech;
 
 namespace Tolk.Bench.Speech;
@@ -9,7 +8,7 @@ namespace Tolk.Bench.Speech;
 /// <summary>
 /// Writes the recorded prompts (<see cref="RecordedPrompts"/>) as the recogniser hears them from calls — 16 kHz WAVs
 /// of the G.722 (<c>wide/</c>) and G.711 µ-law (<c>narrow/</c>) call paths — with a SphinxTrain control file and
-/// transcription, so that acoustic-model adaptation (<c>scripts/adapt-narrowband.sh</c>) is estimated on exactly the
+/// transcription, so that acoustic-model adaptation (<c>scripts/adaptation/adapt-narrowband.sh</c>) is estimated on exactly the
 /// audio calls deliver. Run: <c>dotnet run -c Release --project bench/Tolk.Bench -- recorded-corpus OUTDIR [first] [count]</c>.
 /// </summary>
 public static class RecordedCorpusExport
@@ -25,7 +24,7 @@ public static class RecordedCorpusExport
         var dir = args[0];
         var first = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
         var count = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : int.MaxValue;
-        var prompts = RecordedPrompts.Load(RecordedPrompts.Vocabulary(new PocketSphinxOptions().Dictionary)).Skip(first).Take(count).ToList();
+        var prompts = RecordedPrompts.Recognisable().Skip(first).Take(count).ToList();
         Directory.CreateDirectory(Path.Combine(dir, "wide"));
         Directory.CreateDirectory(Path.Combine(dir, "narrow"));
         foreach (var p in prompts)

@@ -5,6 +5,7 @@ using Tolk.Media.Codecs;
 using Tolk.Media.Resampling;
 using Tolk.Speech;
 using Tolk.Speech.Audio;
+using Tolk.Speech.Local.PocketSphinx;
 
 namespace Tolk.Testing.Speech;
 
@@ -77,6 +78,13 @@ public static partial class RecordedPrompts
 
         return prompts;
     }
+
+    /// <summary>
+    /// The prompts a recogniser with <paramref name="dictionaryPath"/> (default: pocketsphinx's, as Tolk uses it)
+    /// can get entirely right.
+    /// </summary>
+    public static IReadOnlyList<RecordedPrompt> Recognisable(string? dictionaryPath = null) =>
+        Load(Vocabulary(dictionaryPath ?? new PocketSphinxOptions().Dictionary));
 
     /// <summary>Words of the dictionary file (first column, alternates such as <c>word(2)</c> folded in).</summary>
     public static Func<string, bool> Vocabulary(string dictionaryPath)

@@ -78,7 +78,7 @@ public sealed class PocketSphinxOptions
     /// audio looks like. On held-out real prompts it cut narrowband WER from 57.8 % to 33.4 %, on flite voices
     /// the transform never heard from 22.4 % to 19.4 % (everyday sentences) and 48.8 % to 31.1 % (office
     /// sentences); the same procedure on the wideband recordings gained nothing (30.2 % → 30.6 %), so what it
-    /// learns is the channel, not the one speaker (src/Tolk.Speech/README.md, "Telephone-band adaptation"). A
+    /// learns is the channel, not the one speaker (src/Tolk.Speech/README.md, "Real recorded speech and telephone-band adaptation"). A
     /// configured file that does not exist is an error when the decoder starts.
     /// </summary>
     public string? NarrowbandMllr { get; set; } = DefaultNarrowbandMllr;
